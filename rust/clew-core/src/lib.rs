@@ -5,9 +5,11 @@
 //! * [`sudoku`]: N x N Sudoku with r x c boxes: solving, counting, generating, rating.
 //! * [`countdown`]: the Countdown numbers game: solving and generating.
 //! * [`trace`]: recorded search trees and their renderings as text.
+//! * [`dataset`]: column buffers, record seeds and keys for dataset generation.
 
 pub mod budget;
 pub mod countdown;
+pub mod dataset;
 pub mod error;
 pub mod sat;
 pub mod sudoku;

@@ -16,7 +16,7 @@ use crate::errors::to_py;
 use crate::run::detached;
 
 /// The error for bad input.
-fn invalid(message: String) -> PyErr {
+pub(crate) fn invalid(message: String) -> PyErr {
     to_py(CoreError::InvalidInput(message))
 }
 
@@ -25,25 +25,25 @@ fn unknown(what: &str, name: &str, expected: &str) -> PyErr {
     invalid(format!("unknown {what} '{name}' (expected {expected})"))
 }
 
-fn rules_of(name: &str) -> PyResult<Rules> {
+pub(crate) fn rules_of(name: &str) -> PyResult<Rules> {
     Rules::from_name(name).ok_or_else(|| unknown("rules", name, "'sos', 'classic' or 'subset'"))
 }
 
-fn heuristic_of(name: &str) -> PyResult<HeuristicKind> {
+pub(crate) fn heuristic_of(name: &str) -> PyResult<HeuristicKind> {
     HeuristicKind::from_name(name).ok_or_else(|| unknown("heuristic", name, "'sum' or 'mult'"))
 }
 
-fn search_of(name: &str) -> PyResult<SearchKind> {
+pub(crate) fn search_of(name: &str) -> PyResult<SearchKind> {
     SearchKind::from_name(name)
         .ok_or_else(|| unknown("search", name, "'dfs', 'bfs', 'best_first' or 'beam'"))
 }
 
-fn style_of(name: &str) -> PyResult<Style> {
+pub(crate) fn style_of(name: &str) -> PyResult<Style> {
     Style::from_name(name)
         .ok_or_else(|| unknown("style", name, &format!("one of {}", Style::ALL.join(", "))))
 }
 
-fn beam_of(beam_size: Option<i64>) -> PyResult<Option<usize>> {
+pub(crate) fn beam_of(beam_size: Option<i64>) -> PyResult<Option<usize>> {
     match beam_size {
         None => Ok(None),
         Some(b) if b >= 1 => Ok(Some(b as usize)),
@@ -213,7 +213,7 @@ impl CountdownTrace {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn options(
+pub(crate) fn options(
     search: &str,
     heuristic: &str,
     beam_size: Option<i64>,
@@ -438,26 +438,19 @@ fn countdown_target_split(seed: i64, max_target: u64) -> (Vec<u64>, Vec<u64>) {
     sos::target_split(seed as i128, max_target)
 }
 
-/// `n` solvable instances as (numbers, target) pairs.
-#[pyfunction]
-#[pyo3(signature = (n, preset = "sos", seed = 0, split = "train", split_seed = 0, min_numbers = None, max_numbers = None, min_value = None, max_value = None, min_target = None, max_target = None, targets = None, method = None))]
+/// The generator configuration for a preset and the caller's overrides
+/// (each `None` keeps the preset's value).
 #[allow(clippy::too_many_arguments)]
-fn countdown_generate(
-    py: Python<'_>,
-    n: usize,
+pub(crate) fn gen_config(
     preset: &str,
-    seed: u64,
     split: &str,
     split_seed: i64,
-    min_numbers: Option<usize>,
-    max_numbers: Option<usize>,
-    min_value: Option<u64>,
-    max_value: Option<u64>,
-    min_target: Option<u64>,
-    max_target: Option<u64>,
+    (min_numbers, max_numbers): (Option<usize>, Option<usize>),
+    (min_value, max_value): (Option<u64>, Option<u64>),
+    (min_target, max_target): (Option<u64>, Option<u64>),
     targets: Option<Vec<u64>>,
     method: Option<&str>,
-) -> PyResult<Vec<(Vec<u64>, u64)>> {
+) -> PyResult<GenConfig> {
     let mut cfg = match preset {
         "sos" => GenConfig::sos(split, split_seed as i128).map_err(to_py)?,
         "reasoning_gym" | "reasoning-gym" => GenConfig::reasoning_gym(),
@@ -501,6 +494,40 @@ fn countdown_generate(
         Some("expression") => cfg.method = Method::Expression,
         Some(other) => return Err(unknown("method", other, "'target_first' or 'expression'")),
     }
+    cfg.validate().map_err(to_py)?;
+    Ok(cfg)
+}
+
+/// `n` solvable instances as (numbers, target) pairs.
+#[pyfunction]
+#[pyo3(signature = (n, preset = "sos", seed = 0, split = "train", split_seed = 0, min_numbers = None, max_numbers = None, min_value = None, max_value = None, min_target = None, max_target = None, targets = None, method = None))]
+#[allow(clippy::too_many_arguments)]
+fn countdown_generate(
+    py: Python<'_>,
+    n: usize,
+    preset: &str,
+    seed: u64,
+    split: &str,
+    split_seed: i64,
+    min_numbers: Option<usize>,
+    max_numbers: Option<usize>,
+    min_value: Option<u64>,
+    max_value: Option<u64>,
+    min_target: Option<u64>,
+    max_target: Option<u64>,
+    targets: Option<Vec<u64>>,
+    method: Option<&str>,
+) -> PyResult<Vec<(Vec<u64>, u64)>> {
+    let cfg = gen_config(
+        preset,
+        split,
+        split_seed,
+        (min_numbers, max_numbers),
+        (min_value, max_value),
+        (min_target, max_target),
+        targets,
+        method,
+    )?;
     let mut g = Generator::new(cfg, seed).map_err(to_py)?;
     detached(py, move |terminate| {
         let mut out = Vec::with_capacity(n);

@@ -2,6 +2,7 @@
 //! owned Rust data first, then the GIL is released for the work.
 
 mod countdown;
+mod dataset;
 mod errors;
 mod run;
 mod sudoku;
@@ -27,6 +28,7 @@ mod _core {
         errors::register(m)?;
         crate::sudoku::register(m)?;
         crate::countdown::register(m)?;
+        crate::dataset::register(m)?;
         m.add("__version__", env!("CARGO_PKG_VERSION"))?;
         m.add(
             "__build_profile__",

@@ -326,7 +326,7 @@ fn sudoku_solve_batch<'py>(
 }
 
 #[allow(clippy::too_many_arguments)]
-fn generate_options(
+pub(crate) fn generate_options(
     empty: Option<i64>,
     unique: bool,
     difficulty: Option<&str>,
@@ -373,7 +373,7 @@ fn generate_options(
 }
 
 /// The geometry to generate on; a bad size or box shape is an input error.
-fn generate_geometry(
+pub(crate) fn generate_geometry(
     size: usize,
     box_shape: Option<(usize, usize)>,
 ) -> PyResult<&'static Geometry> {

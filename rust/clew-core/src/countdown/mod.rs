@@ -10,6 +10,7 @@
 //! * [`generate`]: solvable instances (SoS and reasoning-gym distributions);
 //! * [`sos`]: Stream of Search's own solver, `optimal_path` and target split;
 //! * [`record`]: search + render + measure in one call;
+//! * [`rows`]: dataset rows, column by column (candidates, keys, traces);
 //! * [`pyrandom`]: Python's Mersenne Twister, for exact replays.
 
 pub mod expr;
@@ -17,6 +18,7 @@ pub mod generate;
 pub mod heuristic;
 pub mod pyrandom;
 pub mod record;
+pub mod rows;
 pub mod search;
 pub mod solve;
 pub mod sos;

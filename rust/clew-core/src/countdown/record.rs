@@ -231,10 +231,24 @@ impl Tracer {
         opts: &TraceOptions,
         out: &mut Vec<u8>,
     ) -> Result<SearchResult> {
+        self.trace_into_counted(start, target, opts, out)
+            .map(|(r, _)| r)
+    }
+
+    /// [`Tracer::trace_into`], also returning the backtracks in the trace.
+    pub fn trace_into_counted(
+        &mut self,
+        start: &State,
+        target: u64,
+        opts: &TraceOptions,
+        out: &mut Vec<u8>,
+    ) -> Result<(SearchResult, u64)> {
         let r = self.search(start, target, opts)?;
         out.clear();
-        self.render(start, target, opts, out)?;
-        Ok(r)
+        let walked = self.render(start, target, opts, out)?;
+        let counted =
+            walked.unwrap_or_else(|| backtracks(&self.tree, opts.search == SearchKind::Dfs));
+        Ok((r, counted))
     }
 
     /// Render the last search into `out`; returns the backtracks written
@@ -282,13 +296,10 @@ impl Tracer {
         let (start, target) = check_instance(numbers, target)?;
         let mut out = std::mem::take(&mut self.out);
         out.clear();
-        let r = self.search(&start, target, opts).and_then(|r| {
-            let walked = self.render(&start, target, opts, &mut out)?;
-            Ok((r, walked))
-        });
+        let r = self.trace_into_counted(&start, target, opts, &mut out);
         let text = String::from_utf8(out.clone()).expect("ascii");
         self.out = out;
-        let (r, walked) = r?;
+        let (r, counted) = r?;
         let solution = r
             .solution
             .as_ref()
@@ -311,8 +322,7 @@ impl Tracer {
             solution,
             answer,
             optimal_path,
-            backtracks: walked
-                .unwrap_or_else(|| backtracks(&self.tree, opts.search == SearchKind::Dfs)),
+            backtracks: counted,
             nodes_expanded: r.stats.expanded,
             nodes_generated: r.stats.generated,
             nodes_visited: r.stats.visited,

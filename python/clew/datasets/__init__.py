@@ -1,0 +1,13 @@
+"""Search-trace datasets: ``clew.datasets.generate`` (and ``clew generate``).
+
+>>> import clew.datasets
+>>> manifest = clew.datasets.generate("countdown", 100_000, "data/cd", backtracks="0-2")  # doctest: +SKIP
+
+writes ``data/cd/{train,validation,test}/*.parquet``, ``manifest.json`` and
+a dataset card; see :func:`generate` for the options and guarantees.
+"""
+
+from clew.datasets._generate import DatasetError, generate, load, summary
+from clew.datasets._tasks import STYLES, TASKS, OptionError
+
+__all__ = ["STYLES", "TASKS", "DatasetError", "OptionError", "generate", "load", "summary"]

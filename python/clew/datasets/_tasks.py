@@ -1,0 +1,410 @@
+"""The dataset tasks: how each one makes candidates, keys, and rows.
+
+A task turns record seeds into *plan rows* (a numpy structured array with
+the fields ``key``, ``seed``, ``k`` plus the puzzle), and plan rows into an
+Arrow table of records. Both steps run in Rust with the GIL released and
+build no Python object per record.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+import numpy as np
+import pyarrow as pa
+
+from clew import _core
+
+# Fields every plan row starts with: the canonical key (dedup and split),
+# the record's seed, and the backtracks asked of its trace (-1: none asked).
+_PLAN_BASE = [("key", "<u8"), ("seed", "<u8"), ("k", "<i8")]
+
+STYLES = ("sos", "backtrack", "wait", "astro", "compact")
+
+
+class OptionError(ValueError):
+    """An impossible or unknown option: reported before any work (exit 2)."""
+
+
+def _text(data: bytes, offsets: bytes, large: bool = False) -> pa.Array:
+    """A string column from Rust's (utf-8 data, int64 offsets) pair, without
+    a Python object per value."""
+    n = len(offsets) // 8 - 1
+    arr = pa.LargeStringArray.from_buffers(n, pa.py_buffer(offsets), pa.py_buffer(data))
+    return arr if large else arr.cast(pa.string())
+
+
+def _ints(data: bytes, dtype: str = "<i8") -> pa.Array:
+    return pa.array(np.frombuffer(data, dtype=dtype).astype(np.int64, copy=False))
+
+
+def _repeat(value: str, n: int) -> pa.Array:
+    return pa.repeat(pa.scalar(value, pa.string()), n)
+
+
+@dataclass
+class Task:
+    """One dataset task. ``options`` are its own (checked) options; the
+    search options (``style``, ``strategy``) are shared by every task."""
+
+    style: str
+    strategy: str
+    options: dict[str, Any] = field(default_factory=dict)
+
+    name: ClassVar[str]
+    styles: ClassVar[tuple[str, ...]]
+    strategies: ClassVar[tuple[str, ...]]
+    schema: ClassVar[pa.Schema]
+
+    def __post_init__(self) -> None:
+        if self.style not in self.styles:
+            raise OptionError(f"task {self.name!r} has no style {self.style!r} (choose from {', '.join(self.styles)})")
+        if self.strategy not in self.strategies:
+            raise OptionError(
+                f"task {self.name!r} has no strategy {self.strategy!r} (choose from {', '.join(self.strategies)})"
+            )
+
+    def config(self) -> dict[str, Any]:
+        """Everything that shapes the records (goes into the manifest)."""
+        return {"style": self.style, "strategy": self.strategy, **self.options}
+
+    # The interface the generator drives -------------------------------------------------
+    plan_dtype: np.dtype = field(init=False, repr=False, compare=False)
+
+    def candidates(self, seeds: np.ndarray, threads: int) -> np.ndarray:
+        raise NotImplementedError
+
+    def feasible(self, rows: np.ndarray, threads: int) -> np.ndarray:
+        """A boolean mask: rows whose trace can have ``rows['k']`` backtracks."""
+        raise NotImplementedError
+
+    def forced_split(self, rows: np.ndarray) -> np.ndarray | None:
+        """Per row: a split index that overrides the hash (or -1), or None."""
+        return None
+
+    def table(self, rows: np.ndarray, threads: int) -> pa.Table:
+        raise NotImplementedError
+
+    def max_backtracks_hint(self) -> str:
+        return ""
+
+
+# ---------------------------------------------------------------------------
+# Countdown
+# ---------------------------------------------------------------------------
+
+
+def _pair(value: Any, what: str) -> tuple[int | None, int | None]:
+    """``None``, an int, ``"LO-HI"``/``"LO..HI"`` or a pair -> (lo, hi)."""
+    if value is None:
+        return (None, None)
+    if isinstance(value, int):
+        return (value, value)
+    if isinstance(value, str):
+        parts = value.replace("..", "-").split("-")
+        try:
+            nums = [int(p) for p in parts]
+        except ValueError:
+            raise OptionError(f"{what}: expected N or LO-HI, got {value!r}") from None
+        if len(nums) == 1:
+            return (nums[0], nums[0])
+        if len(nums) == 2:
+            return (nums[0], nums[1])
+        raise OptionError(f"{what}: expected N or LO-HI, got {value!r}")
+    lo, hi = value
+    return (int(lo), int(hi))
+
+
+@dataclass
+class CountdownTask(Task):
+    """Countdown with Stream of Search's rules. Options: ``preset`` ("sos"
+    or "reasoning_gym"), ``numbers`` (count or LO-HI), ``values`` (LO-HI),
+    ``targets`` (LO-HI), ``heuristic`` ("sum"/"mult"), ``beam_size``,
+    ``held_out_targets`` (SoS's held-out tenth of the targets goes to test)."""
+
+    name: ClassVar[str] = "countdown"
+    styles: ClassVar[tuple[str, ...]] = STYLES
+    strategies: ClassVar[tuple[str, ...]] = ("dfs", "bfs", "best_first", "beam")
+    schema: ClassVar[pa.Schema] = pa.schema(
+        [
+            ("numbers", pa.list_(pa.int64())),
+            ("target", pa.int64()),
+            ("answer", pa.string()),
+            ("optimal_path", pa.string()),
+            ("trace", pa.large_string()),
+            ("style", pa.string()),
+            ("solved", pa.bool_()),
+            ("backtracks", pa.int64()),
+            ("nodes", pa.int64()),
+            ("depth", pa.int64()),
+            ("length", pa.int64()),
+            ("difficulty", pa.float64()),
+            ("seed", pa.int64()),
+        ]
+    )
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        o = self.options
+        o.setdefault("preset", "sos")
+        if o["preset"] not in ("sos", "reasoning_gym"):
+            raise OptionError(f"countdown preset must be 'sos' or 'reasoning_gym', got {o['preset']!r}")
+        o["numbers"] = list(_pair(o.get("numbers"), "numbers"))
+        o["values"] = list(_pair(o.get("values"), "values"))
+        o["targets"] = list(_pair(o.get("targets"), "targets"))
+        o.setdefault("heuristic", "sum")
+        if o["heuristic"] not in ("sum", "mult"):
+            raise OptionError(f"countdown heuristic must be 'sum' or 'mult', got {o['heuristic']!r}")
+        o.setdefault("beam_size", None)
+        o["held_out_targets"] = bool(o.get("held_out_targets", False))
+        if o["held_out_targets"] and o["preset"] != "sos":
+            raise OptionError("held_out_targets needs preset 'sos' (Stream of Search's target split)")
+        lo, hi = o["numbers"]
+        if lo is not None and not 2 <= lo <= (hi if hi is not None else lo) <= 8:
+            raise OptionError(f"countdown takes 2 to 8 numbers, got {lo}-{hi}")
+        # Probe the generator now, so that bad ranges fail before any work.
+        try:
+            self.candidates(np.array([1], dtype=np.uint64), 1)
+        except ValueError as exc:
+            raise OptionError(f"countdown options: {exc}") from None
+        width = self._width
+        self.plan_dtype = np.dtype([*_PLAN_BASE, ("numbers", "<i8", (width,)), ("target", "<i8")])
+        if self.style != "sos" and self.strategy != "dfs":
+            raise OptionError(f"style {self.style!r} renders depth-first searches: use --strategy dfs")
+
+    def _gen_args(self) -> dict[str, Any]:
+        o = self.options
+        held = o["held_out_targets"]
+        return dict(
+            preset=o["preset"],
+            split="all" if held or o["targets"][0] is not None else "train",
+            numbers=tuple(o["numbers"]),
+            values=tuple(o["values"]),
+            targets_range=tuple(o["targets"]),
+        )
+
+    def candidates(self, seeds: np.ndarray, threads: int) -> np.ndarray:
+        nums, width, targets, keys = _core.countdown_candidates(
+            np.ascontiguousarray(seeds, dtype="<u8").tobytes(), threads=threads, **self._gen_args()
+        )
+        self._width = width
+        n = len(keys) // 8
+        rows = np.zeros(n, dtype=[*_PLAN_BASE, ("numbers", "<i8", (width,)), ("target", "<i8")])
+        rows["key"] = np.frombuffer(keys, dtype="<u8")
+        rows["seed"] = seeds
+        rows["k"] = -1
+        rows["numbers"] = np.frombuffer(nums, dtype="<i8").reshape(n, width)
+        rows["target"] = np.frombuffer(targets, dtype="<i8")
+        return rows
+
+    def _search(self) -> dict[str, Any]:
+        return dict(
+            search=self.strategy,
+            heuristic=self.options["heuristic"],
+            beam_size=self.options["beam_size"],
+        )
+
+    def feasible(self, rows: np.ndarray, threads: int) -> np.ndarray:
+        mask = _core.countdown_feasible(
+            np.ascontiguousarray(rows["numbers"]).tobytes(),
+            self._width,
+            np.ascontiguousarray(rows["target"]).tobytes(),
+            np.ascontiguousarray(rows["k"]).tobytes(),
+            threads=threads,
+            **self._search(),
+        )
+        return np.frombuffer(mask, dtype=np.uint8).astype(bool)
+
+    def forced_split(self, rows: np.ndarray) -> np.ndarray | None:
+        if not self.options["held_out_targets"]:
+            return None
+        _, held = _core.countdown_target_split(0, 100)
+        return np.where(np.isin(rows["target"], np.array(held, dtype=np.int64)), 2, -1)
+
+    def table(self, rows: np.ndarray, threads: int) -> pa.Table:
+        n = len(rows)
+        ks = rows["k"]
+        cols = _core.countdown_trace_rows(
+            np.ascontiguousarray(rows["numbers"]).tobytes(),
+            self._width,
+            np.ascontiguousarray(rows["target"]).tobytes(),
+            np.ascontiguousarray(ks).tobytes() if (ks >= 0).all() and n else None,
+            style=self.style,
+            threads=threads,
+            **self._search(),
+        )
+        matrix = rows["numbers"]
+        present = matrix >= 0
+        counts = present.sum(axis=1)
+        offsets = np.zeros(n + 1, dtype=np.int32)
+        np.cumsum(counts, out=offsets[1:])
+        numbers = pa.ListArray.from_arrays(pa.array(offsets), pa.array(matrix[present]))
+        return pa.Table.from_arrays(
+            [
+                numbers,
+                pa.array(rows["target"]),
+                _text(*cols["answer"]),
+                _text(*cols["optimal_path"]),
+                _text(*cols["trace"], large=True),
+                _repeat(self.style, n),
+                pa.array(np.frombuffer(cols["solved"], dtype=np.uint8).astype(bool)),
+                _ints(cols["backtracks"]),
+                _ints(cols["nodes"]),
+                _ints(cols["depth"]),
+                _ints(cols["length"]),
+                pa.array(np.frombuffer(cols["difficulty"], dtype="<i8").astype(np.float64)),
+                pa.array(rows["seed"].astype(np.int64)),
+            ],
+            schema=self.schema,
+        )
+
+
+# ---------------------------------------------------------------------------
+# Sudoku
+# ---------------------------------------------------------------------------
+
+_SUDOKU_BOXES = {4: (2, 2), 6: (2, 3), 8: (2, 4), 9: (3, 3), 10: (2, 5), 12: (3, 4), 15: (3, 5), 16: (4, 4)}
+
+
+@dataclass
+class SudokuTask(Task):
+    """N x N Sudoku (4 to 16). Options: ``size`` (default 9), ``box``
+    ("RxC"), ``empty`` (blank cells, count or LO-HI; default: minimal
+    puzzles), ``difficulty`` (a label such as "hard" or an SE-like range)."""
+
+    name: ClassVar[str] = "sudoku"
+    styles: ClassVar[tuple[str, ...]] = ("backtrack", "wait", "astro", "compact")
+    strategies: ClassVar[tuple[str, ...]] = ("mrv", "first", "random")
+    schema: ClassVar[pa.Schema] = pa.schema(
+        [
+            ("puzzle", pa.string()),
+            ("answer", pa.string()),
+            ("optimal_path", pa.string()),
+            ("trace", pa.large_string()),
+            ("style", pa.string()),
+            ("solved", pa.bool_()),
+            ("backtracks", pa.int64()),
+            ("nodes", pa.int64()),
+            ("depth", pa.int64()),
+            ("length", pa.int64()),
+            ("difficulty", pa.float64()),
+            ("seed", pa.int64()),
+        ]
+    )
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        o = self.options
+        size = int(o.get("size", 9))
+        if not 4 <= size <= 16:
+            raise OptionError(f"sudoku size must be within 4..16, got {size}")
+        o["size"] = size
+        box = o.get("box")
+        if isinstance(box, str):
+            try:
+                r, c = (int(x) for x in box.lower().split("x"))
+            except ValueError:
+                raise OptionError(f"box must look like RxC (e.g. 3x3), got {box!r}") from None
+            box = (r, c)
+        if box is None:
+            if size not in _SUDOKU_BOXES:
+                raise OptionError(f"no default box for size {size}: give --box RxC")
+            box = _SUDOKU_BOXES[size]
+        if box[0] * box[1] != size:
+            raise OptionError(f"box {box[0]}x{box[1]} does not tile a {size}x{size} grid")
+        o["box"] = list(box)
+        lo, hi = _pair(o.get("empty"), "empty")
+        if lo is not None and not 0 <= lo <= (hi or lo) < size * size:
+            raise OptionError(f"empty must be within 0..{size * size - 1}, got {lo}-{hi}")
+        o["empty"] = [lo, hi]
+        o.setdefault("difficulty", None)
+        self.cells = size * size
+        self.plan_dtype = np.dtype(
+            [*_PLAN_BASE, ("puzzle", "u1", (self.cells,)), ("solution", "u1", (self.cells,))]
+        )
+        try:
+            self.candidates(np.array([1], dtype=np.uint64), 1)
+        except ValueError as exc:
+            raise OptionError(f"sudoku options: {exc}") from None
+
+    def _difficulty(self) -> dict[str, Any]:
+        d = self.options["difficulty"]
+        if d is None:
+            return {}
+        if isinstance(d, str) and "-" not in d:
+            return {"difficulty": d}
+        lo, hi = (float(x) for x in str(d).split("-")) if isinstance(d, str) else d
+        return {"se_range": (lo, hi)}
+
+    def candidates(self, seeds: np.ndarray, threads: int) -> np.ndarray:
+        lo, hi = self.options["empty"]
+        rows = np.zeros(len(seeds), dtype=self.plan_dtype)
+        rows["seed"] = seeds
+        rows["k"] = -1
+        # A range of blanks: each record draws its count from its own seed.
+        if lo is None:
+            groups = {None: np.arange(len(seeds))}
+        else:
+            empties = lo + (seeds % np.uint64(hi - lo + 1)).astype(np.int64)
+            groups = {int(e): np.flatnonzero(empties == e) for e in np.unique(empties)}
+        for empty, idx in groups.items():
+            puzzles, solutions, keys = _core.sudoku_candidates(
+                np.ascontiguousarray(seeds[idx], dtype="<u8").tobytes(),
+                size=self.options["size"],
+                empty=empty,
+                box_shape=tuple(self.options["box"]),
+                threads=threads,
+                **self._difficulty(),
+            )
+            rows["key"][idx] = np.frombuffer(keys, dtype="<u8")
+            rows["puzzle"][idx] = np.frombuffer(puzzles, dtype=np.uint8).reshape(len(idx), self.cells)
+            rows["solution"][idx] = np.frombuffer(solutions, dtype=np.uint8).reshape(len(idx), self.cells)
+        return rows
+
+    def _puzzles(self, rows: np.ndarray) -> list[str]:
+        chars = np.frombuffer(b".123456789ABCDEFGHIJKLMNOP", dtype=np.uint8)
+        grid = chars[rows["puzzle"]]
+        return [bytes(r).decode("ascii") for r in grid]
+
+    def feasible(self, rows: np.ndarray, threads: int) -> np.ndarray:
+        from clew import sudoku
+
+        return np.asarray(
+            sudoku.trace_feasible(self._puzzles(rows), rows["k"].tolist(), strategy=self.strategy, threads=threads),
+            dtype=bool,
+        )
+
+    def table(self, rows: np.ndarray, threads: int) -> pa.Table:
+        from clew import sudoku
+
+        n = len(rows)
+        ks = rows["k"]
+        cols = sudoku.trace_batch(
+            self._puzzles(rows),
+            style=self.style,
+            backtracks=ks.tolist() if n and (ks >= 0).all() else None,
+            seed=rows["seed"].tolist(),
+            threads=threads,
+            strategy=self.strategy,
+        )
+        return pa.Table.from_arrays(
+            [
+                pa.array(cols["puzzle"], pa.string()),
+                pa.array(cols["answer"], pa.string()),
+                pa.array(cols["optimal_path"], pa.string()),
+                pa.array(cols["trace"], pa.large_string()),
+                _repeat(self.style, n),
+                pa.array(cols["solved"], pa.bool_()),
+                pa.array(cols["backtracks"], pa.int64()),
+                pa.array(cols["nodes"], pa.int64()),
+                pa.array(cols["depth"], pa.int64()),
+                pa.array(cols["length"], pa.int64()),
+                pa.array(cols["difficulty"], pa.float64()),
+                pa.array(rows["seed"].astype(np.int64)),
+            ],
+            schema=self.schema,
+        )
+
+
+TASKS: dict[str, type[Task]] = {"countdown": CountdownTask, "sudoku": SudokuTask}

@@ -2,6 +2,7 @@
 
 * ``clew demo`` -- solve the bundled instances and show what clew does;
 * ``clew sat FILE`` -- a SAT-competition-style solver front end;
+* ``clew generate TASK --n N --out DIR`` -- a search-trace dataset (:mod:`clew.datasets`);
 * ``clew bench sat|countdown|sudoku ...`` -- the benchmark harnesses (:mod:`clew.bench`);
 * ``clew --version``.
 
@@ -396,6 +397,107 @@ def _add_bench(subparsers: argparse._SubParsersAction[argparse.ArgumentParser], 
 
 
 # ----------------------------------------------------------------------------
+# clew generate
+# ----------------------------------------------------------------------------
+
+
+def _add_generate(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    g = subparsers.add_parser(
+        "generate",
+        help="generate a search-trace dataset (Parquet shards, resumable)",
+        description=(
+            "Generate a search-trace dataset into DIR/{train,validation,test}/*.parquet with manifest.json and "
+            "a dataset card. Same options, same bytes, whatever --workers; run the same command again to "
+            "resume an interrupted run. Exit status: 0 done, 1 failure while running, 2 bad options, "
+            "130 interrupted (resumable)."
+        ),
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    g.add_argument("task", metavar="TASK", help="countdown or sudoku")
+    g.add_argument("--n", type=int, default=10_000, help="records in all splits together, after deduplication")
+    g.add_argument("--out", required=True, metavar="DIR", help="output directory (new, empty, or this dataset's)")
+    g.add_argument("--style", default=None, help="trace style: sos, backtrack, wait, astro, compact "
+                   "(default: sos for countdown, backtrack for sudoku)")
+    g.add_argument("--strategy", default=None, help="search: countdown dfs|bfs|best_first|beam (default dfs); "
+                   "sudoku mrv|first|random (default mrv)")
+    g.add_argument("--backtracks", default=None, metavar="K|LO-HI",
+                   help="traces with exactly K backtracks (or one drawn per record from LO-HI); "
+                   "default: the search's own trace")
+    g.add_argument("--seed", type=int, default=0, help="dataset seed")
+    g.add_argument("--format", default="parquet", choices=("parquet", "jsonl"), help="shard format")
+    g.add_argument("--shard-size", type=int, default=10_000, help="records per shard")
+    g.add_argument("--splits", default="0.9,0.05,0.05", help="train,validation,test fractions")
+    g.add_argument("--workers", type=int, default=None, help="worker threads or Ray tasks (default: CPU count)")
+    g.add_argument("--backend", default="local", choices=("local", "ray"), help="where shards are made")
+    g.add_argument("--no-progress", action="store_true", help="no progress bar")
+    cd = g.add_argument_group("countdown options")
+    cd.add_argument("--preset", default=None, help="sos (4 numbers in 1-99, targets 10-100) or reasoning_gym")
+    cd.add_argument("--numbers", default=None, metavar="K|LO-HI", help="how many input numbers")
+    cd.add_argument("--values", default=None, metavar="LO-HI", help="range of the input numbers")
+    cd.add_argument("--targets", default=None, metavar="LO-HI", help="range of the targets")
+    cd.add_argument("--heuristic", default=None, help="sum or mult (Stream of Search's)")
+    cd.add_argument("--beam-size", type=int, default=None, help="beam width for bfs/beam")
+    cd.add_argument("--held-out-targets", action="store_true",
+                    help="Stream of Search's held-out tenth of the targets goes to the test split")
+    sd = g.add_argument_group("sudoku options")
+    sd.add_argument("--size", type=int, default=None, help="grid side, 4 to 16 (default 9)")
+    sd.add_argument("--box", default=None, metavar="RxC", help="box shape (default: the usual one for the size)")
+    sd.add_argument("--empty", default=None, metavar="K|LO-HI", help="blank cells (default: minimal puzzles)")
+    sd.add_argument("--difficulty", default=None, help="a label (easy, medium, hard, ...) or an SE-like LO-HI")
+    g.set_defaults(func=cmd_generate)
+
+
+_TASK_OPTIONS = {
+    "countdown": ("preset", "numbers", "values", "targets", "heuristic", "beam_size", "held_out_targets"),
+    "sudoku": ("size", "box", "empty", "difficulty"),
+}
+
+
+def cmd_generate(args: argparse.Namespace) -> int:
+    from clew import datasets
+
+    options = {}
+    for task, names in _TASK_OPTIONS.items():
+        for name in names:
+            value = getattr(args, name)
+            if value in (None, False):
+                continue
+            if task != args.task:
+                print(f"clew generate: error: --{name.replace('_', '-')} is a {task} option", file=sys.stderr)
+                return EXIT_USAGE
+            options[name] = value
+    started = time.perf_counter()
+    try:
+        manifest = datasets.generate(
+            args.task,
+            args.n,
+            args.out,
+            style=args.style,
+            strategy=args.strategy,
+            backtracks=args.backtracks,
+            seed=args.seed,
+            format=args.format,
+            shard_size=args.shard_size,
+            splits=args.splits,
+            workers=args.workers,
+            backend=args.backend,
+            progress=False if args.no_progress else None,
+            **options,
+        )
+    except datasets.OptionError as exc:
+        print(f"clew generate: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("clew generate: interrupted; run the same command again to resume", file=sys.stderr)
+        return 130
+    except (datasets.DatasetError, ClewError, OSError) as exc:
+        return _error(str(exc))
+    if args.no_progress or not sys.stderr.isatty():
+        print(datasets.summary(args.out, manifest, time.perf_counter() - started), file=sys.stderr)
+    return 0
+
+
+# ----------------------------------------------------------------------------
 # main
 # ----------------------------------------------------------------------------
 
@@ -426,6 +528,7 @@ def build_parser(load_bench: bool = False) -> argparse.ArgumentParser:
     sat.add_argument("-q", "--quiet", action="store_true", help="print only the s and v lines")
     sat.set_defaults(func=cmd_sat)
 
+    _add_generate(sub)
     _add_bench(sub, load_bench)
     return parser
 
@@ -441,7 +544,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(args_list)
     if args.command is None:
         parser.print_usage(sys.stderr)
-        print("clew: error: a command is required (demo, sat, bench)", file=sys.stderr)
+        print("clew: error: a command is required (demo, sat, generate, bench)", file=sys.stderr)
         return EXIT_USAGE
     if args.command == "sat" and args.binary_proof and args.proof is None:
         parser.error("--binary-proof needs --proof FILE")

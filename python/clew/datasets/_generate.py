@@ -45,8 +45,10 @@ SPLITS = ("train", "validation", "test")
 FORMATS = ("parquet", "jsonl")
 MANIFEST = "manifest.json"
 STATE = ".clew-state"
-# Candidates made per planning block (per worker); the plan checkpoints after each.
-BLOCK = 4096
+# Candidates made per planning block (split over the workers); the plan
+# checkpoints after each. Fixed, so that the manifest's counts of candidates
+# and drops do not depend on the worker count.
+BLOCK = 8192
 PARQUET_OPTIONS = dict(compression="zstd", compression_level=1, use_dictionary=["style"], write_statistics=False)
 
 
@@ -249,7 +251,8 @@ def _plan_block(task: Task, config: dict[str, Any], start: int, count: int, thre
 def write_shard(task: Task, rows: np.ndarray, out: str, path: str, fmt: str, threads: int = 1) -> dict[str, Any]:
     """Trace ``rows`` and write them to ``out/path.<fmt>`` atomically (a
     temporary name, then a rename). Pure: the bytes depend only on the
-    arguments. Returns the shard's row count and byte size."""
+    arguments. Returns the shard's row count, byte size and the worker's
+    process id (for tests and logs; never written to the files)."""
     table = task.table(rows, threads)
     final = Path(out) / f"{path}.{fmt}"
     final.parent.mkdir(parents=True, exist_ok=True)
@@ -263,7 +266,7 @@ def write_shard(task: Task, rows: np.ndarray, out: str, path: str, fmt: str, thr
                     fh.write(json.dumps(rec, ensure_ascii=False, separators=(",", ":")))
                     fh.write("\n")
     os.replace(tmp, final)
-    return {"rows": len(rows), "bytes": final.stat().st_size}
+    return {"rows": len(rows), "bytes": final.stat().st_size, "pid": os.getpid()}
 
 
 def _sha256(path: Path) -> str:
@@ -453,7 +456,7 @@ def _run(t: Task, config: dict[str, Any], plan: Plan, out: Path, runner: Any, wo
 
     launch(plan.complete)
     while not plan.complete:
-        count = BLOCK * workers
+        count = BLOCK
         rows, infeasible = _plan_block(t, config, plan.next_candidate, count, workers)
         plan.dropped["infeasible"] += infeasible
         if plan.next_candidate == 0 and len(rows) == 0:
@@ -467,9 +470,14 @@ def _run(t: Task, config: dict[str, Any], plan: Plan, out: Path, runner: Any, wo
         rows = rows[fresh]
         room = n - sum(plan.counts.values())
         rows = rows[:room]
-        which = _split_of(rows["key"], fractions)
         forced = t.forced_split(rows)
-        if forced is not None:
+        if forced is None:
+            which = _split_of(rows["key"], fractions)
+        else:
+            # The forced rows are the test split; the rest share train and
+            # validation in their proportions.
+            kept = fractions[0] + fractions[1]
+            which = _split_of(rows["key"], [fractions[0] / kept, fractions[1] / kept, 0.0])
             which = np.where(forced >= 0, forced, which)
         plan.append({s: rows[which == i] for i, s in enumerate(SPLITS)})
         plan.next_candidate += count
@@ -576,7 +584,7 @@ def summary(out: str | os.PathLike[str], manifest: dict[str, Any], seconds: floa
     took = f" in {seconds:.1f} s ({total / max(seconds, 1e-9):,.0f}/s)" if seconds is not None else ""
     lines = [
         f"clew generate: {total:,} records{took} -> {out}",
-        "  splits: " + ", ".join(f"{k} {v:,}" for k, v in manifest["counts"].items()),
+        "  splits: " + ", ".join(f"{k} {manifest['counts'][k]:,}" for k in SPLITS),
         f"  dropped: {manifest['dropped']['duplicates']:,} duplicates, "
         f"{manifest['dropped']['infeasible']:,} without the asked backtracks",
     ]

@@ -1,0 +1,262 @@
+"""clew.datasets / `clew generate`: schema, manifest, splits, determinism
+across worker counts, resume after SIGKILL and Ctrl-C, bad options, the
+Hugging Face loader, and the Ray backend on a local cluster."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+import pyarrow.parquet as pq
+import pytest
+
+import clew
+from clew import countdown, datasets, traces
+
+SMALL = dict(shard_size=100, progress=False)
+
+
+def tree_digest(root: Path) -> dict[str, str]:
+    """sha256 of every file under ``root`` (relative path -> digest)."""
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+def records(out: Path) -> dict[str, list[dict]]:
+    by_split: dict[str, list[dict]] = {}
+    for split in datasets._generate.SPLITS:
+        files = sorted((out / split).glob("*.parquet"))
+        by_split[split] = [r for f in files for r in pq.read_table(f).to_pylist()]
+    return by_split
+
+
+def uses_each_once(expr: str, numbers: list[int], target: int) -> bool:
+    """The answer evaluates exactly to the target and uses every number once."""
+    import ast
+
+    tree = ast.parse(expr, mode="eval")
+    leaves = [n.value for n in ast.walk(tree) if isinstance(n, ast.Constant)]
+
+    def ev(node: ast.AST) -> Fraction:
+        if isinstance(node, ast.Expression):
+            return ev(node.body)
+        if isinstance(node, ast.Constant):
+            return Fraction(node.value)
+        assert isinstance(node, ast.BinOp)
+        a, b = ev(node.left), ev(node.right)
+        if isinstance(node.op, ast.Div):
+            return a / b
+        return {ast.Add: a + b, ast.Sub: a - b, ast.Mult: a * b}[type(node.op)]
+
+    return sorted(leaves) == sorted(numbers) and ev(tree) == target
+
+
+@pytest.fixture(scope="module")
+def countdown_ds(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("cd") / "ds"
+    datasets.generate("countdown", 1200, out, workers=2, **SMALL)
+    return out
+
+
+def test_countdown_schema_manifest_and_records(countdown_ds: Path) -> None:
+    manifest = json.loads((countdown_ds / "manifest.json").read_text())
+    assert manifest["total"] == 1200 == sum(manifest["counts"].values())
+    assert manifest["config"]["task"] == "countdown" and manifest["clew_version"] == clew.__version__
+    for shard in manifest["shards"]:
+        path = countdown_ds / shard["path"]
+        assert hashlib.sha256(path.read_bytes()).hexdigest() == shard["sha256"]
+        assert pq.ParquetFile(path).metadata.num_rows == shard["rows"] <= 100
+    # Shard boundaries: every shard but a split's last one is full.
+    for split in datasets._generate.SPLITS:
+        rows = [s["rows"] for s in manifest["shards"] if s["split"] == split]
+        assert all(r == 100 for r in rows[:-1]) and sum(rows) == manifest["counts"][split]
+    names = [f["name"] for f in manifest["schema"]]
+    assert names[:3] == ["numbers", "target", "answer"] and {"trace", "style", "seed", "optimal_path"} <= set(names)
+    by_split = records(countdown_ds)
+    assert {s: len(r) for s, r in by_split.items()} == manifest["counts"]
+    assert all(len(v) > 0 for v in by_split.values())  # 5 % of 1,200 is about 60
+    keys: dict[tuple, str] = {}
+    for split, recs in by_split.items():
+        for r in recs:
+            assert len(r["numbers"]) == 4 and all(1 <= v <= 99 for v in r["numbers"])
+            assert 10 <= r["target"] <= 100
+            assert uses_each_once(r["answer"], r["numbers"], r["target"]), r["answer"]
+            assert r["length"] == len(r["trace"]) and r["style"] == "sos"
+            key = (tuple(sorted(r["numbers"])), r["target"])
+            assert key not in keys, f"{key} twice (in {keys.get(key)} and {split})"
+            keys[key] = split
+    # The seed regenerates the record: instance and trace.
+    r = by_split["train"][7]
+    assert countdown.generate(1, seed=r["seed"], split="train") == [(r["numbers"], r["target"])]
+    assert countdown.trace(r["numbers"], r["target"]) == r["trace"]
+
+
+def test_countdown_traces_validate(countdown_ds: Path) -> None:
+    """A sample of every shard replays through the trace validator."""
+    manifest = json.loads((countdown_ds / "manifest.json").read_text())
+    for shard in manifest["shards"]:
+        table = pq.read_table(countdown_ds / shard["path"]).slice(0, 15).to_pylist()
+        for r in table:
+            v = traces.validate(r["trace"], r["numbers"], r["target"], style=r["style"])
+            assert v.valid, (shard["path"], v)
+            assert v.solved == r["solved"]
+
+
+def test_same_bytes_whatever_the_worker_count(tmp_path: Path, countdown_ds: Path) -> None:
+    datasets.generate("countdown", 1200, tmp_path / "w1", workers=1, **SMALL)
+    datasets.generate("countdown", 1200, tmp_path / "w3", workers=3, **SMALL)
+    assert tree_digest(tmp_path / "w1") == tree_digest(tmp_path / "w3") == tree_digest(countdown_ds)
+    # Another seed: another dataset.
+    datasets.generate("countdown", 1200, tmp_path / "s1", seed=1, workers=2, **SMALL)
+    assert tree_digest(tmp_path / "s1") != tree_digest(countdown_ds)
+
+
+def test_backtrack_control_styles_and_jsonl(tmp_path: Path) -> None:
+    out = tmp_path / "bt"
+    datasets.generate("countdown", 300, out, style="wait", backtracks="1-3", workers=2, **SMALL)
+    recs = [r for rs in records(out).values() for r in rs]
+    assert Counter(r["backtracks"] for r in recs).keys() <= {1, 2, 3}
+    assert len(set(r["backtracks"] for r in recs)) == 3
+    for r in recs[:60]:
+        assert traces.validate(r["trace"], r["numbers"], r["target"], style="wait").valid
+        assert r["solved"]
+    # The same records as JSON lines.
+    js = tmp_path / "js"
+    datasets.generate("countdown", 300, js, style="wait", backtracks="1-3", format="jsonl", workers=2, **SMALL)
+    lines = [json.loads(x) for f in sorted(js.glob("*/*.jsonl")) for x in f.read_text().splitlines()]
+    assert sorted(lines, key=lambda r: r["seed"]) == sorted(recs, key=lambda r: r["seed"])
+
+
+def test_held_out_targets_go_to_test(tmp_path: Path) -> None:
+    out = tmp_path / "held"
+    datasets.generate("countdown", 600, out, held_out_targets=True, workers=2, **SMALL)
+    _, held = countdown.target_split(0)
+    by_split = records(out)
+    assert all(r["target"] in held for r in by_split["test"])
+    assert not any(r["target"] in held for s in ("train", "validation") for r in by_split[s])
+
+
+def test_hugging_face_loads_it(countdown_ds: Path) -> None:
+    hf = pytest.importorskip("datasets")
+    d = hf.load_dataset("parquet", data_dir=str(countdown_ds))
+    manifest = json.loads((countdown_ds / "manifest.json").read_text())
+    assert {k: len(v) for k, v in d.items()} == manifest["counts"]
+    row = d["train"][0]
+    assert isinstance(row["numbers"], list) and isinstance(row["trace"], str)
+
+
+def _generate_cmd(out: Path, n: int = 40_000) -> list[str]:
+    return [sys.executable, "-m", "clew", "generate", "countdown", "--n", str(n), "--out", str(out),
+            "--shard-size", "1000", "--workers", "1", "--no-progress"]
+
+
+def _wait_for_shards(out: Path, count: int, proc: subprocess.Popen, limit: float = 60) -> None:
+    deadline = time.monotonic() + limit
+    while len(list(out.glob("*/*.parquet"))) < count:
+        assert proc.poll() is None, "finished before it could be interrupted: make n bigger"
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+
+
+@pytest.mark.slow
+def test_resume_after_sigkill_and_ctrl_c_is_byte_identical(tmp_path: Path) -> None:
+    ref = tmp_path / "ref"
+    assert subprocess.run(_generate_cmd(ref), capture_output=True).returncode == 0
+    out = tmp_path / "out"
+    # Killed while planning (before any shard), then mid-shards, then Ctrl-C.
+    proc = subprocess.Popen(_generate_cmd(out), stderr=subprocess.PIPE)
+    while not (out / ".clew-state" / "progress.json").exists():
+        assert proc.poll() is None
+        time.sleep(0.005)
+    proc.kill()
+    proc.wait()
+    proc = subprocess.Popen(_generate_cmd(out), stderr=subprocess.PIPE)
+    _wait_for_shards(out, 3, proc)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert not (out / "manifest.json").exists()
+    proc = subprocess.Popen(_generate_cmd(out), stderr=subprocess.PIPE)
+    _wait_for_shards(out, 8, proc)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    if proc.returncode == 130:
+        assert b"resume" in err
+    else:  # it finished in the meantime
+        assert proc.returncode == 0
+    done = subprocess.run(_generate_cmd(out), capture_output=True)
+    assert done.returncode == 0, done.stderr
+    assert not list(out.rglob("*.tmp")) and not (out / ".clew-state").exists()
+    assert tree_digest(out) == tree_digest(ref)
+
+
+def test_bad_options_exit_2_and_touch_nothing(tmp_path: Path, countdown_ds: Path) -> None:
+    before = tree_digest(countdown_ds)
+    cases = [
+        ["sokoban", "--out", str(tmp_path / "a")],
+        ["countdown", "--style", "haiku", "--out", str(tmp_path / "a")],
+        ["countdown", "--shard-size", "0", "--out", str(tmp_path / "a")],
+        ["countdown", "--n", "0", "--out", str(tmp_path / "a")],
+        ["countdown", "--backtracks", "3-1", "--out", str(tmp_path / "a")],
+        ["countdown", "--backtracks", "60", "--n", "10", "--out", str(tmp_path / "a")],
+        ["countdown", "--splits", "0.5,0.5", "--out", str(tmp_path / "a")],
+        ["countdown", "--size", "9", "--out", str(tmp_path / "a")],
+        ["countdown", "--values", "5-1", "--out", str(tmp_path / "a")],
+        ["countdown", "--strategy", "bfs", "--style", "wait", "--out", str(tmp_path / "a")],
+        ["countdown", "--n", "50", "--seed", "3", "--out", str(countdown_ds)],
+    ]
+    for args in cases:
+        r = subprocess.run([sys.executable, "-m", "clew", "generate", *args, "--no-progress"],
+                           capture_output=True, text=True)
+        assert r.returncode == 2, (args, r.stderr)
+        assert "error:" in r.stderr and "Traceback" not in r.stderr, r.stderr
+        assert not (tmp_path / "a").exists(), args
+    assert tree_digest(countdown_ds) == before
+    # A non-empty directory that is not a dataset is refused too.
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "notes.txt").write_text("mine")
+    with pytest.raises(datasets.OptionError, match="not empty"):
+        datasets.generate("countdown", 10, tmp_path / "b", progress=False)
+    assert os.listdir(tmp_path / "b") == ["notes.txt"]
+
+
+def test_finished_dataset_is_a_no_op(countdown_ds: Path) -> None:
+    before = tree_digest(countdown_ds)
+    m = datasets.generate("countdown", 1200, countdown_ds, workers=2, **SMALL)
+    assert m["total"] == 1200 and tree_digest(countdown_ds) == before
+
+
+@pytest.mark.slow
+def test_ray_backend_on_a_local_cluster(tmp_path: Path, countdown_ds: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    ray = pytest.importorskip("ray")
+    from clew.datasets import _ray
+
+    results = []
+    submit = _ray.RayBackend.submit
+
+    def spy(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        fut = submit(self, *args, **kwargs)
+        results.append(fut)
+        return fut
+
+    monkeypatch.setattr(_ray.RayBackend, "submit", spy)
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    try:
+        out = tmp_path / "ray"
+        datasets.generate("countdown", 1200, out, backend="ray", workers=2, **SMALL)
+    finally:
+        ray.shutdown()
+    assert tree_digest(out) == tree_digest(countdown_ds)
+    pids = {f.result()["pid"] for f in results}
+    assert len(results) == 13 and len(pids) >= 2 and os.getpid() not in pids

@@ -132,6 +132,8 @@ def test_backtrack_control_styles_and_jsonl(tmp_path: Path) -> None:
     for r in recs[:60]:
         assert traces.validate(r["trace"], r["numbers"], r["target"], style="wait").valid
         assert r["solved"]
+        # difficulty: the nodes SoS's own DFS expands, whatever the trace shows.
+        assert r["difficulty"] == countdown.trace_record(r["numbers"], r["target"]).nodes_expanded
     # The same records as JSON lines.
     js = tmp_path / "js"
     datasets.generate("countdown", 300, js, style="wait", backtracks="1-3", format="jsonl", workers=2, **SMALL)

@@ -1,6 +1,6 @@
 # Hand-written stubs for the Rust extension module clew._core (checked by mypy.stubtest).
 from collections.abc import Sequence
-from typing import final
+from typing import Any, final
 
 __all__ = [
     "ClewError",
@@ -272,3 +272,63 @@ def countdown_generate(
     targets: Sequence[int] | None = None,
     method: str | None = None,
 ) -> list[tuple[list[int], int]]: ...
+
+# ---- datasets (section owned by clew.datasets) ----
+# Arrays cross as bytes of little-endian int64/uint64/uint8; text columns as
+# (utf-8 data, int64 offsets) pairs that Arrow wraps without copying.
+
+class KeySet:
+    def __init__(self) -> None: ...
+    def add(self, keys: bytes) -> bytes:
+        """One byte per uint64 key: 1 for its first occurrence, else 0."""
+    def __len__(self) -> int: ...
+
+def dataset_record_seeds(seed: int, start: int, count: int) -> bytes: ...
+def countdown_candidates(
+    seeds: bytes,
+    preset: str = "sos",
+    split: str = "all",
+    split_seed: int = 0,
+    numbers: tuple[int | None, int | None] = (None, None),
+    values: tuple[int | None, int | None] = (None, None),
+    targets_range: tuple[int | None, int | None] = (None, None),
+    targets: Sequence[int] | None = None,
+    method: str | None = None,
+    threads: int = 1,
+) -> tuple[bytes, int, bytes, bytes]: ...
+def countdown_feasible(
+    numbers: bytes,
+    width: int,
+    targets: bytes,
+    backtracks: bytes,
+    search: str = "dfs",
+    heuristic: str = "sum",
+    beam_size: int | None = None,
+    threshold: float | None = None,
+    rules: str = "sos",
+    threads: int = 1,
+) -> bytes: ...
+def countdown_trace_rows(
+    numbers: bytes,
+    width: int,
+    targets: bytes,
+    backtracks: bytes | None = None,
+    search: str = "dfs",
+    heuristic: str = "sum",
+    beam_size: int | None = None,
+    threshold: float | None = None,
+    style: str = "sos",
+    rules: str = "sos",
+    threads: int = 1,
+) -> dict[str, Any]: ...
+def sudoku_candidates(
+    seeds: bytes,
+    size: int = 9,
+    empty: int | None = None,
+    difficulty: str | None = None,
+    se_range: tuple[float, float] | None = None,
+    box_shape: tuple[int, int] | None = None,
+    max_attempts: int = 2000,
+    threads: int = 1,
+) -> tuple[bytes, bytes, bytes]: ...
+def sudoku_symmetry_keys(puzzles: bytes, size: int = 9, box_shape: tuple[int, int] | None = None) -> bytes: ...

@@ -90,37 +90,6 @@ pub fn hash_words(words: impl IntoIterator<Item = u64>) -> u64 {
     h
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn text_column_offsets() {
-        let mut c = TextColumn::new();
-        c.push(b"ab");
-        c.push(b"");
-        c.push(b"xyz");
-        assert_eq!(c.offsets, vec![0, 2, 2, 5]);
-        assert_eq!(c.get(2), b"xyz");
-        let mut d = TextColumn::new();
-        d.push(b"q");
-        d.extend(&c);
-        assert_eq!(d.offsets, vec![0, 1, 3, 3, 6]);
-        assert_eq!(d.get(3), b"xyz");
-    }
-
-    #[test]
-    fn seeds_and_hashes_are_fixed() {
-        // Pinned values: changing them changes every published dataset.
-        assert_eq!(record_seed(0, 0), record_seed(0, 0));
-        assert_ne!(record_seed(0, 0), record_seed(0, 1));
-        assert_ne!(record_seed(0, 1), record_seed(1, 0));
-        assert!(record_seed(u64::MAX, u64::MAX) < 1 << 63);
-        assert_ne!(hash_words([1, 2]), hash_words([2, 1]));
-        assert_eq!(hash_words([]), 0x243f_6a88_85a3_08d3);
-    }
-}
-
 /// Run `work` over `items` split into at most `threads` contiguous chunks,
 /// each on its own thread, and return the chunks' results in order (so the
 /// result never depends on the thread count). The first error wins; a
@@ -153,4 +122,35 @@ where
             })
             .collect()
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_column_offsets() {
+        let mut c = TextColumn::new();
+        c.push(b"ab");
+        c.push(b"");
+        c.push(b"xyz");
+        assert_eq!(c.offsets, vec![0, 2, 2, 5]);
+        assert_eq!(c.get(2), b"xyz");
+        let mut d = TextColumn::new();
+        d.push(b"q");
+        d.extend(&c);
+        assert_eq!(d.offsets, vec![0, 1, 3, 3, 6]);
+        assert_eq!(d.get(3), b"xyz");
+    }
+
+    #[test]
+    fn seeds_and_hashes_are_fixed() {
+        // Pinned values: changing them changes every published dataset.
+        assert_eq!(record_seed(0, 0), record_seed(0, 0));
+        assert_ne!(record_seed(0, 0), record_seed(0, 1));
+        assert_ne!(record_seed(0, 1), record_seed(1, 0));
+        assert!(record_seed(u64::MAX, u64::MAX) < 1 << 63);
+        assert_ne!(hash_words([1, 2]), hash_words([2, 1]));
+        assert_eq!(hash_words([]), 0x243f_6a88_85a3_08d3);
+    }
 }

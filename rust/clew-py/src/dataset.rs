@@ -40,7 +40,7 @@ fn u64_bytes<'py>(py: Python<'py>, words: &[u64]) -> Bound<'py, PyBytes> {
 }
 
 fn read_words(bytes: &[u8], what: &str) -> PyResult<Vec<u64>> {
-    if bytes.len() % 8 != 0 {
+    if !bytes.len().is_multiple_of(8) {
         return Err(invalid(format!(
             "{what}: {} bytes is not a whole number of 8-byte words",
             bytes.len()
@@ -118,6 +118,14 @@ impl KeySet {
     }
 }
 
+/// Countdown candidates: (numbers, width, targets, keys).
+type Candidates<'py> = (
+    Bound<'py, PyBytes>,
+    usize,
+    Bound<'py, PyBytes>,
+    Bound<'py, PyBytes>,
+);
+
 /// Countdown candidates for record seeds (uint64 bytes): (numbers int64
 /// rows x width padded with -1, width, targets int64, keys uint64).
 #[pyfunction]
@@ -135,12 +143,7 @@ fn countdown_candidates<'py>(
     targets: Option<Vec<u64>>,
     method: Option<&str>,
     threads: usize,
-) -> PyResult<(
-    Bound<'py, PyBytes>,
-    usize,
-    Bound<'py, PyBytes>,
-    Bound<'py, PyBytes>,
-)> {
+) -> PyResult<Candidates<'py>> {
     let cfg = gen_config(
         preset,
         split,
@@ -342,7 +345,7 @@ fn sudoku_symmetry_keys<'py>(
     box_shape: Option<(usize, usize)>,
 ) -> PyResult<Bound<'py, PyBytes>> {
     let geom = generate_geometry(size, box_shape)?;
-    if puzzles.len() % geom.cells != 0 {
+    if !puzzles.len().is_multiple_of(geom.cells) {
         return Err(invalid(format!(
             "{} bytes is not a whole number of {size}x{size} grids",
             puzzles.len()

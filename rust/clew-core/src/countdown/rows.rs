@@ -6,7 +6,7 @@
 use super::expr;
 use super::generate::{GenConfig, Generator};
 use super::heuristic::{Heuristic, HeuristicKind};
-use super::record::{TraceOptions, Tracer};
+use super::record::{SearchKind, TraceOptions, Tracer};
 use super::search;
 use super::solve;
 use super::sos;
@@ -128,6 +128,10 @@ pub fn trace_rows(
         let mut rows = Rows::new();
         let mut text = Vec::with_capacity(1 << 16);
         let mut opts = opts.clone();
+        // The difficulty search is the trace's own search: reuse its count.
+        let is_sos_dfs = opts.search == SearchKind::Dfs
+            && opts.heuristic == HeuristicKind::Sum
+            && opts.threshold.is_none();
         for &(i, (numbers, target)) in chunk {
             if let Some(k) = backtracks {
                 opts.backtracks = Some(k[i]);
@@ -156,16 +160,16 @@ pub fn trace_rows(
             rows.nodes.push(result.stats.expanded as i64);
             rows.depth.push(tracer.tree().max_depth() as i64);
             rows.length.push(text.len() as i64);
-            let heur = Heuristic::new(HeuristicKind::Sum, *target);
-            let effort = search::sos_dfs(
-                &start,
-                *target,
-                &heur,
-                Some(*target as f64),
-                opts.rules,
-                &mut NoRecord,
-            );
-            rows.difficulty.push(effort.stats.expanded as i64);
+            let effort = if is_sos_dfs {
+                result.stats.expanded
+            } else {
+                let heur = Heuristic::new(HeuristicKind::Sum, *target);
+                let th = Some(*target as f64);
+                search::sos_dfs(&start, *target, &heur, th, opts.rules, &mut NoRecord)
+                    .stats
+                    .expanded
+            };
+            rows.difficulty.push(effort as i64);
         }
         Ok(rows)
     })?;

@@ -277,6 +277,17 @@ def countdown_generate(
 # Arrays cross as bytes of little-endian int64/uint64/uint8; text columns as
 # (utf-8 data, int64 offsets) pairs that Arrow wraps without copying.
 
+__all__ += [
+    "KeySet",
+    "countdown_candidates",
+    "countdown_feasible",
+    "countdown_trace_rows",
+    "dataset_record_seeds",
+    "sudoku_candidates",
+    "sudoku_symmetry_keys",
+]
+
+@final
 class KeySet:
     def __init__(self) -> None: ...
     def add(self, keys: bytes) -> bytes:
@@ -289,9 +300,9 @@ def countdown_candidates(
     preset: str = "sos",
     split: str = "all",
     split_seed: int = 0,
-    numbers: tuple[int | None, int | None] = (None, None),
-    values: tuple[int | None, int | None] = (None, None),
-    targets_range: tuple[int | None, int | None] = (None, None),
+    numbers: tuple[int | None, int | None] = ...,
+    values: tuple[int | None, int | None] = ...,
+    targets_range: tuple[int | None, int | None] = ...,
     targets: Sequence[int] | None = None,
     method: str | None = None,
     threads: int = 1,

@@ -90,7 +90,7 @@ fn dataset_record_seeds<'py>(
 }
 
 /// Keys seen so far, for streaming deduplication (about 16 bytes a key).
-#[pyclass(module = "clew._core", name = "KeySet")]
+#[pyclass(frozen, module = "clew._core", name = "KeySet")]
 pub struct KeySet {
     seen: Mutex<HashSet<u64>>,
 }

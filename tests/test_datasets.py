@@ -262,3 +262,78 @@ def test_ray_backend_on_a_local_cluster(tmp_path: Path, countdown_ds: Path, monk
     assert tree_digest(out) == tree_digest(countdown_ds)
     pids = {f.result()["pid"] for f in results}
     assert len(results) == 13 and len(pids) >= 2 and os.getpid() not in pids
+
+
+# ---------------------------------------------------------------------------
+# sat and nlsat
+# ---------------------------------------------------------------------------
+
+
+def test_sat_records_labels_answers_and_traces(tmp_path: Path) -> None:
+    from pysat.solvers import Solver as PySat
+
+    from clew.sat import parse_dimacs
+
+    out = tmp_path / "sat"
+    m = datasets.generate("sat", 400, out, workers=2, **SMALL)
+    assert m["total"] == 400
+    recs = [r for rs in records(out).values() for r in rs]
+    labels = Counter(r["label"] for r in recs)
+    assert labels["SAT"] > 50 and labels["UNSAT"] > 50, labels  # near the threshold
+    for r in recs:
+        nv, clauses = parse_dimacs(r["puzzle"])
+        assert nv == r["num_vars"] and len(clauses) == r["num_clauses"] == int(4.26 * nv + 0.5)
+        with PySat(name="m22", bootstrap_with=clauses) as s:
+            assert s.solve() == (r["label"] == "SAT")
+        if r["label"] == "SAT":
+            model = [int(x) for x in r["answer"].split(":")[1].split()]
+            assert all(any(lit in model for lit in c) for c in clauses)
+        else:
+            assert r["answer"] == "UNSAT"
+        v = traces.validate_sat(r["trace"], clauses)
+        assert v.valid, (r["seed"], v)
+        assert r["backtracks"] == r["trace"].count("\nConflict: ") + r["trace"].startswith("Conflict: ")
+        assert r["nodes"] == r["trace"].count("Decide ")
+        assert r["length"] == len(r["trace"])
+
+
+def test_sat_backtrack_control_and_validator_catches_mutations(tmp_path: Path) -> None:
+    from clew.sat import parse_dimacs
+
+    out = tmp_path / "sat3"
+    datasets.generate("sat", 60, out, backtracks=3, workers=2, **SMALL)
+    recs = [r for rs in records(out).values() for r in rs]
+    assert len(recs) == 60 and all(r["backtracks"] == 3 for r in recs)
+    broken = 0
+    for r in recs[:20]:
+        _, clauses = parse_dimacs(r["puzzle"])
+        lines = r["trace"].split("\n")
+        for i, line in enumerate(lines):
+            if line.startswith("Learn "):
+                head, level = line.rsplit(" ", 1)
+                bad = lines[:i] + [f"{head} {int(level) + 1}"] + lines[i + 1 :]
+                assert not traces.validate_sat("\n".join(bad), clauses).valid
+                broken += 1
+                break
+        for i, line in enumerate(lines):
+            if line.startswith("Propagate x"):
+                bad = lines[:i] + [line.replace("=1", "=#").replace("=0", "=1").replace("=#", "=0")] + lines[i + 1 :]
+                assert not traces.validate_sat("\n".join(bad), clauses).valid
+                break
+        assert not traces.validate_sat("\n".join(lines[:-2]), clauses).valid  # verdict cut off
+    assert broken == 20
+
+
+def test_nlsat_records(tmp_path: Path) -> None:
+    out = tmp_path / "nl"
+    datasets.generate("nlsat", 200, out, workers=2, vars="8-16", **SMALL)
+    recs = [r for rs in records(out).values() for r in rs]
+    assert len(recs) == 200
+    for r in recs:
+        rules = r["puzzle"].strip().split("\n")
+        assert len(rules) == r["num_clauses"] + 1 and rules[-1].endswith("same time?")
+        assert all(x.startswith("If ") and " then " in x for x in rules[:-1])
+        assert r["answer"].startswith("Yes: " if r["label"] == "SAT" else "No")
+        assert "x1=" not in r["trace"] and r["trace"].strip().split("\n")[-1].startswith(
+            "Satisfiable" if r["label"] == "SAT" else "Unsatisfiable"
+        )

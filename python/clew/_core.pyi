@@ -283,6 +283,8 @@ __all__ += [
     "countdown_feasible",
     "countdown_trace_rows",
     "dataset_record_seeds",
+    "sat_keys",
+    "sat_rows",
     "sudoku_candidates",
     "sudoku_symmetry_keys",
 ]
@@ -343,3 +345,14 @@ def sudoku_candidates(
     threads: int = 1,
 ) -> tuple[bytes, bytes, bytes]: ...
 def sudoku_symmetry_keys(puzzles: bytes, size: int = 9, box_shape: tuple[int, int] | None = None) -> bytes: ...
+def sat_keys(seeds: bytes, vars: tuple[int, int], ratio: float = 4.26, k: int = 3) -> bytes: ...
+def sat_rows(
+    seeds: bytes,
+    vars: tuple[int, int],
+    ratio: float = 4.26,
+    k: int = 3,
+    style: str = "backtrack",
+    natural: bool = False,
+    cap: int = 2000,
+    threads: int = 1,
+) -> dict[str, Any]: ...

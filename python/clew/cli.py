@@ -414,7 +414,7 @@ def _add_generate(subparsers: argparse._SubParsersAction[argparse.ArgumentParser
         ),
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
-    g.add_argument("task", metavar="TASK", help="countdown or sudoku")
+    g.add_argument("task", metavar="TASK", help="countdown, sudoku, sat or nlsat")
     g.add_argument("--n", type=int, default=10_000, help="records in all splits together, after deduplication")
     g.add_argument("--out", required=True, metavar="DIR", help="output directory (new, empty, or this dataset's)")
     g.add_argument("--style", default=None, help="trace style: sos, backtrack, wait, astro, compact "
@@ -445,12 +445,19 @@ def _add_generate(subparsers: argparse._SubParsersAction[argparse.ArgumentParser
     sd.add_argument("--box", default=None, metavar="RxC", help="box shape (default: the usual one for the size)")
     sd.add_argument("--empty", default=None, metavar="K|LO-HI", help="blank cells (default: minimal puzzles)")
     sd.add_argument("--difficulty", default=None, help="a label (easy, medium, hard, ...) or an SE-like LO-HI")
+    st = g.add_argument_group("sat and nlsat options")
+    st.add_argument("--vars", default=None, metavar="LO-HI", help="variables per formula (default 10-30)")
+    st.add_argument("--ratio", type=float, default=None, help="clauses per variable (default 4.26)")
+    st.add_argument("--k", type=int, default=None, help="literals per clause (default 3)")
+    st.add_argument("--max-events", type=int, default=None,
+                    help="skip formulas whose search takes more events than this (default 2000)")
     g.set_defaults(func=cmd_generate)
 
 
 _TASK_OPTIONS = {
     "countdown": ("preset", "numbers", "values", "targets", "heuristic", "beam_size", "held_out_targets"),
     "sudoku": ("size", "box", "empty", "difficulty"),
+    "sat": ("vars", "ratio", "k", "max_events"),
 }
 
 
@@ -463,7 +470,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
             value = getattr(args, name)
             if value in (None, False):
                 continue
-            if task != args.task:
+            if task != args.task.replace("nlsat", "sat"):
                 print(f"clew generate: error: --{name.replace('_', '-')} is a {task} option", file=sys.stderr)
                 return EXIT_USAGE
             options[name] = value

@@ -234,11 +234,12 @@ def _plan_block(task: Task, config: dict[str, Any], start: int, count: int, thre
     seeds = np.frombuffer(_core.dataset_record_seeds(config["seed"], start, count), dtype="<u8")
     rows = task.candidates(seeds, threads)
     bt = config["backtracks"]
-    if bt is None:
+    if bt is None and not task.filters:
         return rows, 0
-    lo, hi = bt
-    # Each record's backtrack count comes from its own seed.
-    rows["k"] = lo + (rows["seed"] % np.uint64(hi - lo + 1)).astype(np.int64)
+    if bt is not None:
+        lo, hi = bt
+        # Each record's backtrack count comes from its own seed.
+        rows["k"] = lo + (rows["seed"] % np.uint64(hi - lo + 1)).astype(np.int64)
     ok = task.feasible(rows, threads)
     return rows[ok], int(len(ok) - ok.sum())
 
@@ -462,8 +463,8 @@ def _run(t: Task, config: dict[str, Any], plan: Plan, out: Path, runner: Any, wo
         if plan.next_candidate == 0 and len(rows) == 0:
             lo, hi = config["backtracks"] or (0, 0)
             raise OptionError(
-                f"none of the first {count:,} candidates admits a trace with {lo}-{hi} backtracks: "
-                "lower --backtracks or make the puzzles bigger"
+                f"none of the first {count:,} candidates admits a trace with {lo}-{hi} backtracks"
+                f"{t.filter_reason()}: lower --backtracks or change the puzzle size"
             )
         fresh = np.frombuffer(keyset.add(np.ascontiguousarray(rows["key"]).tobytes()), dtype=np.uint8).astype(bool)
         plan.dropped["duplicates"] += int(len(fresh) - fresh.sum())
@@ -586,7 +587,7 @@ def summary(out: str | os.PathLike[str], manifest: dict[str, Any], seconds: floa
         f"clew generate: {total:,} records{took} -> {out}",
         "  splits: " + ", ".join(f"{k} {manifest['counts'][k]:,}" for k in SPLITS),
         f"  dropped: {manifest['dropped']['duplicates']:,} duplicates, "
-        f"{manifest['dropped']['infeasible']:,} without the asked backtracks",
+        f"{manifest['dropped']['infeasible']:,} filtered out (no trace with the asked backtracks, or too long)",
     ]
     if len(ln):
         p = np.percentile(ln, [5, 50, 95, 100]).astype(int)

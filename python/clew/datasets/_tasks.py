@@ -75,9 +75,16 @@ class Task:
     def candidates(self, seeds: np.ndarray, threads: int) -> np.ndarray:
         raise NotImplementedError
 
+    # Whether candidates are filtered even without --backtracks.
+    filters: ClassVar[bool] = False
+
     def feasible(self, rows: np.ndarray, threads: int) -> np.ndarray:
-        """A boolean mask: rows whose trace can have ``rows['k']`` backtracks."""
+        """A boolean mask: rows whose trace can have ``rows['k']`` backtracks
+        (``k`` < 0: none asked)."""
         raise NotImplementedError
+
+    def filter_reason(self) -> str:
+        return ""
 
     def forced_split(self, rows: np.ndarray) -> np.ndarray | None:
         """Per row: a split index that overrides the hash (or -1), or None."""
@@ -85,9 +92,6 @@ class Task:
 
     def table(self, rows: np.ndarray, threads: int) -> pa.Table:
         raise NotImplementedError
-
-    def max_backtracks_hint(self) -> str:
-        return ""
 
 
 # ---------------------------------------------------------------------------
@@ -407,4 +411,132 @@ class SudokuTask(Task):
         )
 
 
-TASKS: dict[str, type[Task]] = {"countdown": CountdownTask, "sudoku": SudokuTask}
+# ---------------------------------------------------------------------------
+# SAT and NLSat
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class SatTask(Task):
+    """Random k-SAT near the threshold, solved by clew's CDCL solver with its
+    search recorded. Options: ``vars`` (LO-HI, default 10-30), ``ratio``
+    (clauses per variable, default 4.26), ``k`` (default 3), ``max_events``
+    (a trace longer than this many search events is not used; default 2000).
+    The trace shows every decision, propagation, conflict, learnt clause and
+    backjump; ``backtracks`` counts its conflicts (each one a backjump)."""
+
+    name: ClassVar[str] = "sat"
+    styles: ClassVar[tuple[str, ...]] = ("backtrack", "compact")
+    strategies: ClassVar[tuple[str, ...]] = ("cdcl",)
+    natural: ClassVar[bool] = False
+    filters: ClassVar[bool] = True
+    schema: ClassVar[pa.Schema] = pa.schema(
+        [
+            ("puzzle", pa.string()),
+            ("num_vars", pa.int64()),
+            ("num_clauses", pa.int64()),
+            ("label", pa.string()),
+            ("answer", pa.string()),
+            ("trace", pa.large_string()),
+            ("style", pa.string()),
+            ("backtracks", pa.int64()),
+            ("nodes", pa.int64()),
+            ("depth", pa.int64()),
+            ("length", pa.int64()),
+            ("difficulty", pa.float64()),
+            ("seed", pa.int64()),
+        ]
+    )
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        o = self.options
+        lo, hi = _pair(o.get("vars", "10-30"), "vars")
+        o["vars"] = [lo, hi]
+        o["ratio"] = float(o.get("ratio", 4.26))
+        o["k"] = int(o.get("k", 3))
+        o["max_events"] = int(o.get("max_events", 2000))
+        if o["max_events"] < 1:
+            raise OptionError(f"max_events must be positive, got {o['max_events']}")
+        self.plan_dtype = np.dtype(_PLAN_BASE)
+        try:
+            self.candidates(np.array([1], dtype=np.uint64), 1)
+            self._rows(np.array([1], dtype=np.uint64), 1)
+        except ValueError as exc:
+            raise OptionError(f"{self.name} options: {exc}") from None
+
+    def _spec(self) -> dict[str, Any]:
+        o = self.options
+        return {"vars": tuple(o["vars"]), "ratio": o["ratio"], "k": o["k"]}
+
+    def candidates(self, seeds: np.ndarray, threads: int) -> np.ndarray:
+        keys = _core.sat_keys(np.ascontiguousarray(seeds, dtype="<u8").tobytes(), **self._spec())
+        rows = np.zeros(len(seeds), dtype=self.plan_dtype)
+        rows["key"] = np.frombuffer(keys, dtype="<u8")
+        rows["seed"] = seeds
+        rows["k"] = -1
+        return rows
+
+    def _rows(self, seeds: np.ndarray, threads: int) -> dict[str, Any]:
+        return _core.sat_rows(
+            np.ascontiguousarray(seeds, dtype="<u8").tobytes(),
+            style=self.style,
+            natural=self.natural,
+            cap=self.options["max_events"],
+            threads=threads,
+            **self._spec(),
+        )
+
+    def feasible(self, rows: np.ndarray, threads: int) -> np.ndarray:
+        cols = self._rows(rows["seed"], threads)
+        ok = np.frombuffer(cols["truncated"], dtype=np.uint8) == 0
+        ks = rows["k"]
+        conflicts = np.frombuffer(cols["backtracks"], dtype="<i8")
+        return ok & ((ks < 0) | (conflicts == ks))
+
+    def filter_reason(self) -> str:
+        return f" within {self.options['max_events']} search events"
+
+    def table(self, rows: np.ndarray, threads: int) -> pa.Table:
+        n = len(rows)
+        cols = self._rows(rows["seed"], threads)
+        label = np.frombuffer(cols["label"], dtype=np.uint8)
+        names = np.array(["UNSAT", "SAT"], dtype=object)
+        return pa.Table.from_arrays(
+            [
+                _text(*cols["puzzle"]),
+                _ints(cols["vars"]),
+                _ints(cols["clauses"]),
+                pa.array(names[label], pa.string()),
+                _text(*cols["answer"]),
+                _text(*cols["trace"], large=True),
+                _repeat(self.style, n),
+                _ints(cols["backtracks"]),
+                _ints(cols["nodes"]),
+                _ints(cols["depth"]),
+                _ints(cols["length"]),
+                pa.array(np.frombuffer(cols["difficulty"], dtype="<i8").astype(np.float64)),
+                pa.array(rows["seed"].astype(np.int64)),
+            ],
+            schema=self.schema,
+        )
+
+
+@dataclass
+class NlsatTask(SatTask):
+    """NLSat: the same random formulas as rules in natural language ("If
+    Alice is not big and Bob is red then Carol is calm."), the question
+    whether all rules can hold at once, the label, and the solver's search
+    told in the same words. At most 256 variables."""
+
+    name: ClassVar[str] = "nlsat"
+    styles: ClassVar[tuple[str, ...]] = ("backtrack",)
+    natural: ClassVar[bool] = True
+
+
+TASKS: dict[str, type[Task]] = {
+    "countdown": CountdownTask,
+    "sudoku": SudokuTask,
+    "sat": SatTask,
+    "nlsat": NlsatTask,
+}

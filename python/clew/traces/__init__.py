@@ -16,8 +16,18 @@ from dataclasses import dataclass
 
 from clew import _core
 from clew._core import CountdownTrace as TraceRecord
+from clew.traces.sat import SatValidation, validate_sat
 
-__all__ = ["STYLES", "TraceRecord", "Validation", "exploring_blocks", "sort_shuffled_blocks", "validate"]
+__all__ = [
+    "STYLES",
+    "SatValidation",
+    "TraceRecord",
+    "Validation",
+    "exploring_blocks",
+    "sort_shuffled_blocks",
+    "validate",
+    "validate_sat",
+]
 
 #: Text styles the Countdown renderers write.
 STYLES: tuple[str, ...] = ("sos", "compact", "wait", "backtrack", "astro")

@@ -8,6 +8,9 @@ use std::sync::Mutex;
 use clew_core::countdown::rows::{self, Instance};
 use clew_core::countdown::Tracer;
 use clew_core::dataset::{parallel_chunks, record_seed, TextColumn};
+use clew_core::sat::natural::{answer as nl_answer, rules};
+use clew_core::sat::traced::{solve_traced, FormulaSpec};
+use clew_core::sat::LogStyle;
 use clew_core::sudoku::rng::Rng;
 use clew_core::sudoku::symmetry::symmetry_key;
 use clew_core::sudoku::Generator;
@@ -358,6 +361,165 @@ fn sudoku_symmetry_keys<'py>(
     Ok(u64_bytes(py, &keys))
 }
 
+fn formula_spec(vars: (u32, u32), ratio: f64, k: usize) -> PyResult<FormulaSpec> {
+    let spec = FormulaSpec {
+        min_vars: vars.0,
+        max_vars: vars.1,
+        ratio,
+        k,
+    };
+    spec.validate().map_err(to_py)?;
+    Ok(spec)
+}
+
+/// Keys (uint64 bytes) of the random formulas of these record seeds.
+#[pyfunction]
+#[pyo3(signature = (seeds, vars, ratio = 4.26, k = 3))]
+fn sat_keys<'py>(
+    py: Python<'py>,
+    seeds: &[u8],
+    vars: (u32, u32),
+    ratio: f64,
+    k: usize,
+) -> PyResult<Bound<'py, PyBytes>> {
+    let spec = formula_spec(vars, ratio, k)?;
+    let seeds = read_words(seeds, "seeds")?;
+    let keys: Vec<u64> = py.detach(|| seeds.iter().map(|&s| spec.key(s)).collect());
+    Ok(u64_bytes(py, &keys))
+}
+
+/// Solve and record the formulas of these record seeds: a dict of columns
+/// (`puzzle`, `answer`, `trace` as (data, offsets) text pairs; `vars`,
+/// `clauses`, `backtracks`, `nodes`, `depth`, `length`, `difficulty` int64
+/// bytes; `label` and `truncated` uint8 bytes). `natural`: the NLSat
+/// rendering (rules in words) instead of DIMACS.
+#[pyfunction]
+#[pyo3(signature = (seeds, vars, ratio = 4.26, k = 3, style = "backtrack", natural = false, cap = 2000, threads = 1))]
+#[allow(clippy::too_many_arguments)]
+fn sat_rows<'py>(
+    py: Python<'py>,
+    seeds: &[u8],
+    vars: (u32, u32),
+    ratio: f64,
+    k: usize,
+    style: &str,
+    natural: bool,
+    cap: usize,
+    threads: usize,
+) -> PyResult<Bound<'py, PyDict>> {
+    let spec = formula_spec(vars, ratio, k)?;
+    if natural && spec.max_vars > clew_core::sat::natural::MAX_VARS {
+        return Err(invalid(format!(
+            "natural-language formulas name at most {} variables, got {}",
+            clew_core::sat::natural::MAX_VARS,
+            spec.max_vars
+        )));
+    }
+    let style = match style {
+        "backtrack" => LogStyle::Backtrack,
+        "compact" if !natural => LogStyle::Compact,
+        other => {
+            return Err(invalid(format!(
+                "no SAT trace style '{other}' (expected 'backtrack' or 'compact')"
+            )))
+        }
+    };
+    let seeds = read_words(seeds, "seeds")?;
+    #[derive(Default)]
+    struct Cols {
+        puzzle: TextColumn,
+        answer: TextColumn,
+        trace: TextColumn,
+        ints: [Vec<i64>; 7],
+        label: Vec<u8>,
+        truncated: Vec<u8>,
+    }
+    let parts = detached(py, |_| {
+        parallel_chunks(&seeds, threads, |chunk| {
+            let mut c = Cols {
+                puzzle: TextColumn::new(),
+                answer: TextColumn::new(),
+                trace: TextColumn::new(),
+                ..Cols::default()
+            };
+            for &seed in chunk {
+                let t = solve_traced(&spec, seed, cap)?;
+                let puzzle = if natural {
+                    rules(&t.clauses)
+                } else {
+                    t.dimacs()
+                };
+                c.puzzle.push(puzzle.as_bytes());
+                let answer = match (&t.model, natural) {
+                    (m, true) => nl_answer(m.as_deref()),
+                    (Some(m), false) => format!(
+                        "SAT: {}",
+                        m.iter()
+                            .map(|l| l.to_string())
+                            .collect::<Vec<_>>()
+                            .join(" ")
+                    ),
+                    (None, false) => "UNSAT".to_string(),
+                };
+                c.answer.push(answer.as_bytes());
+                let text = t.trace(style, natural);
+                c.trace.push(text.as_bytes());
+                let row = [
+                    t.vars as i64,
+                    t.clauses.len() as i64,
+                    t.log.conflicts() as i64,
+                    t.log.decisions() as i64,
+                    t.log.max_level() as i64,
+                    text.len() as i64,
+                    t.conflicts as i64,
+                ];
+                for (col, v) in c.ints.iter_mut().zip(row) {
+                    col.push(v);
+                }
+                c.label.push(t.model.is_some() as u8);
+                c.truncated.push(t.log.truncated as u8);
+            }
+            Ok(c)
+        })
+        .map_err(to_py)
+    })?;
+    let mut all = Cols {
+        puzzle: TextColumn::new(),
+        answer: TextColumn::new(),
+        trace: TextColumn::new(),
+        ..Cols::default()
+    };
+    for p in parts {
+        all.puzzle.extend(&p.puzzle);
+        all.answer.extend(&p.answer);
+        all.trace.extend(&p.trace);
+        for (a, b) in all.ints.iter_mut().zip(p.ints) {
+            a.extend(b);
+        }
+        all.label.extend(p.label);
+        all.truncated.extend(p.truncated);
+    }
+    let d = PyDict::new(py);
+    d.set_item("puzzle", text_pair(py, &all.puzzle))?;
+    d.set_item("answer", text_pair(py, &all.answer))?;
+    d.set_item("trace", text_pair(py, &all.trace))?;
+    let names = [
+        "vars",
+        "clauses",
+        "backtracks",
+        "nodes",
+        "depth",
+        "length",
+        "difficulty",
+    ];
+    for (name, col) in names.iter().zip(&all.ints) {
+        d.set_item(*name, i64_bytes(py, col))?;
+    }
+    d.set_item("label", PyBytes::new(py, &all.label))?;
+    d.set_item("truncated", PyBytes::new(py, &all.truncated))?;
+    Ok(d)
+}
+
 /// Add this module's functions and classes to `clew._core`.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<KeySet>()?;
@@ -367,5 +529,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(countdown_trace_rows, m)?)?;
     m.add_function(wrap_pyfunction!(sudoku_candidates, m)?)?;
     m.add_function(wrap_pyfunction!(sudoku_symmetry_keys, m)?)?;
+    m.add_function(wrap_pyfunction!(sat_keys, m)?)?;
+    m.add_function(wrap_pyfunction!(sat_rows, m)?)?;
     Ok(())
 }

@@ -16,6 +16,7 @@ use super::phases::Phases;
 use super::proof::{Proof, ProofFormat};
 use super::reduce::ReduceSchedule;
 use super::restart::{RestartPolicy, Restarts};
+use super::search_log::{Event, SearchLog};
 use super::watch::Watches;
 use crate::budget::{Budget, Interrupt, Limits, StopReason};
 use crate::error::{ClewError, Result};
@@ -137,6 +138,8 @@ pub struct Solver {
     /// `simpDB_props`: a sweep over all clauses is paid for by as many
     /// propagations as the clauses have literals).
     next_simplify_propagations: u64,
+    /// The opt-in search log (see [`SearchLog`]).
+    log: Option<Box<SearchLog>>,
 }
 
 impl Default for Solver {
@@ -186,10 +189,25 @@ impl Solver {
             proof_units_logged: 0,
             simplified_at: 0,
             next_simplify_propagations: 0,
+            log: None,
         }
     }
 
     // ----- public API -------------------------------------------------
+
+    /// Record the search of the next `solve` calls into `log` (decisions,
+    /// propagations, conflicts, learnt clauses, backjumps, restarts).
+    /// Detach with [`Solver::take_search_log`].
+    pub fn set_search_log(&mut self, log: SearchLog) {
+        let mut log = Box::new(log);
+        log.logged_trail = self.trail.len();
+        self.log = Some(log);
+    }
+
+    /// The log attached by [`Solver::set_search_log`], detached.
+    pub fn take_search_log(&mut self) -> Option<SearchLog> {
+        self.log.take().map(|b| *b)
+    }
 
     /// Write a DRAT proof of every clause learnt or deleted from now on.
     /// Call before adding clauses so the proof covers the whole run.
@@ -508,6 +526,9 @@ impl Solver {
         self.trail.truncate(start);
         self.trail_lim.truncate(level as usize);
         self.qhead = start;
+        if let Some(log) = self.log.as_mut() {
+            log.trail_cut(start);
+        }
     }
 
     fn set_unsat_at_level_zero(&mut self) {
@@ -521,6 +542,9 @@ impl Solver {
         let mut ticks: u64 = 0;
         loop {
             let conflict = self.propagate();
+            if self.log.is_some() {
+                self.log_propagation(conflict);
+            }
             if conflict != CREF_NONE {
                 self.stats.conflicts += 1;
                 if self.decision_level() == 0 {
@@ -562,6 +586,9 @@ impl Solver {
                     self.restarts.restarted();
                     self.stats.restarts += 1;
                     self.cancel_until(0);
+                    if let Some(log) = self.log.as_mut() {
+                        log.push(Event::Restart);
+                    }
                 }
                 if self.decision_level() == 0
                     && self.trail.len() > self.simplified_at
@@ -581,9 +608,35 @@ impl Solver {
         }
     }
 
+    /// Log what the last propagation implied, and its conflict.
+    fn log_propagation(&mut self, conflict: CRef) {
+        let Some(log) = self.log.as_mut() else { return };
+        let (trail, trail_lim, level) = (&self.trail, &self.trail_lim, &self.level);
+        log.implied(trail, |i| {
+            let l = level[trail[i].var().index()];
+            l > 0 && trail_lim[l as usize - 1] == i
+        });
+        if conflict != CREF_NONE {
+            let clause = self
+                .db
+                .lits(conflict)
+                .iter()
+                .map(|l| l.to_dimacs())
+                .collect();
+            log.push(Event::Conflict { clause });
+        }
+    }
+
     fn learn_from(&mut self, conflict: CRef) {
         let trail_at_conflict = self.trail.len();
         let (backjump, lbd) = self.analyze(conflict);
+        if let Some(log) = self.log.as_mut() {
+            log.push(Event::Learn {
+                clause: self.learnt.iter().map(|l| l.to_dimacs()).collect(),
+                backjump,
+                lbd,
+            });
+        }
         self.cancel_until(backjump);
         if let Some(p) = self.proof.as_mut() {
             p.add(&self.learnt);
@@ -623,6 +676,12 @@ impl Solver {
                 self.stats.decisions += 1;
                 self.new_decision_level();
                 self.assign(l, CREF_NONE);
+                if let Some(log) = self.log.as_mut() {
+                    log.push(Event::Decide {
+                        level: self.trail_lim.len() as u32,
+                        lit: l.to_dimacs(),
+                    });
+                }
                 Decision::Made
             }
         }

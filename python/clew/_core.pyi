@@ -1,6 +1,6 @@
 # Hand-written stubs for the Rust extension module clew._core (checked by mypy.stubtest).
 from collections.abc import Sequence
-from typing import final
+from typing import Any, final
 
 __all__ = [
     "ClewError",
@@ -272,3 +272,43 @@ def countdown_generate(
     targets: Sequence[int] | None = None,
     method: str | None = None,
 ) -> list[tuple[list[int], int]]: ...
+
+# --- search (clew.search wraps these) ---------------------------------------
+
+@final
+class MctsForest:
+    """A batch of MCTS trees driven by ask/tell (see clew.search.MCTS)."""
+
+    def __new__(
+        cls,
+        num_actions: int,
+        num_trees: int = 1,
+        rule: str = "puct",
+        c: float = 1.25,
+        virtual_loss: float = 1.0,
+        dirichlet_alpha: float = 0.3,
+        dirichlet_fraction: float = 0.0,
+        two_player: bool = False,
+        fpu: float = 0.0,
+        seed: int = 0,
+    ) -> MctsForest: ...
+    def ask(self, k: int) -> tuple[bytearray, bytearray]:
+        """(int64 leaf ids, int64 (tree, parent, action) rows) as raw bytes."""
+    def tell(
+        self, leaf_ids: Any, priors: Any, values: Any, terminal: Any | None = None, legal: Any | None = None
+    ) -> None: ...
+    def root_visits(self) -> bytearray: ...
+    def root_q(self) -> bytearray: ...
+    def root_values(self) -> list[float]: ...
+    def best_actions(self) -> list[int]: ...
+    def simulations(self) -> list[int]: ...
+    def advance(self, actions: Sequence[int]) -> None: ...
+    def reset(self) -> None: ...
+    @property
+    def num_actions(self) -> int: ...
+    @property
+    def num_trees(self) -> int: ...
+    @property
+    def num_nodes(self) -> int: ...
+    @property
+    def pending(self) -> int: ...

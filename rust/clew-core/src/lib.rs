@@ -4,12 +4,14 @@
 //!   assumptions, budgets, interrupt flag) and a DIMACS reader.
 //! * [`sudoku`]: N x N Sudoku with r x c boxes: solving, counting, generating, rating.
 //! * [`countdown`]: the Countdown numbers game: solving and generating.
+//! * [`search`]: one search core: batched ask/tell MCTS, the `Env` trait.
 //! * [`trace`]: recorded search trees and their renderings as text.
 
 pub mod budget;
 pub mod countdown;
 pub mod error;
 pub mod sat;
+pub mod search;
 pub mod sudoku;
 pub mod trace;
 

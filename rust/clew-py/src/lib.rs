@@ -4,6 +4,7 @@
 mod countdown;
 mod errors;
 mod run;
+mod search;
 mod sudoku;
 
 use pyo3::prelude::*;
@@ -26,6 +27,7 @@ mod _core {
     fn init(m: &Bound<'_, PyModule>) -> PyResult<()> {
         errors::register(m)?;
         crate::sudoku::register(m)?;
+        crate::search::register(m)?;
         crate::countdown::register(m)?;
         m.add("__version__", env!("CARGO_PKG_VERSION"))?;
         m.add(

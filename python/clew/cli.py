@@ -379,6 +379,7 @@ _BENCHMARKS: dict[str, str] = {
     "sat": "clew against PySAT's solvers on instance folders and generated families",
     "countdown": "Countdown traces and instances against Stream of Search / reasoning-gym style generators",
     "sudoku": "Sudoku solving and generation against Norvig-style Python, py-sudoku and reasoning-gym",
+    "search": "batched ask/tell MCTS against LightZero's ctree and mctx (JAX on CPU)",
 }
 
 

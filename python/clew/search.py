@@ -194,10 +194,12 @@ def run_mcts(
     larger batches from fewer trees. ``options`` go to :class:`MCTS`; pass
     ``tree`` to go on searching existing trees.
     """
+    fresh = tree is None or tree.root_values().size == 0 or bool(np.isnan(tree.root_values()).any())
     if tree is None:
         tree = MCTS(num_actions, batch, **options)
     k = tree.num_trees * leaves_per_tree
-    rounds = -(-(simulations + 1) // leaves_per_tree)
+    # One more round evaluates fresh roots.
+    rounds = -(-(simulations + fresh) // leaves_per_tree)
     core_ask, core_tell = tree._core.ask, tree._core.tell
     frombuffer = np.frombuffer
     for _ in range(rounds):
@@ -238,7 +240,6 @@ def run_mcts_env(
     num_actions: int,
     *,
     simulations: int = 100,
-    tree: MCTS | None = None,
     **options: Any,
 ) -> MCTS:
     """MCTS over a Python environment, one tree per root state.
@@ -247,10 +248,9 @@ def run_mcts_env(
     terminal leaf is told ``env.reward(state)`` (for the player to move
     there) without the evaluator, the others go in one call
     ``evaluator([env.observe(s) for s in states]) -> (priors, values)``.
-    Children are the legal actions.
+    Children are the legal actions; ``options`` go to :class:`MCTS`.
     """
-    if tree is None:
-        tree = MCTS(num_actions, len(roots), **options)
+    tree = MCTS(num_actions, len(roots), **options)
     states: dict[tuple[int, int], Hashable] = {}
     for _ in range(simulations + 1):
         ids, obs = tree.ask()

@@ -208,6 +208,7 @@ impl Leaf {
 }
 
 /// What the caller tells about one leaf.
+#[derive(Clone, Copy, Debug)]
 pub struct Evaluation<'a> {
     pub leaf_id: u64,
     /// `num_actions` non-negative weights (normalised over the legal actions).

@@ -80,7 +80,10 @@ fn bandit_visits_go_to_the_best_arm() {
         let forest = bandit(rule, 7);
         let v = visits(&forest, 0);
         assert_eq!(forest.best_action(0), Some(2), "{rule:?}: visits {v:?}");
-        assert!(v[2] as f64 > 0.5 * v.iter().sum::<u32>() as f64, "{rule:?}: {v:?}");
+        assert!(
+            v[2] as f64 > 0.5 * v.iter().sum::<u32>() as f64,
+            "{rule:?}: {v:?}"
+        );
     }
 }
 
@@ -189,7 +192,10 @@ fn one_leaf_per_tree_is_sequential_search() {
     assert_eq!(visits(&a, 0), visits(&c, 0));
 }
 
-fn random_eval(seed: u64, a: usize) -> impl FnMut(&Leaf) -> (Vec<f32>, f32, bool, Option<Vec<bool>>) {
+fn random_eval(
+    seed: u64,
+    a: usize,
+) -> impl FnMut(&Leaf) -> (Vec<f32>, f32, bool, Option<Vec<bool>>) {
     move |leaf| {
         // A pure function of (tree, node), so batching cannot change it.
         let mut r = Rng::derive(seed, leaf.id());
@@ -314,10 +320,7 @@ fn bad_tells_are_errors_and_change_nothing() {
         assert!(f.tell(&[bad]).is_err());
         assert_eq!(f.pending(), 1);
     }
-    let twice = [
-        Evaluation { ..ok },
-        Evaluation { ..ok },
-    ];
+    let twice = [Evaluation { ..ok }, Evaluation { ..ok }];
     assert!(f.tell(&twice).is_err());
     assert_eq!(f.pending(), 1);
     f.tell(&[ok]).unwrap();
@@ -325,4 +328,115 @@ fn bad_tells_are_errors_and_change_nothing() {
     assert!(f.tell(&[Evaluation { ..ok }]).is_err(), "told twice");
     assert!(Forest::new(MctsConfig::new(0), 1).is_err());
     assert!(Forest::new(MctsConfig::new(2), 0).is_err());
+}
+
+// ------------------------------------------- DFS, BFS, beam, best-first
+
+mod algorithms {
+    use clew_core::countdown::{HeuristicKind, Rules};
+    use clew_core::search::{
+        beam, best_first, bfs, dfs, Budget, CountdownEnv, Env, Stop, SudokuEnv,
+    };
+    use clew_core::sudoku::Grid;
+
+    const SUDOKU: &str =
+        "53..7....6..195....98....6.8...6...34..8.3..17...2...6.6....28....419..5....8..79";
+
+    /// Replays `path` from `root` and checks it ends on a goal.
+    fn replays<E: Env>(env: &mut E, root: &E::State, path: &[u32]) -> bool {
+        let mut s = root.clone();
+        for &a in path {
+            let mut legal = Vec::new();
+            env.legal_actions(&s, &mut legal);
+            if !legal.contains(&a) {
+                return false;
+            }
+            s = env.apply(&s, a);
+        }
+        env.is_goal(&s)
+    }
+
+    #[test]
+    fn every_algorithm_solves_countdown() {
+        for (nums, target) in [
+            (vec![4u64, 6, 2, 1], 24u64),
+            (vec![25, 5, 3, 7], 30),
+            (vec![75, 50, 2, 3], 103),
+        ] {
+            let mut env = CountdownEnv::new(target, Rules::SOS, HeuristicKind::Sum);
+            let root = CountdownEnv::root(&nums).unwrap();
+            let runs = [
+                ("dfs", dfs(&mut env, root, None, Budget::default())),
+                ("bfs", bfs(&mut env, root, Budget::default())),
+                ("beam", beam(&mut env, root, 500, Budget::default())),
+                (
+                    "greedy",
+                    best_first(&mut env, root, false, Budget::default()),
+                ),
+                ("astar", best_first(&mut env, root, true, Budget::default())),
+            ];
+            for (name, out) in runs {
+                assert_eq!(out.stop, Stop::Solved, "{name} {nums:?} {target}");
+                assert_eq!(out.path.len(), nums.len() - 1, "{name}");
+                assert!(replays(&mut env, &root, &out.path), "{name}");
+                assert_eq!(out.goal.unwrap().as_slice(), &[target]);
+                assert!(out.spent.nodes > 1 && out.spent.cost == out.spent.cost.floor());
+            }
+        }
+    }
+
+    #[test]
+    fn every_algorithm_solves_sudoku() {
+        let root = Grid::parse(SUDOKU, None).unwrap();
+        let mut env = SudokuEnv;
+        let runs = [
+            ("dfs", dfs(&mut env, root.clone(), None, Budget::default())),
+            ("beam", beam(&mut env, root.clone(), 8, Budget::default())),
+            (
+                "greedy",
+                best_first(&mut env, root.clone(), false, Budget::default()),
+            ),
+        ];
+        for (name, out) in runs {
+            assert_eq!(out.stop, Stop::Solved, "{name}");
+            assert!(out.goal.as_ref().unwrap().solves(&root), "{name}");
+            assert_eq!(out.path.len(), root.empties(), "{name}");
+            assert!(replays(&mut env, &root, &out.path), "{name}");
+        }
+    }
+
+    #[test]
+    fn budgets_stop_and_report() {
+        let mut env = CountdownEnv::new(999, Rules::SOS, HeuristicKind::Sum);
+        let root = CountdownEnv::root(&[1, 2, 3, 4, 5]).unwrap();
+        let nodes = Budget {
+            nodes: Some(100),
+            ..Budget::default()
+        };
+        let out = bfs(&mut env, root, nodes);
+        assert_eq!(out.stop, Stop::Budget("nodes"));
+        assert_eq!(out.spent.nodes, 100);
+        assert!(out.path.is_empty() && out.goal.is_none());
+        let evals = Budget {
+            evaluations: Some(50),
+            ..Budget::default()
+        };
+        let out = best_first(&mut env, root, true, evals);
+        assert_eq!(
+            (out.stop, out.spent.evaluations),
+            (Stop::Budget("evaluations"), 50)
+        );
+        let cost = Budget {
+            cost: Some(30.0),
+            ..Budget::default()
+        };
+        let out = dfs(&mut env, root, None, cost);
+        assert_eq!((out.stop, out.spent.cost), (Stop::Budget("cost"), 30.0));
+        // 1..5 cannot make 999 with every number used: exhausted, not solved.
+        let small = CountdownEnv::root(&[1, 2, 3]).unwrap();
+        assert_eq!(
+            dfs(&mut env, small, None, Budget::default()).stop,
+            Stop::Exhausted
+        );
+    }
 }

@@ -365,7 +365,9 @@ impl Forest {
         for e in evals {
             let (t, n) = split(e.leaf_id);
             if let Some(nd) = self.trees.get_mut(t).and_then(|tr| tr.nodes.get_mut(n)) {
-                if nd.status == Status::Expanded && nd.first_child == NO_NODE && nd.num_children == 0
+                if nd.status == Status::Expanded
+                    && nd.first_child == NO_NODE
+                    && nd.num_children == 0
                 {
                     nd.status = Status::Pending;
                 }

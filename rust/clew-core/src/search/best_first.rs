@@ -1,0 +1,89 @@
+//! Best-first search: greedy (priority = heuristic) or A* (priority = cost
+//! so far + heuristic). Without a heuristic A* is uniform-cost search.
+
+use std::cmp::Ordering;
+use std::collections::BinaryHeap;
+
+use super::budget::{Book, Budget, Outcome, Stop};
+use super::env::Env;
+
+struct Entry<S> {
+    priority: f64,
+    /// Generation order: ties go to the older node.
+    seq: u32,
+    g: f64,
+    state: S,
+}
+
+impl<S> PartialEq for Entry<S> {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+impl<S> Eq for Entry<S> {}
+impl<S> PartialOrd for Entry<S> {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl<S> Ord for Entry<S> {
+    // BinaryHeap is a max-heap: reversed, so the lowest priority pops first.
+    fn cmp(&self, other: &Self) -> Ordering {
+        other
+            .priority
+            .total_cmp(&self.priority)
+            .then(other.seq.cmp(&self.seq))
+    }
+}
+
+pub fn best_first<E: Env>(
+    env: &mut E,
+    root: E::State,
+    astar: bool,
+    budget: Budget,
+) -> Outcome<E::State> {
+    let mut book = Book::new(budget);
+    let id = book.root();
+    let h = book.evaluate(env, &root);
+    let mut heap = BinaryHeap::from([Entry {
+        priority: h,
+        seq: id,
+        g: 0.0,
+        state: root,
+    }]);
+    let mut actions = Vec::new();
+    while let Some(Entry {
+        seq: id, g, state, ..
+    }) = heap.pop()
+    {
+        if env.failed() {
+            return book.finish(Stop::Failed, None);
+        }
+        if env.is_goal(&state) {
+            return book.finish(Stop::Solved, Some((id, state)));
+        }
+        actions.clear();
+        env.legal_actions(&state, &mut actions);
+        for &a in &actions {
+            if let Some(stop) = book.over() {
+                return book.finish(stop, None);
+            }
+            let cost = env.cost(&state, a);
+            let child = env.apply(&state, a);
+            let h = book.evaluate(env, &child);
+            let g = g + cost;
+            heap.push(Entry {
+                priority: if astar { g + h } else { h },
+                seq: book.node(id, a, cost),
+                g,
+                state: child,
+            });
+        }
+    }
+    let stop = if env.failed() {
+        Stop::Failed
+    } else {
+        Stop::Exhausted
+    };
+    book.finish(stop, None)
+}

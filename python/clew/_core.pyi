@@ -312,3 +312,29 @@ class MctsForest:
     def num_nodes(self) -> int: ...
     @property
     def pending(self) -> int: ...
+
+def search_python(
+    env: Any,
+    root: Any,
+    algorithm: str = "best_first",
+    beam_width: int = 10,
+    max_depth: int | None = None,
+    max_nodes: int | None = None,
+    max_evaluations: int | None = None,
+    max_cost: float | None = None,
+) -> tuple[str, list[int], Any, tuple[int, int, float]]:
+    """(stop, actions, goal state, (nodes, evaluations, cost))."""
+def search_builtin(
+    kind: str,
+    root: Any,
+    algorithm: str = "best_first",
+    beam_width: int = 10,
+    max_depth: int | None = None,
+    max_nodes: int | None = None,
+    max_evaluations: int | None = None,
+    max_cost: float | None = None,
+    target: int = 0,
+    rules: str = "sos",
+    heuristic: str = "sum",
+    box_shape: tuple[int, int] | None = None,
+) -> tuple[str, list[int], Any, tuple[int, int, float]]: ...

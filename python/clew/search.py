@@ -22,11 +22,17 @@ parent node, action)``: enough to compute a leaf's state from its parent's
 
 Values are told from the view of the player to move at the leaf; with
 ``two_player=True`` their sign flips at every ply on the way up.
+
+The classic searches share one call, :func:`solve`, over a Python
+:class:`Env` or a built-in Rust one (:class:`Countdown`, :class:`Sudoku`):
+
+    clew.search.solve(clew.search.Countdown(24), [4, 6, 2, 1], "astar", max_nodes=10_000)
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
@@ -34,7 +40,7 @@ from numpy.typing import NDArray
 
 from clew import _core
 
-__all__ = ["MCTS", "Env", "run_mcts", "run_mcts_env"]
+__all__ = ["MCTS", "Countdown", "Env", "SearchResult", "Sudoku", "run_mcts", "run_mcts_env", "solve"]
 
 _LOW = 0xFFFFFFFF
 
@@ -279,3 +285,81 @@ def run_mcts_env(
             values[live] = np.asarray(v, np.float32)
         tree.tell(ids, priors, values, terminal=terminal, legal=legal)
     return tree
+
+
+# ------------------------------------------------ DFS, BFS, beam, best-first
+
+
+@dataclass(frozen=True)
+class Countdown:
+    """The built-in Countdown environment (searched in Rust, the GIL
+    released). Root: the numbers. Action ``a`` is the ``a``-th step in
+    Stream of Search's order; ``heuristic`` is ``"sum"`` or ``"mult"``,
+    ``rules`` ``"sos"`` (every number used), ``"classic"`` or ``"subset"``."""
+
+    target: int
+    rules: str = "sos"
+    heuristic: str = "sum"
+
+
+@dataclass(frozen=True)
+class Sudoku:
+    """The built-in Sudoku environment: each step fills the empty cell with
+    the fewest candidates (action ``cell * n + digit - 1``); heuristic: empty
+    cells left. Root: the puzzle text."""
+
+    box_shape: tuple[int, int] | None = None
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """How a search stopped (``"solved"``, ``"exhausted"``, ``"nodes"``,
+    ``"evaluations"`` or ``"cost"`` for the budget that ran out), the
+    actions from the root to the goal (empty without one), the goal state,
+    and what was spent: ``nodes`` generated (root included), heuristic
+    ``evaluations``, and the summed ``cost`` of the actions applied."""
+
+    stop: str
+    actions: list[int]
+    goal: Any
+    nodes: int
+    evaluations: int
+    cost: float
+
+    @property
+    def solved(self) -> bool:
+        return self.stop == "solved"
+
+
+def solve(
+    env: Env | Countdown | Sudoku,
+    root: Any,
+    algorithm: str = "best_first",
+    *,
+    beam_width: int = 10,
+    max_depth: int | None = None,
+    max_nodes: int | None = None,
+    max_evaluations: int | None = None,
+    max_cost: float | None = None,
+) -> SearchResult:
+    """Search ``env`` from ``root`` for a goal (a terminal state with a
+    positive reward).
+
+    ``algorithm``: ``"dfs"`` (children in heuristic order, ``max_depth``),
+    ``"bfs"``, ``"beam"`` (``beam_width`` lowest-heuristic children per
+    level), ``"best_first"``/``"greedy"`` (heuristic) or ``"astar"`` (cost so
+    far + heuristic). The budgets stop the search where they run out; the
+    result reports what was spent either way. A Python env is called from
+    this thread; an exception it raises propagates.
+    """
+    limits = (algorithm, beam_width, max_depth, max_nodes, max_evaluations, max_cost)
+    if isinstance(env, Countdown):
+        out = _core.search_builtin(
+            "countdown", list(root), *limits, target=env.target, rules=env.rules, heuristic=env.heuristic
+        )
+    elif isinstance(env, Sudoku):
+        out = _core.search_builtin("sudoku", root, *limits, box_shape=env.box_shape)
+    else:
+        out = _core.search_python(env, root, *limits)
+    stop, actions, goal, (nodes, evaluations, cost) = out
+    return SearchResult(stop, actions, goal, nodes, evaluations, cost)

@@ -9,7 +9,10 @@
 
 use std::sync::{Mutex, MutexGuard, TryLockError};
 
+use clew_core::countdown::{HeuristicKind, Rules};
 use clew_core::search::mcts::{Evaluation, Forest, Leaf, MctsConfig, Rule, NO_NODE};
+use clew_core::search::{self, Budget, CountdownEnv, Env, Outcome, SudokuEnv};
+use clew_core::sudoku::Grid;
 use clew_core::ClewError as CoreError;
 use pyo3::buffer::{Element, PyBuffer};
 use pyo3::exceptions::PyRuntimeError;
@@ -17,7 +20,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyByteArray;
 
 use crate::errors::{self, to_py};
-use crate::run::guarded;
+use crate::run::{detached, guarded};
 
 fn input(message: String) -> PyErr {
     to_py(CoreError::InvalidInput(message))
@@ -305,7 +308,286 @@ impl MctsForest {
     }
 }
 
+// ------------------------------------------------ DFS, BFS, beam, best-first
+
+/// A Python environment seen from Rust: states stay Python objects, kept
+/// in `states` and named by their index. Calls run with the GIL held (this
+/// is the caller's thread); the first exception is kept and stops the search.
+struct PyEnv<'py> {
+    env: Bound<'py, PyAny>,
+    states: Vec<Bound<'py, PyAny>>,
+    error: Option<PyErr>,
+    has_heuristic: bool,
+    has_cost: bool,
+}
+
+impl<'py> PyEnv<'py> {
+    fn new(env: Bound<'py, PyAny>) -> PyEnv<'py> {
+        let has = |name: &str| env.hasattr(name).unwrap_or(false);
+        PyEnv {
+            has_heuristic: has("heuristic"),
+            has_cost: has("cost"),
+            env,
+            states: Vec::new(),
+            error: None,
+        }
+    }
+
+    fn call<T>(&mut self, default: T, f: impl FnOnce(&Self) -> PyResult<T>) -> T {
+        if self.error.is_some() {
+            return default;
+        }
+        match f(self) {
+            Ok(v) => v,
+            Err(e) => {
+                self.error = Some(e);
+                default
+            }
+        }
+    }
+}
+
+impl<'py> Env for PyEnv<'py> {
+    type State = u32;
+
+    fn legal_actions(&mut self, state: &u32, out: &mut Vec<u32>) {
+        let actions = self.call(Vec::new(), |me| {
+            me.env
+                .call_method1("legal_actions", (&me.states[*state as usize],))?
+                .try_iter()?
+                .map(|a| a?.extract::<u32>())
+                .collect::<PyResult<Vec<u32>>>()
+        });
+        out.extend(actions);
+    }
+
+    fn apply(&mut self, state: &u32, action: u32) -> u32 {
+        let next = self.call(None, |me| {
+            Ok(Some(me.env.call_method1(
+                "step",
+                (&me.states[*state as usize], action),
+            )?))
+        });
+        match next {
+            Some(s) => {
+                self.states.push(s);
+                (self.states.len() - 1) as u32
+            }
+            None => *state,
+        }
+    }
+
+    fn is_terminal(&mut self, state: &u32) -> bool {
+        self.call(true, |me| {
+            me.env
+                .call_method1("is_terminal", (&me.states[*state as usize],))?
+                .is_truthy()
+        })
+    }
+
+    fn reward(&mut self, state: &u32) -> f64 {
+        self.call(0.0, |me| {
+            me.env
+                .call_method1("reward", (&me.states[*state as usize],))?
+                .extract()
+        })
+    }
+
+    fn heuristic(&mut self, state: &u32) -> Option<f64> {
+        if !self.has_heuristic {
+            return None;
+        }
+        Some(self.call(0.0, |me| {
+            me.env
+                .call_method1("heuristic", (&me.states[*state as usize],))?
+                .extract()
+        }))
+    }
+
+    fn cost(&mut self, state: &u32, action: u32) -> f64 {
+        if !self.has_cost {
+            return 1.0;
+        }
+        self.call(0.0, |me| {
+            me.env
+                .call_method1("cost", (&me.states[*state as usize], action))?
+                .extract()
+        })
+    }
+
+    fn failed(&self) -> bool {
+        self.error.is_some()
+    }
+}
+
+/// Which algorithm, parsed once.
+#[derive(Clone, Copy)]
+enum Algorithm {
+    Dfs(Option<u32>),
+    Bfs,
+    Beam(usize),
+    BestFirst { astar: bool },
+}
+
+fn algorithm(name: &str, beam_width: i64, max_depth: Option<i64>) -> PyResult<Algorithm> {
+    Ok(match name {
+        "dfs" => Algorithm::Dfs(max_depth.map(|d| d.clamp(0, u32::MAX as i64) as u32)),
+        "bfs" => Algorithm::Bfs,
+        "beam" => {
+            if beam_width < 1 {
+                return Err(input(format!("beam_width must be >= 1, got {beam_width}")));
+            }
+            Algorithm::Beam(beam_width as usize)
+        }
+        "greedy" | "best_first" => Algorithm::BestFirst { astar: false },
+        "astar" => Algorithm::BestFirst { astar: true },
+        other => {
+            return Err(input(format!(
+                "unknown algorithm '{other}' (expected dfs, bfs, beam, best_first, greedy or astar)"
+            )))
+        }
+    })
+}
+
+fn run_algorithm<E: Env>(
+    env: &mut E,
+    root: E::State,
+    algo: Algorithm,
+    budget: Budget,
+) -> Outcome<E::State> {
+    match algo {
+        Algorithm::Dfs(depth) => search::dfs(env, root, depth, budget),
+        Algorithm::Bfs => search::bfs(env, root, budget),
+        Algorithm::Beam(width) => search::beam(env, root, width, budget),
+        Algorithm::BestFirst { astar } => search::best_first(env, root, astar, budget),
+    }
+}
+
+fn budget(max_nodes: Option<i64>, max_evaluations: Option<i64>, max_cost: Option<f64>) -> Budget {
+    Budget {
+        nodes: max_nodes.map(|n| n.max(0) as u64),
+        evaluations: max_evaluations.map(|n| n.max(0) as u64),
+        cost: max_cost,
+    }
+}
+
+/// (stop, actions, goal, (nodes, evaluations, cost))
+type Found = (String, Vec<u32>, Option<Py<PyAny>>, (u64, u64, f64));
+
+fn found<S>(out: &Outcome<S>, goal: Option<Py<PyAny>>) -> Found {
+    let s = out.spent;
+    (
+        out.stop.name().to_string(),
+        out.path.clone(),
+        goal,
+        (s.nodes, s.evaluations, s.cost),
+    )
+}
+
+/// Search a Python environment (see clew.search.Env) from `root`.
+#[pyfunction]
+#[pyo3(signature = (env, root, algorithm = "best_first", beam_width = 10, max_depth = None,
+                    max_nodes = None, max_evaluations = None, max_cost = None))]
+#[allow(clippy::too_many_arguments)]
+fn search_python(
+    env: &Bound<'_, PyAny>,
+    root: &Bound<'_, PyAny>,
+    algorithm: &str,
+    beam_width: i64,
+    max_depth: Option<i64>,
+    max_nodes: Option<i64>,
+    max_evaluations: Option<i64>,
+    max_cost: Option<f64>,
+) -> PyResult<Found> {
+    let algo = self::algorithm(algorithm, beam_width, max_depth)?;
+    let mut py_env = PyEnv::new(env.clone());
+    py_env.states.push(root.clone());
+    let out = guarded(|| {
+        Ok(run_algorithm(
+            &mut py_env,
+            0,
+            algo,
+            budget(max_nodes, max_evaluations, max_cost),
+        ))
+    })?;
+    if let Some(e) = py_env.error.take() {
+        return Err(e);
+    }
+    let goal = out.goal.map(|g| py_env.states[g as usize].clone().unbind());
+    Ok(found(&out, goal))
+}
+
+/// Search a built-in environment: `"countdown"` (root: the numbers;
+/// `target`, `rules`, `heuristic`) or `"sudoku"` (root: the puzzle text).
+/// Runs with the GIL released.
+#[pyfunction]
+#[pyo3(signature = (kind, root, algorithm = "best_first", beam_width = 10, max_depth = None,
+                    max_nodes = None, max_evaluations = None, max_cost = None,
+                    target = 0, rules = "sos", heuristic = "sum", box_shape = None))]
+#[allow(clippy::too_many_arguments)]
+fn search_builtin(
+    py: Python<'_>,
+    kind: &str,
+    root: &Bound<'_, PyAny>,
+    algorithm: &str,
+    beam_width: i64,
+    max_depth: Option<i64>,
+    max_nodes: Option<i64>,
+    max_evaluations: Option<i64>,
+    max_cost: Option<f64>,
+    target: u64,
+    rules: &str,
+    heuristic: &str,
+    box_shape: Option<(usize, usize)>,
+) -> PyResult<Found> {
+    let algo = self::algorithm(algorithm, beam_width, max_depth)?;
+    let budget = budget(max_nodes, max_evaluations, max_cost);
+    match kind {
+        "countdown" => {
+            let numbers: Vec<u64> = root.extract()?;
+            let rules = Rules::from_name(rules)
+                .ok_or_else(|| input(format!("unknown rules '{rules}' (sos, classic, subset)")))?;
+            let heuristic = HeuristicKind::from_name(heuristic)
+                .ok_or_else(|| input(format!("unknown heuristic '{heuristic}' (sum, mult)")))?;
+            let state = CountdownEnv::root(&numbers).map_err(to_py)?;
+            let out = detached(py, move |_| {
+                let mut env = CountdownEnv::new(target, rules, heuristic);
+                Ok(run_algorithm(&mut env, state, algo, budget))
+            })?;
+            let goal = out
+                .goal
+                .map(|g| {
+                    g.as_slice()
+                        .to_vec()
+                        .into_pyobject(py)
+                        .map(|o| o.into_any().unbind())
+                })
+                .transpose()?;
+            Ok(found(&out, goal))
+        }
+        "sudoku" => {
+            let text: String = root.extract()?;
+            let grid = Grid::parse(&text, box_shape).map_err(to_py)?;
+            grid.check_givens().map_err(to_py)?;
+            let out = detached(py, move |_| {
+                Ok(run_algorithm(&mut SudokuEnv, grid, algo, budget))
+            })?;
+            let goal = out
+                .goal
+                .as_ref()
+                .map(|g| g.to_text().into_pyobject(py).map(|o| o.into_any().unbind()))
+                .transpose()?;
+            Ok(found(&out, goal))
+        }
+        other => Err(input(format!(
+            "unknown built-in environment '{other}' (countdown, sudoku)"
+        ))),
+    }
+}
+
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<MctsForest>()?;
+    m.add_function(wrap_pyfunction!(search_python, m)?)?;
+    m.add_function(wrap_pyfunction!(search_builtin, m)?)?;
     Ok(())
 }

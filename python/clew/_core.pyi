@@ -275,6 +275,8 @@ def countdown_generate(
 
 # --- search (clew.search wraps these) ---------------------------------------
 
+__all__ += ["MctsForest", "search_builtin", "search_python"]
+
 @final
 class MctsForest:
     """A batch of MCTS trees driven by ask/tell (see clew.search.MCTS)."""

@@ -92,7 +92,9 @@ impl MctsConfig {
                 self.dirichlet_fraction
             ));
         }
-        if self.dirichlet_fraction > 0.0 && !(self.dirichlet_alpha > 0.0) {
+        if self.dirichlet_fraction > 0.0
+            && (self.dirichlet_alpha.is_nan() || self.dirichlet_alpha <= 0.0)
+        {
             return bad(format!(
                 "dirichlet_alpha must be > 0, got {}",
                 self.dirichlet_alpha
@@ -663,7 +665,7 @@ fn add_dirichlet(cfg: &MctsConfig, tree: &mut Tree, noise: &mut Vec<f32>) {
         noise.push(gamma(&mut tree.rng, cfg.dirichlet_alpha as f64) as f32);
     }
     let total: f32 = noise.iter().sum();
-    if !(total > 0.0) {
+    if total.is_nan() || total <= 0.0 {
         return;
     }
     let f = cfg.dirichlet_fraction;

@@ -1,7 +1,7 @@
 //! Beam search: each level keeps the `width` children with the lowest
 //! heuristic (ties in generation order), as in step-level beam search.
 
-use super::budget::{Book, Budget, Outcome, Stop};
+use super::budget::{Book, Budget, Outcome};
 use super::env::Env;
 
 pub fn beam<E: Env>(
@@ -17,32 +17,14 @@ pub fn beam<E: Env>(
     let mut actions = Vec::new();
     while !level.is_empty() {
         for (_, id, state) in level.drain(..) {
-            if env.failed() {
-                return book.finish(Stop::Failed, None);
-            }
-            if env.is_goal(&state) {
-                return book.finish(Stop::Solved, Some((id, state)));
-            }
-            actions.clear();
-            env.legal_actions(&state, &mut actions);
-            for &a in &actions {
-                if let Some(stop) = book.over() {
-                    return book.finish(stop, None);
-                }
-                let cost = env.cost(&state, a);
-                let child = env.apply(&state, a);
-                let h = book.evaluate(env, &child);
-                next.push((h, book.node(id, a, cost), child));
+            let push = |cid, child, h, _| next.push((h, cid, child));
+            if let Some(stop) = book.visit(env, id, &state, true, &mut actions, push) {
+                return book.end(stop, (id, state));
             }
         }
         next.sort_by(|x, y| x.0.total_cmp(&y.0));
         next.truncate(width.max(1));
         std::mem::swap(&mut level, &mut next);
     }
-    let stop = if env.failed() {
-        Stop::Failed
-    } else {
-        Stop::Exhausted
-    };
-    book.finish(stop, None)
+    book.exhausted(env)
 }

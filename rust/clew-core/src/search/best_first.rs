@@ -4,7 +4,7 @@
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
-use super::budget::{Book, Budget, Outcome, Stop};
+use super::budget::{Book, Budget, Outcome};
 use super::env::Env;
 
 struct Entry<S> {
@@ -56,34 +56,18 @@ pub fn best_first<E: Env>(
         seq: id, g, state, ..
     }) = heap.pop()
     {
-        if env.failed() {
-            return book.finish(Stop::Failed, None);
-        }
-        if env.is_goal(&state) {
-            return book.finish(Stop::Solved, Some((id, state)));
-        }
-        actions.clear();
-        env.legal_actions(&state, &mut actions);
-        for &a in &actions {
-            if let Some(stop) = book.over() {
-                return book.finish(stop, None);
-            }
-            let cost = env.cost(&state, a);
-            let child = env.apply(&state, a);
-            let h = book.evaluate(env, &child);
+        let push = |cid, child, h, cost| {
             let g = g + cost;
             heap.push(Entry {
                 priority: if astar { g + h } else { h },
-                seq: book.node(id, a, cost),
+                seq: cid,
                 g,
                 state: child,
-            });
+            })
+        };
+        if let Some(stop) = book.visit(env, id, &state, true, &mut actions, push) {
+            return book.end(stop, (id, state));
         }
     }
-    let stop = if env.failed() {
-        Stop::Failed
-    } else {
-        Stop::Exhausted
-    };
-    book.finish(stop, None)
+    book.exhausted(env)
 }

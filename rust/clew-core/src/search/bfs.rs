@@ -2,7 +2,7 @@
 
 use std::collections::VecDeque;
 
-use super::budget::{Book, Budget, Outcome, Stop};
+use super::budget::{Book, Budget, Outcome};
 use super::env::Env;
 
 pub fn bfs<E: Env>(env: &mut E, root: E::State, budget: Budget) -> Outcome<E::State> {
@@ -11,27 +11,10 @@ pub fn bfs<E: Env>(env: &mut E, root: E::State, budget: Budget) -> Outcome<E::St
     let mut queue = VecDeque::from([(id, root)]);
     let mut actions = Vec::new();
     while let Some((id, state)) = queue.pop_front() {
-        if env.failed() {
-            return book.finish(Stop::Failed, None);
-        }
-        if env.is_goal(&state) {
-            return book.finish(Stop::Solved, Some((id, state)));
-        }
-        actions.clear();
-        env.legal_actions(&state, &mut actions);
-        for &a in &actions {
-            if let Some(stop) = book.over() {
-                return book.finish(stop, None);
-            }
-            let cost = env.cost(&state, a);
-            let child = env.apply(&state, a);
-            queue.push_back((book.node(id, a, cost), child));
+        let push = |cid, child, _, _| queue.push_back((cid, child));
+        if let Some(stop) = book.visit(env, id, &state, false, &mut actions, push) {
+            return book.end(stop, (id, state));
         }
     }
-    let stop = if env.failed() {
-        Stop::Failed
-    } else {
-        Stop::Exhausted
-    };
-    book.finish(stop, None)
+    book.exhausted(env)
 }

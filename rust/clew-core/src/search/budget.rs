@@ -104,6 +104,60 @@ impl Book {
         }
     }
 
+    /// The step every search shares: end on a failed environment, a goal
+    /// or an exhausted budget (that `Stop` is returned), else generate each
+    /// child of `state` and hand it to `child(id, state, heuristic, step
+    /// cost)`; the heuristic is evaluated (and counted) only if `evaluate`.
+    pub fn visit<E: super::env::Env>(
+        &mut self,
+        env: &mut E,
+        id: u32,
+        state: &E::State,
+        evaluate: bool,
+        actions: &mut Vec<u32>,
+        mut child: impl FnMut(u32, E::State, f64, f64),
+    ) -> Option<Stop> {
+        if env.failed() {
+            return Some(Stop::Failed);
+        }
+        if env.is_goal(state) {
+            return Some(Stop::Solved);
+        }
+        actions.clear();
+        env.legal_actions(state, actions);
+        for &a in actions.iter() {
+            if let Some(stop) = self.over() {
+                return Some(stop);
+            }
+            let cost = env.cost(state, a);
+            let next = env.apply(state, a);
+            let h = if evaluate {
+                self.evaluate(env, &next)
+            } else {
+                0.0
+            };
+            child(self.node(id, a, cost), next, h, cost);
+        }
+        None
+    }
+
+    /// The outcome once the search stops; the goal's path when `stop` is
+    /// `Solved` (then `last` is the node being visited).
+    pub fn end<S>(self, stop: Stop, last: (u32, S)) -> Outcome<S> {
+        let goal = (stop == Stop::Solved).then_some(last);
+        self.finish(stop, goal)
+    }
+
+    /// The outcome of a search that ran out of nodes to visit.
+    pub fn exhausted<E: super::env::Env>(self, env: &E) -> Outcome<E::State> {
+        let stop = if env.failed() {
+            Stop::Failed
+        } else {
+            Stop::Exhausted
+        };
+        self.finish(stop, None)
+    }
+
     pub fn finish<S>(self, stop: Stop, goal: Option<(u32, S)>) -> Outcome<S> {
         let mut path = Vec::new();
         let goal = goal.map(|(mut n, s)| {

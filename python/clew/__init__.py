@@ -6,6 +6,7 @@ Public API (kept small):
   budgets and interrupts, plus DIMACS reading/writing;
 * :mod:`clew.countdown` -- the Countdown numbers game: solve, generate, search traces;
 * :mod:`clew.sudoku` -- N x N Sudoku: solve, solve_batch (numpy, parallel), count, rate, generate;
+* :mod:`clew.search` -- batched MCTS by ask/tell (``MCTS``, ``run_mcts``), the ``Env`` protocol;
 * :mod:`clew.traces` -- trace styles, the trace validator;
 * :func:`score` -- score model completions (strict, reasoning-gym, TinyZero rules);
 * :class:`ClewError` -- the base class of every clew exception;
@@ -18,6 +19,7 @@ from clew._core import ClewError, DimacsError, InputError, PuzzleError
 from clew._core import __version__ as __version__
 
 from clew import countdown, sat, sudoku, traces
+from clew import search as search
 from clew.score import score
 
 __all__ = ["ClewError", "DimacsError", "InputError", "PuzzleError", "__version__", "countdown", "sat", "score", "sudoku", "traces"]

@@ -356,3 +356,70 @@ def sat_rows(
     cap: int = 2000,
     threads: int = 1,
 ) -> dict[str, Any]: ...
+# --- search (clew.search wraps these) ---------------------------------------
+
+__all__ += ["MctsForest", "search_builtin", "search_python"]
+
+@final
+class MctsForest:
+    """A batch of MCTS trees driven by ask/tell (see clew.search.MCTS)."""
+
+    def __new__(
+        cls,
+        num_actions: int,
+        num_trees: int = 1,
+        rule: str = "puct",
+        c: float = 1.25,
+        virtual_loss: float = 1.0,
+        dirichlet_alpha: float = 0.3,
+        dirichlet_fraction: float = 0.0,
+        two_player: bool = False,
+        fpu: float = 0.0,
+        seed: int = 0,
+    ) -> MctsForest: ...
+    def ask(self, k: int) -> tuple[bytearray, bytearray]:
+        """(int64 leaf ids, int64 (tree, parent, action) rows) as raw bytes."""
+    def tell(
+        self, leaf_ids: Any, priors: Any, values: Any, terminal: Any | None = None, legal: Any | None = None
+    ) -> None: ...
+    def root_visits(self) -> bytearray: ...
+    def root_q(self) -> bytearray: ...
+    def root_values(self) -> list[float]: ...
+    def best_actions(self) -> list[int]: ...
+    def simulations(self) -> list[int]: ...
+    def advance(self, actions: Sequence[int]) -> None: ...
+    def reset(self) -> None: ...
+    @property
+    def num_actions(self) -> int: ...
+    @property
+    def num_trees(self) -> int: ...
+    @property
+    def num_nodes(self) -> int: ...
+    @property
+    def pending(self) -> int: ...
+
+def search_python(
+    env: Any,
+    root: Any,
+    algorithm: str = "best_first",
+    beam_width: int = 10,
+    max_depth: int | None = None,
+    max_nodes: int | None = None,
+    max_evaluations: int | None = None,
+    max_cost: float | None = None,
+) -> tuple[str, list[int], Any, tuple[int, int, float]]:
+    """(stop, actions, goal state, (nodes, evaluations, cost))."""
+def search_builtin(
+    kind: str,
+    root: Any,
+    algorithm: str = "best_first",
+    beam_width: int = 10,
+    max_depth: int | None = None,
+    max_nodes: int | None = None,
+    max_evaluations: int | None = None,
+    max_cost: float | None = None,
+    target: int = 0,
+    rules: str = "sos",
+    heuristic: str = "sum",
+    box_shape: tuple[int, int] | None = None,
+) -> tuple[str, list[int], Any, tuple[int, int, float]]: ...

@@ -381,6 +381,7 @@ _BENCHMARKS: dict[str, str] = {
     "countdown": "Countdown traces and instances against Stream of Search / reasoning-gym style generators",
     "sudoku": "Sudoku solving and generation against Norvig-style Python, py-sudoku and reasoning-gym",
     "generate": "clew generate end to end (1M traces to Parquet) against Stream of Search and reasoning-gym",
+    "search": "batched ask/tell MCTS against LightZero's ctree and mctx (JAX on CPU)",
 }
 
 

@@ -384,6 +384,11 @@ def generate(
     if mode == "done":
         return json.loads((outp / MANIFEST).read_text())
     state = outp / STATE
+    if mode == "resume":
+        # Shards a killed run was writing: never renamed, so never complete.
+        for split in SPLITS:
+            for stale in (outp / split).glob(".*.tmp"):
+                stale.unlink()
     state.mkdir(parents=True, exist_ok=True)
     if mode == "new":
         (state / "config.json").write_text(json.dumps(config, indent=1, sort_keys=True))

@@ -5,6 +5,7 @@ mod countdown;
 mod dataset;
 mod errors;
 mod run;
+mod search;
 mod sudoku;
 
 use pyo3::prelude::*;
@@ -27,6 +28,7 @@ mod _core {
     fn init(m: &Bound<'_, PyModule>) -> PyResult<()> {
         errors::register(m)?;
         crate::sudoku::register(m)?;
+        crate::search::register(m)?;
         crate::countdown::register(m)?;
         crate::dataset::register(m)?;
         m.add("__version__", env!("CARGO_PKG_VERSION"))?;

@@ -1,0 +1,365 @@
+"""Search with a policy/value prior: batched MCTS by ask/tell.
+
+The trees live in Rust; Python asks for leaves, evaluates them however it
+likes (a torch model on a GPU, a language model, a heuristic) and tells the
+results back. Rust never calls Python, and a round costs two calls whatever
+the batch size: arrays cross whole, there is no Python object per leaf.
+
+    tree = clew.search.MCTS(num_actions=16, num_trees=256, seed=0)
+    for _ in range(1 + 50):                       # the root, then 50 simulations
+        leaf_ids, observations = tree.ask()       # one leaf per tree
+        priors, values = evaluator(observations)  # (k, 16) and (k,) float32
+        tree.tell(leaf_ids, priors, values)
+    tree.policy(), tree.best_actions()
+
+or, the same loop ready-made: ``clew.search.run_mcts(evaluator, 16, batch=256,
+simulations=50)``.
+
+Observations, when no environment is attached, are int64 rows ``(tree,
+parent node, action)``: enough to compute a leaf's state from its parent's
+(``-1, -1`` for a root). :func:`run_mcts_env` attaches a Python environment
+(:class:`Env`) and hands the evaluator ``env.observe(state)`` instead.
+
+Values are told from the view of the player to move at the leaf; with
+``two_player=True`` their sign flips at every ply on the way up.
+
+The classic searches share one call, :func:`solve`, over a Python
+:class:`Env` or a built-in Rust one (:class:`Countdown`, :class:`Sudoku`):
+
+    clew.search.solve(clew.search.Countdown(24), [4, 6, 2, 1], "astar", max_nodes=10_000)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol, runtime_checkable
+
+import numpy as np
+from numpy.typing import NDArray
+
+from clew import _core
+
+__all__ = ["MCTS", "Countdown", "Env", "SearchResult", "Sudoku", "run_mcts", "run_mcts_env", "solve"]
+
+_LOW = 0xFFFFFFFF
+
+
+class MCTS:
+    """A batch of ``num_trees`` search trees over ``num_actions`` actions.
+
+    State contract: a fresh tree has one unevaluated root, handed out by the
+    first :meth:`ask`. Every leaf handed out must be told exactly once
+    before the trees it belongs to can :meth:`advance`. ``rule`` is
+    ``"puct"`` (AlphaZero, priors used, exploration ``c``) or ``"uct"``
+    (UCB1, priors ignored). ``virtual_loss`` is what a leaf in flight counts
+    as having lost while several leaves come from one tree.
+    ``dirichlet_fraction > 0`` mixes Dir(``dirichlet_alpha``) noise into each
+    root's priors. ``fpu`` is the value of an unvisited child under PUCT.
+    Tree ``i`` draws from the random stream ``(seed, i)``: the same seed and
+    the same calls give the same trees.
+    """
+
+    __slots__ = ("_core", "num_actions", "num_trees")
+
+    def __init__(
+        self,
+        num_actions: int,
+        num_trees: int = 1,
+        *,
+        rule: str = "puct",
+        c: float = 1.25,
+        virtual_loss: float = 1.0,
+        dirichlet_alpha: float = 0.3,
+        dirichlet_fraction: float = 0.0,
+        two_player: bool = False,
+        fpu: float = 0.0,
+        seed: int = 0,
+    ) -> None:
+        self._core = _core.MctsForest(
+            num_actions, num_trees, rule, c, virtual_loss, dirichlet_alpha, dirichlet_fraction, two_player, fpu, seed
+        )
+        self.num_actions = num_actions
+        self.num_trees = num_trees
+
+    def ask(self, k: int | None = None) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+        """Up to ``k`` leaves (default: one per tree) as ``(leaf_ids (n,),
+        observations (n, 3))``, both int64. Trees take turns; a tree gives
+        more than one only through virtual loss, and walks that collide with
+        a leaf in flight give none (so ``n`` can be below ``k``)."""
+        ids, obs = self._core.ask(self.num_trees if k is None else k)
+        return np.frombuffer(ids, np.int64), np.frombuffer(obs, np.int64).reshape(-1, 3)
+
+    def tell(
+        self,
+        leaf_ids: NDArray[np.int64],
+        priors: NDArray[np.float32],
+        values: NDArray[np.float32],
+        *,
+        terminal: NDArray[np.bool_] | None = None,
+        legal: NDArray[np.bool_] | None = None,
+    ) -> None:
+        """Expand the leaves and back their values up.
+
+        ``priors`` is float32 ``(n, num_actions)`` (non-negative weights,
+        normalised over the legal actions), ``values`` float32 ``(n,)``.
+        ``terminal`` (bool ``(n,)``) marks leaves whose value is exact (they
+        get no children); ``legal`` (bool ``(n, num_actions)``) limits the
+        children; a leaf with no legal action is terminal. Raises
+        :class:`clew.InputError` for a wrong dtype or shape, an unknown or
+        repeated leaf id, or a bad number; then no tree has changed.
+        """
+        core = self._core
+        if terminal is not None:
+            terminal = np.ascontiguousarray(terminal, dtype=np.bool_).view(np.uint8)
+        if legal is not None:
+            legal = np.ascontiguousarray(legal, dtype=np.bool_).view(np.uint8)
+        core.tell(_array(leaf_ids, np.int64), _array(priors, np.float32), _array(values, np.float32), terminal, legal)
+
+    def visit_counts(self) -> NDArray[np.int32]:
+        """Root visit counts, int32 ``(num_trees, num_actions)``."""
+        return np.frombuffer(self._core.root_visits(), np.int32).reshape(self.num_trees, self.num_actions)
+
+    def policy(self, temperature: float = 1.0) -> NDArray[np.float32]:
+        """Root visit counts as a distribution, sharpened by ``1/temperature``
+        (``temperature=0``: all mass on the most visited actions)."""
+        counts = self.visit_counts().astype(np.float64)
+        if temperature == 0:
+            counts = (counts == counts.max(axis=1, keepdims=True)) & (counts > 0)
+            counts = counts.astype(np.float64)
+        else:
+            counts = counts ** (1.0 / temperature)
+        total = counts.sum(axis=1, keepdims=True)
+        return (counts / np.where(total > 0, total, 1.0)).astype(np.float32)
+
+    def q_values(self) -> NDArray[np.float32]:
+        """Mean value of each root child for the player to move at the root;
+        NaN where unvisited. float32 ``(num_trees, num_actions)``."""
+        return np.frombuffer(self._core.root_q(), np.float32).reshape(self.num_trees, self.num_actions)
+
+    def root_values(self) -> NDArray[np.float32]:
+        """Each root's value estimate (NaN before it is evaluated)."""
+        return np.asarray(self._core.root_values(), np.float32)
+
+    def best_actions(self) -> NDArray[np.int64]:
+        """The most visited root action of each tree (-1 before expansion)."""
+        return np.asarray(self._core.best_actions(), np.int64)
+
+    def simulations(self) -> NDArray[np.int64]:
+        """Completed simulations per tree (the root's visit count)."""
+        return np.asarray(self._core.simulations(), np.int64)
+
+    def advance(self, actions: Sequence[int] | NDArray[np.int64]) -> None:
+        """Make each tree's child by ``actions[i]`` its new root, keeping that
+        subtree and its statistics (a fresh root if it was never
+        expanded). Requires no leaf in flight."""
+        self._core.advance([int(a) for a in actions])
+
+    def reset(self) -> None:
+        """Every tree back to one unevaluated root (random streams go on)."""
+        self._core.reset()
+
+    @property
+    def num_nodes(self) -> int:
+        return self._core.num_nodes
+
+    @property
+    def pending(self) -> int:
+        """Leaves handed out and not yet told."""
+        return self._core.pending
+
+
+def _array(value: Any, dtype: type) -> Any:
+    # numpy arrays go through as they are (Rust checks dtype and shape, so a
+    # float64 array is an InputError, not a silent copy); lists are converted.
+    return value if isinstance(value, np.ndarray) else np.asarray(value, dtype)
+
+
+Evaluator = Callable[[Any], Sequence[Any]]
+"""observations -> (priors, values[, terminal[, legal]])."""
+
+
+def run_mcts(
+    evaluator: Evaluator,
+    num_actions: int,
+    *,
+    batch: int = 1,
+    simulations: int = 100,
+    leaves_per_tree: int = 1,
+    tree: MCTS | None = None,
+    **options: Any,
+) -> MCTS:
+    """Run ``simulations`` simulations on each of ``batch`` trees (after the
+    roots' own evaluation) and return the trees.
+
+    Each round asks for ``batch * leaves_per_tree`` leaves, calls
+    ``evaluator(observations)`` once on all of them and tells the result
+    back, so the evaluator always sees full batches. The evaluator returns
+    ``(priors, values)`` and optionally ``terminal`` and ``legal`` masks (see
+    :meth:`MCTS.tell`). ``leaves_per_tree > 1`` uses virtual loss to fill
+    larger batches from fewer trees. ``options`` go to :class:`MCTS`; pass
+    ``tree`` to go on searching existing trees.
+    """
+    fresh = tree is None or tree.root_values().size == 0 or bool(np.isnan(tree.root_values()).any())
+    if tree is None:
+        tree = MCTS(num_actions, batch, **options)
+    k = tree.num_trees * leaves_per_tree
+    # One more round evaluates fresh roots.
+    rounds = -(-(simulations + fresh) // leaves_per_tree)
+    core_ask, core_tell = tree._core.ask, tree._core.tell
+    frombuffer = np.frombuffer
+    for _ in range(rounds):
+        # The loop body is tree.ask + tree.tell inlined: two calls into Rust.
+        raw_ids, raw_obs = core_ask(k)
+        ids = frombuffer(raw_ids, np.int64)
+        if len(ids) == 0:
+            break
+        out = evaluator(frombuffer(raw_obs, np.int64).reshape(-1, 3))
+        if len(out) == 2:
+            core_tell(ids, _array(out[0], np.float32), _array(out[1], np.float32), None, None)
+        else:
+            tree.tell(ids, out[0], out[1], terminal=out[2], legal=out[3] if len(out) > 3 else None)
+    return tree
+
+
+@runtime_checkable
+class Env(Protocol):
+    """A search problem written in Python.
+
+    States are any Python objects the environment understands; actions are
+    ints in ``range(num_actions)``. Optional methods: ``heuristic(state) ->
+    float`` (lower is closer to a goal) and ``cost(state, action) -> float``
+    (what a step costs the caller, e.g. tokens).
+    """
+
+    def legal_actions(self, state: Any) -> Sequence[int]: ...
+    def step(self, state: Any, action: int) -> Any: ...
+    def is_terminal(self, state: Any) -> bool: ...
+    def reward(self, state: Any) -> float: ...
+    def observe(self, state: Any) -> Any: ...
+
+
+def run_mcts_env(
+    env: Env,
+    roots: Sequence[Any],
+    evaluator: Callable[[list[Any]], Sequence[Any]],
+    num_actions: int,
+    *,
+    simulations: int = 100,
+    **options: Any,
+) -> MCTS:
+    """MCTS over a Python environment, one tree per root state.
+
+    Each round the driver steps the environment to every asked leaf; a
+    terminal leaf is told ``env.reward(state)`` (for the player to move
+    there) without the evaluator, the others go in one call
+    ``evaluator([env.observe(s) for s in states]) -> (priors, values)``.
+    Children are the legal actions; ``options`` go to :class:`MCTS`.
+    """
+    tree = MCTS(num_actions, len(roots), **options)
+    states: dict[tuple[int, int], Hashable] = {}
+    for _ in range(simulations + 1):
+        ids, obs = tree.ask()
+        if len(ids) == 0:
+            break
+        n = len(ids)
+        leaf_states = []
+        for i in range(n):
+            t, parent, action = (int(x) for x in obs[i])
+            s = roots[t] if parent < 0 else env.step(states[t, parent], action)
+            states[t, int(ids[i]) & _LOW] = s
+            leaf_states.append(s)
+        terminal = np.array([env.is_terminal(s) for s in leaf_states], dtype=np.bool_)
+        legal = np.zeros((n, num_actions), dtype=np.bool_)
+        values = np.zeros(n, dtype=np.float32)
+        priors = np.zeros((n, num_actions), dtype=np.float32)
+        for i, s in enumerate(leaf_states):
+            if terminal[i]:
+                values[i] = env.reward(s)
+            else:
+                legal[i, list(env.legal_actions(s))] = True
+        live = np.flatnonzero(~terminal)
+        if len(live):
+            p, v = evaluator([env.observe(leaf_states[i]) for i in live])[:2]
+            priors[live] = np.asarray(p, np.float32)
+            values[live] = np.asarray(v, np.float32)
+        tree.tell(ids, priors, values, terminal=terminal, legal=legal)
+    return tree
+
+
+# ------------------------------------------------ DFS, BFS, beam, best-first
+
+
+@dataclass(frozen=True)
+class Countdown:
+    """The built-in Countdown environment (searched in Rust, the GIL
+    released). Root: the numbers. Action ``a`` is the ``a``-th step in
+    Stream of Search's order; ``heuristic`` is ``"sum"`` or ``"mult"``,
+    ``rules`` ``"sos"`` (every number used), ``"classic"`` or ``"subset"``."""
+
+    target: int
+    rules: str = "sos"
+    heuristic: str = "sum"
+
+
+@dataclass(frozen=True)
+class Sudoku:
+    """The built-in Sudoku environment: each step fills the empty cell with
+    the fewest candidates (action ``cell * n + digit - 1``); heuristic: empty
+    cells left. Root: the puzzle text."""
+
+    box_shape: tuple[int, int] | None = None
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """How a search stopped (``"solved"``, ``"exhausted"``, ``"nodes"``,
+    ``"evaluations"`` or ``"cost"`` for the budget that ran out), the
+    actions from the root to the goal (empty without one), the goal state,
+    and what was spent: ``nodes`` generated (root included), heuristic
+    ``evaluations``, and the summed ``cost`` of the actions applied."""
+
+    stop: str
+    actions: list[int]
+    goal: Any
+    nodes: int
+    evaluations: int
+    cost: float
+
+    @property
+    def solved(self) -> bool:
+        return self.stop == "solved"
+
+
+def solve(
+    env: Env | Countdown | Sudoku,
+    root: Any,
+    algorithm: str = "best_first",
+    *,
+    beam_width: int = 10,
+    max_depth: int | None = None,
+    max_nodes: int | None = None,
+    max_evaluations: int | None = None,
+    max_cost: float | None = None,
+) -> SearchResult:
+    """Search ``env`` from ``root`` for a goal (a terminal state with a
+    positive reward).
+
+    ``algorithm``: ``"dfs"`` (children in heuristic order, ``max_depth``),
+    ``"bfs"``, ``"beam"`` (``beam_width`` lowest-heuristic children per
+    level), ``"best_first"``/``"greedy"`` (heuristic) or ``"astar"`` (cost so
+    far + heuristic). The budgets stop the search where they run out; the
+    result reports what was spent either way. A Python env is called from
+    this thread; an exception it raises propagates.
+    """
+    limits = (algorithm, beam_width, max_depth, max_nodes, max_evaluations, max_cost)
+    if isinstance(env, Countdown):
+        out = _core.search_builtin(
+            "countdown", list(root), *limits, target=env.target, rules=env.rules, heuristic=env.heuristic
+        )
+    elif isinstance(env, Sudoku):
+        out = _core.search_builtin("sudoku", root, *limits, box_shape=env.box_shape)
+    else:
+        out = _core.search_python(env, root, *limits)
+    stop, actions, goal, (nodes, evaluations, cost) = out
+    return SearchResult(stop, actions, goal, nodes, evaluations, cost)

@@ -1,0 +1,30 @@
+//! Beam search: each level keeps the `width` children with the lowest
+//! heuristic (ties in generation order), as in step-level beam search.
+
+use super::budget::{Book, Budget, Outcome};
+use super::env::Env;
+
+pub fn beam<E: Env>(
+    env: &mut E,
+    root: E::State,
+    width: usize,
+    budget: Budget,
+) -> Outcome<E::State> {
+    let mut book = Book::new(budget);
+    let id = book.root();
+    let mut level = vec![(0.0, id, root)];
+    let mut next: Vec<(f64, u32, E::State)> = Vec::new();
+    let mut actions = Vec::new();
+    while !level.is_empty() {
+        for (_, id, state) in level.drain(..) {
+            let push = |cid, child, h, _| next.push((h, cid, child));
+            if let Some(stop) = book.visit(env, id, &state, true, &mut actions, push) {
+                return book.end(stop, (id, state));
+            }
+        }
+        next.sort_by(|x, y| x.0.total_cmp(&y.0));
+        next.truncate(width.max(1));
+        std::mem::swap(&mut level, &mut next);
+    }
+    book.exhausted(env)
+}

@@ -1,0 +1,178 @@
+//! Budgets for the searches over an [`Env`](super::env::Env), and what a
+//! search reports: how it stopped, the path it found, what it spent.
+
+/// Limits; `None` is unlimited. `nodes` counts states generated (the root
+/// included), `evaluations` heuristic calls, `cost` the sum of
+/// [`Env::cost`](super::env::Env::cost) over the actions applied.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Budget {
+    pub nodes: Option<u64>,
+    pub evaluations: Option<u64>,
+    pub cost: Option<f64>,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Spent {
+    pub nodes: u64,
+    pub evaluations: u64,
+    pub cost: f64,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stop {
+    /// A goal was reached.
+    Solved,
+    /// Everything reachable (within the algorithm's limits) was searched.
+    Exhausted,
+    /// A budget ran out: `"nodes"`, `"evaluations"` or `"cost"`.
+    Budget(&'static str),
+    /// The environment failed (a Python method raised).
+    Failed,
+}
+
+impl Stop {
+    pub fn name(self) -> &'static str {
+        match self {
+            Stop::Solved => "solved",
+            Stop::Exhausted => "exhausted",
+            Stop::Budget(what) => what,
+            Stop::Failed => "failed",
+        }
+    }
+}
+
+/// A search's answer: the actions from the root to the goal (empty when
+/// none was found), the goal state, and what was spent.
+#[derive(Clone, Debug)]
+pub struct Outcome<S> {
+    pub stop: Stop,
+    pub path: Vec<u32>,
+    pub goal: Option<S>,
+    pub spent: Spent,
+}
+
+/// The searched nodes (parent, action) for path reconstruction, and the meter.
+pub(crate) struct Book {
+    pub budget: Budget,
+    pub spent: Spent,
+    links: Vec<(u32, u32)>,
+}
+
+impl Book {
+    pub fn new(budget: Budget) -> Book {
+        Book {
+            budget,
+            spent: Spent::default(),
+            links: Vec::new(),
+        }
+    }
+
+    /// Which budget is exhausted, if any.
+    pub fn over(&self) -> Option<Stop> {
+        let b = &self.budget;
+        if b.nodes.is_some_and(|n| self.spent.nodes >= n) {
+            Some(Stop::Budget("nodes"))
+        } else if b.evaluations.is_some_and(|n| self.spent.evaluations >= n) {
+            Some(Stop::Budget("evaluations"))
+        } else if b.cost.is_some_and(|c| self.spent.cost >= c) {
+            Some(Stop::Budget("cost"))
+        } else {
+            None
+        }
+    }
+
+    /// Record a generated node; returns its id.
+    pub fn node(&mut self, parent: u32, action: u32, cost: f64) -> u32 {
+        self.spent.nodes += 1;
+        self.spent.cost += cost;
+        self.links.push((parent, action));
+        (self.links.len() - 1) as u32
+    }
+
+    pub fn root(&mut self) -> u32 {
+        self.node(u32::MAX, u32::MAX, 0.0)
+    }
+
+    /// The heuristic of `state`, counted as an evaluation when there is one.
+    pub fn evaluate<E: super::env::Env>(&mut self, env: &mut E, state: &E::State) -> f64 {
+        match env.heuristic(state) {
+            Some(h) => {
+                self.spent.evaluations += 1;
+                h
+            }
+            None => 0.0,
+        }
+    }
+
+    /// The step every search shares: end on a failed environment, a goal
+    /// or an exhausted budget (that `Stop` is returned), else generate each
+    /// child of `state` and hand it to `child(id, state, heuristic, step
+    /// cost)`; the heuristic is evaluated (and counted) only if `evaluate`.
+    pub fn visit<E: super::env::Env>(
+        &mut self,
+        env: &mut E,
+        id: u32,
+        state: &E::State,
+        evaluate: bool,
+        actions: &mut Vec<u32>,
+        mut child: impl FnMut(u32, E::State, f64, f64),
+    ) -> Option<Stop> {
+        if env.failed() {
+            return Some(Stop::Failed);
+        }
+        if env.is_goal(state) {
+            return Some(Stop::Solved);
+        }
+        actions.clear();
+        env.legal_actions(state, actions);
+        for &a in actions.iter() {
+            if let Some(stop) = self.over() {
+                return Some(stop);
+            }
+            let cost = env.cost(state, a);
+            let next = env.apply(state, a);
+            let h = if evaluate {
+                self.evaluate(env, &next)
+            } else {
+                0.0
+            };
+            child(self.node(id, a, cost), next, h, cost);
+        }
+        None
+    }
+
+    /// The outcome once the search stops; the goal's path when `stop` is
+    /// `Solved` (then `last` is the node being visited).
+    pub fn end<S>(self, stop: Stop, last: (u32, S)) -> Outcome<S> {
+        let goal = (stop == Stop::Solved).then_some(last);
+        self.finish(stop, goal)
+    }
+
+    /// The outcome of a search that ran out of nodes to visit.
+    pub fn exhausted<E: super::env::Env>(self, env: &E) -> Outcome<E::State> {
+        let stop = if env.failed() {
+            Stop::Failed
+        } else {
+            Stop::Exhausted
+        };
+        self.finish(stop, None)
+    }
+
+    pub fn finish<S>(self, stop: Stop, goal: Option<(u32, S)>) -> Outcome<S> {
+        let mut path = Vec::new();
+        let goal = goal.map(|(mut n, s)| {
+            while self.links[n as usize].0 != u32::MAX {
+                path.push(self.links[n as usize].1);
+                n = self.links[n as usize].0;
+            }
+            path.reverse();
+            s
+        });
+        Outcome {
+            stop,
+            path,
+            goal,
+            spent: self.spent,
+        }
+    }
+}

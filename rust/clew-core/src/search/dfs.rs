@@ -1,0 +1,35 @@
+//! Depth-first search with backtracking; children in heuristic order (best
+//! first, ties in the environment's order) when the environment has one.
+
+use super::budget::{Book, Budget, Outcome};
+use super::env::Env;
+
+/// DFS from `root`, at most `max_depth` steps deep.
+pub fn dfs<E: Env>(
+    env: &mut E,
+    root: E::State,
+    max_depth: Option<u32>,
+    budget: Budget,
+) -> Outcome<E::State> {
+    let mut book = Book::new(budget);
+    let id = book.root();
+    let mut stack = vec![(id, root, 0u32)];
+    let mut actions = Vec::new();
+    let mut kids: Vec<(f64, u32, E::State)> = Vec::new();
+    while let Some((id, state, depth)) = stack.pop() {
+        if max_depth.is_some_and(|d| depth >= d) && !env.is_goal(&state) {
+            continue;
+        }
+        kids.clear();
+        let push = |cid, child, h, _| kids.push((h, cid, child));
+        if let Some(stop) = book.visit(env, id, &state, true, &mut actions, push) {
+            return book.end(stop, (id, state));
+        }
+        // Stable sort, pushed in reverse: the best child is popped first.
+        kids.sort_by(|x, y| x.0.total_cmp(&y.0));
+        for (_, cid, child) in kids.drain(..).rev() {
+            stack.push((cid, child, depth + 1));
+        }
+    }
+    book.exhausted(env)
+}

@@ -1,0 +1,191 @@
+//! The [`Env`] trait every search runs over, and its Countdown and Sudoku
+//! implementations. (Python environments implement it in the binding.)
+//!
+//! Actions are small integers: `legal_actions` lists them for a state and
+//! `apply` takes one of those. Methods take `&mut self` so an environment
+//! can keep caches or, for a Python one, remember the exception it met.
+
+use crate::countdown::{self, Heuristic, HeuristicKind, Rules};
+use crate::error::{ClewError, Result};
+use crate::sudoku::Grid;
+
+pub trait Env {
+    type State: Clone;
+
+    /// The legal actions of `state`, appended to `out` (empty when terminal).
+    fn legal_actions(&mut self, state: &Self::State, out: &mut Vec<u32>);
+    /// The state after `action` (one of `legal_actions(state)`).
+    fn apply(&mut self, state: &Self::State, action: u32) -> Self::State;
+    fn is_terminal(&mut self, state: &Self::State) -> bool;
+    /// The reward of a terminal state; a goal has a positive one.
+    fn reward(&mut self, state: &Self::State) -> f64;
+    /// Estimated distance to a goal (lower is closer); `None`: no heuristic.
+    fn heuristic(&mut self, _state: &Self::State) -> Option<f64> {
+        None
+    }
+    /// What taking `action` costs the caller (tokens, calls...); 1 by default.
+    fn cost(&mut self, _state: &Self::State, _action: u32) -> f64 {
+        1.0
+    }
+    /// The state as numbers for an evaluator, appended to `out`.
+    fn observe(&mut self, _state: &Self::State, _out: &mut Vec<f32>) {}
+    /// True once the environment failed (e.g. a Python method raised); the
+    /// search stops and the caller collects the error.
+    fn failed(&self) -> bool {
+        false
+    }
+    fn is_goal(&mut self, state: &Self::State) -> bool {
+        self.is_terminal(state) && self.reward(state) > 0.0
+    }
+}
+
+/// Countdown: combine two numbers per step until the target is made.
+/// Action `a` is the `a`-th step in Stream of Search's generation order.
+#[derive(Clone, Debug)]
+pub struct CountdownEnv {
+    pub target: u64,
+    pub rules: Rules,
+    heuristic: Heuristic,
+    moves: Vec<countdown::state::Move>,
+}
+
+impl CountdownEnv {
+    pub fn new(target: u64, rules: Rules, heuristic: HeuristicKind) -> CountdownEnv {
+        CountdownEnv {
+            target,
+            rules,
+            heuristic: Heuristic::new(heuristic, target),
+            moves: Vec::new(),
+        }
+    }
+
+    pub fn root(numbers: &[u64]) -> Result<countdown::State> {
+        if numbers.is_empty() || numbers.len() > countdown::state::MAX_NUMBERS {
+            return Err(ClewError::InvalidInput(format!(
+                "countdown needs 1 to {} numbers, got {}",
+                countdown::state::MAX_NUMBERS,
+                numbers.len()
+            )));
+        }
+        Ok(countdown::State::new(numbers))
+    }
+}
+
+impl Env for CountdownEnv {
+    type State = countdown::State;
+
+    fn legal_actions(&mut self, state: &Self::State, out: &mut Vec<u32>) {
+        if self.is_terminal(state) {
+            return;
+        }
+        self.moves.clear();
+        countdown::state::moves(state, self.rules, &mut self.moves);
+        out.extend(0..self.moves.len() as u32);
+    }
+
+    fn apply(&mut self, state: &Self::State, action: u32) -> Self::State {
+        self.moves.clear();
+        countdown::state::moves(state, self.rules, &mut self.moves);
+        self.moves[action as usize].state
+    }
+
+    fn is_terminal(&mut self, state: &Self::State) -> bool {
+        state.len() <= 1 || self.rules.is_goal(state, self.target)
+    }
+
+    fn reward(&mut self, state: &Self::State) -> f64 {
+        if self.rules.is_goal(state, self.target) {
+            1.0
+        } else {
+            0.0
+        }
+    }
+
+    fn heuristic(&mut self, state: &Self::State) -> Option<f64> {
+        Some(self.heuristic.eval(state.as_slice()))
+    }
+
+    fn observe(&mut self, state: &Self::State, out: &mut Vec<f32>) {
+        let nums = state.as_slice();
+        for k in 0..countdown::state::MAX_NUMBERS {
+            out.push(nums.get(k).map_or(-1.0, |&v| v as f32));
+        }
+        out.push(self.target as f32);
+    }
+}
+
+/// Sudoku: fill the empty cell with the fewest candidates. Action `cell * n
+/// + (digit - 1)`; a state with an empty cell and no candidate is a dead end.
+#[derive(Clone, Debug, Default)]
+pub struct SudokuEnv;
+
+impl SudokuEnv {
+    /// Candidate mask of each empty cell's best choice: (cell, mask) with
+    /// the fewest candidates, or None when the grid is full.
+    fn most_constrained(grid: &Grid) -> Option<(usize, u32)> {
+        let geom = grid.geom;
+        let mut best: Option<(usize, u32)> = None;
+        for cell in 0..geom.cells {
+            if grid.cells[cell] != 0 {
+                continue;
+            }
+            let mut mask = geom.all;
+            for &p in geom.peers(cell) {
+                let v = grid.cells[p as usize];
+                if v != 0 {
+                    mask &= !(1u32 << (v - 1));
+                }
+            }
+            if best.is_none_or(|(_, m)| mask.count_ones() < m.count_ones()) {
+                best = Some((cell, mask));
+                if mask.count_ones() <= 1 {
+                    break;
+                }
+            }
+        }
+        best
+    }
+}
+
+impl Env for SudokuEnv {
+    type State = Grid;
+
+    fn legal_actions(&mut self, state: &Grid, out: &mut Vec<u32>) {
+        if let Some((cell, mask)) = Self::most_constrained(state) {
+            let n = state.n() as u32;
+            for d in 0..n {
+                if mask >> d & 1 == 1 {
+                    out.push(cell as u32 * n + d);
+                }
+            }
+        }
+    }
+
+    fn apply(&mut self, state: &Grid, action: u32) -> Grid {
+        let n = state.n() as u32;
+        let mut next = state.clone();
+        next.cells[(action / n) as usize] = (action % n + 1) as u8;
+        next
+    }
+
+    fn is_terminal(&mut self, state: &Grid) -> bool {
+        Self::most_constrained(state).is_none_or(|(_, mask)| mask == 0)
+    }
+
+    fn reward(&mut self, state: &Grid) -> f64 {
+        if state.empties() == 0 && state.clash().is_none() {
+            1.0
+        } else {
+            0.0
+        }
+    }
+
+    /// Empty cells left (every step fills one).
+    fn heuristic(&mut self, state: &Grid) -> Option<f64> {
+        Some(state.empties() as f64)
+    }
+
+    fn observe(&mut self, state: &Grid, out: &mut Vec<f32>) {
+        out.extend(state.cells.iter().map(|&v| v as f32));
+    }
+}

@@ -1,0 +1,709 @@
+//! Batched Monte Carlo tree search driven by ask/tell.
+//!
+//! A [`Forest`] holds many trees (one per game in a batch). [`Forest::ask`]
+//! walks each tree down to an unevaluated leaf and hands the leaves out;
+//! the caller evaluates them however it likes (a network on a GPU, a
+//! language model, a heuristic) and [`Forest::tell`] expands them with the
+//! priors and backs the values up. The core never calls the evaluator, so
+//! no foreign code runs inside it.
+//!
+//! Layout: each tree is one `Vec<Node>`; a node's children are one
+//! contiguous range of it (`first_child .. first_child + num_children`), so
+//! selection scans a slice. Several leaves can come from one tree in one
+//! ask thanks to *virtual loss*: a leaf in flight counts as a visit that
+//! lost on every node of its path until it is told. With one leaf per tree
+//! per ask nothing is ever in flight during selection, so the search is
+//! exactly the sequential one.
+//!
+//! Values are told from the point of view of the player to move at the
+//! leaf. In a two-player game (`two_player`) the sign flips at every ply on
+//! the way up; otherwise (puzzles, bandits) it never does.
+
+use crate::error::{ClewError, Result};
+use crate::sudoku::rng::Rng;
+
+/// "No node" (the root's parent, an unexpanded node's children).
+pub const NO_NODE: u32 = u32::MAX;
+
+/// The selection rule below the root (and at the root unless Gumbel).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Rule {
+    /// AlphaZero's PUCT: `Q + c * P * sqrt(N) / (1 + n)`.
+    Puct,
+    /// UCB1 (UCT): `Q + c * sqrt(ln N / n)`, unvisited children first; priors unused.
+    Uct,
+}
+
+/// Search settings; [`MctsConfig::new`] gives AlphaZero-like defaults.
+#[derive(Clone, Debug)]
+pub struct MctsConfig {
+    pub num_actions: usize,
+    pub rule: Rule,
+    /// Exploration constant (`c_puct` for PUCT, `c` for UCT).
+    pub c: f32,
+    /// Value a leaf in flight counts as having lost, per visit.
+    pub virtual_loss: f32,
+    /// Dirichlet noise mixed into the root's priors: `(1 - fraction) * P +
+    /// fraction * Dir(alpha)`; off when `fraction` is 0.
+    pub dirichlet_alpha: f32,
+    pub dirichlet_fraction: f32,
+    /// Flip the value's sign at every ply (zero-sum two-player games).
+    pub two_player: bool,
+    /// Q of an unvisited child under PUCT ("first play urgency").
+    pub fpu: f32,
+    pub seed: u64,
+}
+
+impl MctsConfig {
+    pub fn new(num_actions: usize) -> MctsConfig {
+        MctsConfig {
+            num_actions,
+            rule: Rule::Puct,
+            c: 1.25,
+            virtual_loss: 1.0,
+            dirichlet_alpha: 0.3,
+            dirichlet_fraction: 0.0,
+            two_player: false,
+            fpu: 0.0,
+            seed: 0,
+        }
+    }
+
+    fn validate(&self) -> Result<()> {
+        let bad = |m: String| Err(ClewError::InvalidInput(m));
+        if self.num_actions == 0 || self.num_actions > u32::MAX as usize / 2 {
+            return bad(format!(
+                "num_actions must be positive, got {}",
+                self.num_actions
+            ));
+        }
+        if !(self.c.is_finite() && self.c >= 0.0) {
+            return bad(format!("c must be finite and >= 0, got {}", self.c));
+        }
+        if !(self.virtual_loss.is_finite() && self.virtual_loss >= 0.0) {
+            return bad(format!(
+                "virtual_loss must be finite and >= 0, got {}",
+                self.virtual_loss
+            ));
+        }
+        if !(0.0..=1.0).contains(&self.dirichlet_fraction) {
+            return bad(format!(
+                "dirichlet_fraction must be in [0, 1], got {}",
+                self.dirichlet_fraction
+            ));
+        }
+        if self.dirichlet_fraction > 0.0
+            && (self.dirichlet_alpha.is_nan() || self.dirichlet_alpha <= 0.0)
+        {
+            return bad(format!(
+                "dirichlet_alpha must be > 0, got {}",
+                self.dirichlet_alpha
+            ));
+        }
+        if !self.fpu.is_finite() {
+            return bad(format!("fpu must be finite, got {}", self.fpu));
+        }
+        Ok(())
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+enum Status {
+    /// Never handed out.
+    New,
+    /// Handed out by `ask`, not yet told.
+    Pending,
+    /// Told, with children.
+    Expanded,
+    /// Told as terminal (or with no legal action): its value is exact.
+    Terminal,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Node {
+    parent: u32,
+    first_child: u32,
+    num_children: u32,
+    /// The action that led here from the parent.
+    action: u32,
+    visits: u32,
+    /// Leaves in flight below (or at) this node.
+    in_flight: u32,
+    /// Sum of backed-up values, from the view of the player who moved here.
+    value_sum: f32,
+    prior: f32,
+    /// A terminal node's exact value (view of the player to move there).
+    terminal_value: f32,
+    status: Status,
+}
+
+impl Node {
+    fn new(parent: u32, action: u32, prior: f32) -> Node {
+        Node {
+            parent,
+            first_child: NO_NODE,
+            num_children: 0,
+            action,
+            visits: 0,
+            in_flight: 0,
+            value_sum: 0.0,
+            prior,
+            terminal_value: 0.0,
+            status: Status::New,
+        }
+    }
+}
+
+/// One search tree: its arena and its random stream.
+#[derive(Clone, Debug)]
+struct Tree {
+    nodes: Vec<Node>,
+    rng: Rng,
+    pending: u32,
+}
+
+impl Tree {
+    fn new(rng: Rng) -> Tree {
+        Tree {
+            nodes: vec![Node::new(NO_NODE, NO_NODE, 1.0)],
+            rng,
+            pending: 0,
+        }
+    }
+
+    fn children(&self, n: u32) -> std::ops::Range<usize> {
+        let node = &self.nodes[n as usize];
+        if node.first_child == NO_NODE {
+            0..0
+        } else {
+            node.first_child as usize..(node.first_child + node.num_children) as usize
+        }
+    }
+}
+
+/// What one descent of one tree found.
+enum Descent {
+    /// An unevaluated leaf, now pending (virtual loss applied on its path).
+    Leaf(u32),
+    /// The walk reached a leaf already in flight: nothing handed out.
+    Collision,
+    /// The walk reached a terminal node; its value was backed up again.
+    Terminal,
+}
+
+/// A leaf handed out by [`Forest::ask`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Leaf {
+    pub tree: u32,
+    pub node: u32,
+    /// The parent node and the action from it ([`NO_NODE`] for a root).
+    pub parent: u32,
+    pub action: u32,
+}
+
+impl Leaf {
+    /// `tree << 32 | node`: one integer per leaf for the caller to hand back.
+    pub fn id(&self) -> u64 {
+        (self.tree as u64) << 32 | self.node as u64
+    }
+}
+
+/// What the caller tells about one leaf.
+#[derive(Clone, Copy, Debug)]
+pub struct Evaluation<'a> {
+    pub leaf_id: u64,
+    /// `num_actions` non-negative weights (normalised over the legal actions).
+    pub priors: &'a [f32],
+    /// The leaf's value for the player to move there.
+    pub value: f32,
+    pub terminal: bool,
+    /// `num_actions` flags; `None`: every action is legal.
+    pub legal: Option<&'a [bool]>,
+}
+
+/// A batch of MCTS trees sharing one configuration.
+#[derive(Clone, Debug)]
+pub struct Forest {
+    cfg: MctsConfig,
+    trees: Vec<Tree>,
+    /// The tree the next ask starts from (round robin when k < trees).
+    cursor: usize,
+    scratch: Vec<f32>,
+}
+
+impl Forest {
+    /// `num_trees` fresh trees, each with an unevaluated root. Tree `i`
+    /// draws from the stream `(seed, i)`, so the same seed and the same
+    /// calls give the same trees.
+    pub fn new(cfg: MctsConfig, num_trees: usize) -> Result<Forest> {
+        cfg.validate()?;
+        if num_trees == 0 || num_trees > u32::MAX as usize {
+            return Err(ClewError::InvalidInput(format!(
+                "num_trees must be positive, got {num_trees}"
+            )));
+        }
+        let trees = (0..num_trees)
+            .map(|i| Tree::new(Rng::derive(cfg.seed, i as u64)))
+            .collect();
+        Ok(Forest {
+            cfg,
+            trees,
+            cursor: 0,
+            scratch: Vec::new(),
+        })
+    }
+
+    pub fn config(&self) -> &MctsConfig {
+        &self.cfg
+    }
+
+    pub fn num_trees(&self) -> usize {
+        self.trees.len()
+    }
+
+    /// Nodes allocated in every tree together.
+    pub fn num_nodes(&self) -> usize {
+        self.trees.iter().map(|t| t.nodes.len()).sum()
+    }
+
+    /// Leaves handed out and not yet told.
+    pub fn pending(&self) -> usize {
+        self.trees.iter().map(|t| t.pending as usize).sum()
+    }
+
+    /// Hand out up to `k` leaves, one per tree per pass, trees in round
+    /// robin; a tree gives several only through virtual loss. Fewer come
+    /// back when walks collide with leaves in flight. Walks that end on a
+    /// terminal node back its exact value up at once (a simulation that
+    /// needs no evaluation).
+    pub fn ask(&mut self, k: usize, out: &mut Vec<Leaf>) {
+        out.clear();
+        let n = self.trees.len();
+        // Each pass serves every tree once; a pass that hands nothing out
+        // ends the ask, and so does a bound on passes (terminal walks only).
+        let max_passes = k.div_ceil(n).saturating_mul(2) + 2;
+        let mut next = self.cursor;
+        for _ in 0..max_passes {
+            let mut progress = false;
+            for step in 0..n {
+                if out.len() == k {
+                    break;
+                }
+                let t = (self.cursor + step) % n;
+                match self.descend(t) {
+                    Descent::Leaf(node) => {
+                        let nd = &self.trees[t].nodes[node as usize];
+                        out.push(Leaf {
+                            tree: t as u32,
+                            node,
+                            parent: nd.parent,
+                            action: nd.action,
+                        });
+                        next = (t + 1) % n;
+                        progress = true;
+                    }
+                    Descent::Terminal => progress = true,
+                    Descent::Collision => {}
+                }
+            }
+            if out.len() == k || !progress {
+                break;
+            }
+        }
+        if k < n {
+            self.cursor = next;
+        }
+    }
+
+    fn descend(&mut self, t: usize) -> Descent {
+        let cfg = &self.cfg;
+        let tree = &mut self.trees[t];
+        let mut node = 0u32;
+        loop {
+            match tree.nodes[node as usize].status {
+                Status::Expanded => node = select_child(cfg, tree, node),
+                Status::New => {
+                    tree.nodes[node as usize].status = Status::Pending;
+                    tree.pending += 1;
+                    let mut n = node;
+                    loop {
+                        let nd = &mut tree.nodes[n as usize];
+                        nd.in_flight += 1;
+                        if nd.parent == NO_NODE {
+                            break;
+                        }
+                        n = nd.parent;
+                    }
+                    return Descent::Leaf(node);
+                }
+                Status::Pending => return Descent::Collision,
+                Status::Terminal => {
+                    let v = tree.nodes[node as usize].terminal_value;
+                    backup(cfg, tree, node, v, false);
+                    return Descent::Terminal;
+                }
+            }
+        }
+    }
+
+    /// Expand the told leaves with their priors and back their values up.
+    /// All-or-nothing: every evaluation is checked (known, pending leaf;
+    /// each at most once; finite non-negative priors; finite value) before
+    /// any tree changes.
+    pub fn tell(&mut self, evals: &[Evaluation<'_>]) -> Result<()> {
+        let a = self.cfg.num_actions;
+        let mut bad = None;
+        for (i, e) in evals.iter().enumerate() {
+            if let Err(m) = self.check(e, a) {
+                bad = Some(format!("evaluation {i}: {m}"));
+                break;
+            }
+            let (t, n) = split(e.leaf_id);
+            // Mark as being told so that a repeated id is caught.
+            self.trees[t].nodes[n].status = Status::Expanded;
+        }
+        // Undo the marks (the real expansion happens below).
+        for e in evals {
+            let (t, n) = split(e.leaf_id);
+            if let Some(nd) = self.trees.get_mut(t).and_then(|tr| tr.nodes.get_mut(n)) {
+                if nd.status == Status::Expanded
+                    && nd.first_child == NO_NODE
+                    && nd.num_children == 0
+                {
+                    nd.status = Status::Pending;
+                }
+            }
+        }
+        if let Some(m) = bad {
+            return Err(ClewError::InvalidInput(m));
+        }
+        for e in evals {
+            self.expand(e);
+        }
+        Ok(())
+    }
+
+    fn check(&self, e: &Evaluation<'_>, a: usize) -> std::result::Result<(), String> {
+        let (t, n) = split(e.leaf_id);
+        let status = self
+            .trees
+            .get(t)
+            .and_then(|tr| tr.nodes.get(n))
+            .map(|nd| nd.status);
+        match status {
+            Some(Status::Pending) => {}
+            Some(Status::Expanded) if self.trees[t].nodes[n].first_child == NO_NODE => {
+                return Err(format!("leaf id {} is told twice", e.leaf_id))
+            }
+            Some(_) => {
+                return Err(format!(
+                    "leaf id {} is not waiting for an evaluation (already told, or never asked)",
+                    e.leaf_id
+                ))
+            }
+            None => return Err(format!("unknown leaf id {}", e.leaf_id)),
+        }
+        if e.priors.len() != a {
+            return Err(format!("{} priors for {a} actions", e.priors.len()));
+        }
+        if let Some(l) = e.legal {
+            if l.len() != a {
+                return Err(format!("{} legal flags for {a} actions", l.len()));
+            }
+        }
+        if !e.value.is_finite() {
+            return Err(format!("value {} is not finite", e.value));
+        }
+        if let Some(p) = e.priors.iter().find(|p| !(p.is_finite() && **p >= 0.0)) {
+            return Err(format!("prior {p} is not a finite non-negative number"));
+        }
+        Ok(())
+    }
+
+    fn expand(&mut self, e: &Evaluation<'_>) {
+        let (t, n) = split(e.leaf_id);
+        let cfg = &self.cfg;
+        let tree = &mut self.trees[t];
+        tree.pending -= 1;
+        let legal = |i: usize| e.legal.is_none_or(|l| l[i]);
+        let count = (0..cfg.num_actions).filter(|&i| legal(i)).count();
+        if e.terminal || count == 0 {
+            let nd = &mut tree.nodes[n];
+            nd.status = Status::Terminal;
+            nd.terminal_value = e.value;
+        } else {
+            let total: f32 = (0..cfg.num_actions)
+                .filter(|&i| legal(i))
+                .map(|i| e.priors[i])
+                .sum();
+            let uniform = !(total > 0.0 && total.is_finite());
+            let first = tree.nodes.len() as u32;
+            for i in (0..cfg.num_actions).filter(|&i| legal(i)) {
+                let p = if uniform {
+                    1.0 / count as f32
+                } else {
+                    e.priors[i] / total
+                };
+                tree.nodes.push(Node::new(n as u32, i as u32, p));
+            }
+            let nd = &mut tree.nodes[n];
+            nd.status = Status::Expanded;
+            nd.first_child = first;
+            nd.num_children = count as u32;
+            if n == 0 && cfg.dirichlet_fraction > 0.0 {
+                add_dirichlet(cfg, tree, &mut self.scratch);
+            }
+        }
+        backup(cfg, tree, n as u32, e.value, true);
+    }
+
+    /// Visit counts of tree `t`'s root children, indexed by action.
+    pub fn root_visits(&self, t: usize, out: &mut [u32]) {
+        out.fill(0);
+        let tree = &self.trees[t];
+        for c in tree.children(0) {
+            let nd = &tree.nodes[c];
+            out[nd.action as usize] = nd.visits;
+        }
+    }
+
+    /// Mean value of tree `t`'s root children (view of the player to move
+    /// at the root), indexed by action; NaN for unvisited or absent children.
+    pub fn root_q(&self, t: usize, out: &mut [f32]) {
+        out.fill(f32::NAN);
+        let tree = &self.trees[t];
+        for c in tree.children(0) {
+            let nd = &tree.nodes[c];
+            if nd.visits > 0 {
+                out[nd.action as usize] = nd.value_sum / nd.visits as f32;
+            }
+        }
+    }
+
+    /// The root's value estimate (view of the player to move there); NaN
+    /// before the root is evaluated.
+    pub fn root_value(&self, t: usize) -> f32 {
+        let root = &self.trees[t].nodes[0];
+        if root.visits == 0 {
+            return f32::NAN;
+        }
+        let mean = root.value_sum / root.visits as f32;
+        if self.cfg.two_player {
+            -mean
+        } else {
+            mean
+        }
+    }
+
+    /// Completed simulations of tree `t` (the root's visit count).
+    pub fn simulations(&self, t: usize) -> u32 {
+        self.trees[t].nodes[0].visits
+    }
+
+    /// The most visited root action of tree `t` (ties: the higher prior,
+    /// then the lower action); `None` before the root is expanded.
+    pub fn best_action(&self, t: usize) -> Option<u32> {
+        let tree = &self.trees[t];
+        tree.children(0)
+            .map(|c| &tree.nodes[c])
+            .fold(None::<&Node>, |best, nd| match best {
+                Some(b) if (b.visits, b.prior) >= (nd.visits, nd.prior) => Some(b),
+                _ => Some(nd),
+            })
+            .map(|nd| nd.action)
+    }
+
+    /// Make tree `t`'s child by `action` the new root, keeping its subtree
+    /// (statistics included) and dropping the rest. An action that was
+    /// never expanded starts a fresh tree. Errors while leaves of `t` are in
+    /// flight.
+    pub fn advance(&mut self, t: usize, action: u32) -> Result<()> {
+        let tree = self
+            .trees
+            .get_mut(t)
+            .ok_or_else(|| ClewError::InvalidInput(format!("no tree {t}")))?;
+        if tree.pending > 0 {
+            return Err(ClewError::InvalidInput(format!(
+                "tree {t} has {} leaves in flight: tell them before advancing",
+                tree.pending
+            )));
+        }
+        if action as usize >= self.cfg.num_actions {
+            return Err(ClewError::InvalidInput(format!(
+                "action {action} out of range (num_actions = {})",
+                self.cfg.num_actions
+            )));
+        }
+        let child = tree
+            .children(0)
+            .find(|&c| tree.nodes[c].action == action)
+            .map(|c| c as u32);
+        let mut nodes = Vec::new();
+        if let Some(c) = child {
+            // Breadth-first copy: each node's children stay contiguous.
+            let mut root = tree.nodes[c as usize];
+            root.parent = NO_NODE;
+            root.action = NO_NODE;
+            nodes.push(root);
+            let mut i = 0;
+            while i < nodes.len() {
+                let old_first = nodes[i].first_child;
+                if old_first != NO_NODE {
+                    let first = nodes.len() as u32;
+                    for k in 0..nodes[i].num_children {
+                        let mut ch = tree.nodes[(old_first + k) as usize];
+                        ch.parent = i as u32;
+                        nodes.push(ch);
+                    }
+                    nodes[i].first_child = first;
+                }
+                i += 1;
+            }
+        } else {
+            nodes.push(Node::new(NO_NODE, NO_NODE, 1.0));
+        }
+        tree.nodes = nodes;
+        if tree.nodes[0].status == Status::Expanded && self.cfg.dirichlet_fraction > 0.0 {
+            add_dirichlet(&self.cfg, tree, &mut self.scratch);
+        }
+        Ok(())
+    }
+
+    /// Every tree back to a single unevaluated root (random streams go on).
+    pub fn reset(&mut self) {
+        for tree in &mut self.trees {
+            tree.nodes.clear();
+            tree.nodes.push(Node::new(NO_NODE, NO_NODE, 1.0));
+            tree.pending = 0;
+        }
+        self.cursor = 0;
+    }
+}
+
+fn split(id: u64) -> (usize, usize) {
+    ((id >> 32) as usize, (id & 0xFFFF_FFFF) as usize)
+}
+
+/// The child of `n` to walk into.
+#[inline]
+fn select_child(cfg: &MctsConfig, tree: &Tree, n: u32) -> u32 {
+    let parent = &tree.nodes[n as usize];
+    let range = tree.children(n);
+    let first = range.start;
+    let kids = &tree.nodes[range];
+    let parent_n = (parent.visits + parent.in_flight) as f32;
+    let vl = cfg.virtual_loss;
+    let mut best = 0usize;
+    let mut best_score = f32::NEG_INFINITY;
+    match cfg.rule {
+        Rule::Puct => {
+            let explore = cfg.c * parent_n.max(1.0).sqrt();
+            for (i, c) in kids.iter().enumerate() {
+                let visits = c.visits + c.in_flight;
+                let q = if visits == 0 {
+                    cfg.fpu
+                } else {
+                    (c.value_sum - vl * c.in_flight as f32) / visits as f32
+                };
+                let score = q + explore * c.prior / (1 + visits) as f32;
+                if score > best_score {
+                    best_score = score;
+                    best = i;
+                }
+            }
+        }
+        Rule::Uct => {
+            let log_n = parent_n.max(1.0).ln();
+            for (i, c) in kids.iter().enumerate() {
+                let visits = c.visits + c.in_flight;
+                if visits == 0 {
+                    best = i;
+                    break;
+                }
+                let q = (c.value_sum - vl * c.in_flight as f32) / visits as f32;
+                let score = q + cfg.c * (log_n / visits as f32).sqrt();
+                if score > best_score {
+                    best_score = score;
+                    best = i;
+                }
+            }
+        }
+    }
+    (first + best) as u32
+}
+
+/// Add `value` (view of the player to move at `leaf`) to every node from
+/// `leaf` to the root; `settle` also retires one leaf in flight on the path.
+#[inline]
+fn backup(cfg: &MctsConfig, tree: &mut Tree, leaf: u32, value: f32, settle: bool) {
+    // A node stores values from the view of the player who moved into it.
+    let mut v = if cfg.two_player { -value } else { value };
+    let mut n = leaf;
+    loop {
+        let nd = &mut tree.nodes[n as usize];
+        nd.visits += 1;
+        nd.value_sum += v;
+        if settle {
+            nd.in_flight -= 1;
+        }
+        if nd.parent == NO_NODE {
+            break;
+        }
+        n = nd.parent;
+        if cfg.two_player {
+            v = -v;
+        }
+    }
+}
+
+/// Mix Dir(alpha) noise into the root's priors.
+fn add_dirichlet(cfg: &MctsConfig, tree: &mut Tree, noise: &mut Vec<f32>) {
+    let range = tree.children(0);
+    noise.clear();
+    for _ in range.clone() {
+        noise.push(gamma(&mut tree.rng, cfg.dirichlet_alpha as f64) as f32);
+    }
+    let total: f32 = noise.iter().sum();
+    if total.is_nan() || total <= 0.0 {
+        return;
+    }
+    let f = cfg.dirichlet_fraction;
+    for (c, g) in range.zip(noise.iter()) {
+        let nd = &mut tree.nodes[c];
+        nd.prior = (1.0 - f) * nd.prior + f * g / total;
+    }
+}
+
+/// Uniform in (0, 1).
+fn uniform(rng: &mut Rng) -> f64 {
+    ((rng.next_u64() >> 11) as f64 + 0.5) / (1u64 << 53) as f64
+}
+
+fn normal(rng: &mut Rng) -> f64 {
+    // Box-Muller; one of the pair is enough here.
+    let (u, v) = (uniform(rng), uniform(rng));
+    (-2.0 * u.ln()).sqrt() * (std::f64::consts::TAU * v).cos()
+}
+
+/// Gamma(alpha, 1) by Marsaglia and Tsang (boosted for alpha < 1).
+pub(crate) fn gamma(rng: &mut Rng, alpha: f64) -> f64 {
+    if alpha < 1.0 {
+        let u = uniform(rng);
+        return gamma(rng, alpha + 1.0) * u.powf(1.0 / alpha);
+    }
+    let d = alpha - 1.0 / 3.0;
+    let c = 1.0 / (9.0 * d).sqrt();
+    loop {
+        let x = normal(rng);
+        let v = 1.0 + c * x;
+        if v <= 0.0 {
+            continue;
+        }
+        let v = v * v * v;
+        let u = uniform(rng);
+        if u.ln() < 0.5 * x * x + d - d * v + d * v.ln() {
+            return d * v;
+        }
+    }
+}

@@ -1,0 +1,593 @@
+//! Python bindings for clew_core::search: the ask/tell MCTS forest.
+//!
+//! ask/tell are short calls made once per evaluator round, so they keep the
+//! GIL (releasing it would cost more than the work) and go through
+//! `guarded` so a panic is a ClewError. Arrays cross as buffers: leaf ids
+//! and observations go out as bytearrays (the Python wrapper views them as
+//! numpy arrays without a copy), priors/values come in through the buffer
+//! protocol, one check per array, no per-leaf Python objects.
+
+use std::sync::{Mutex, MutexGuard, TryLockError};
+
+use clew_core::countdown::{HeuristicKind, Rules};
+use clew_core::search::mcts::{Evaluation, Forest, Leaf, MctsConfig, Rule, NO_NODE};
+use clew_core::search::{self, Budget, CountdownEnv, Env, Outcome, SudokuEnv};
+use clew_core::sudoku::Grid;
+use clew_core::ClewError as CoreError;
+use pyo3::buffer::{Element, PyBuffer};
+use pyo3::exceptions::PyRuntimeError;
+use pyo3::prelude::*;
+use pyo3::types::PyByteArray;
+
+use crate::errors::{self, to_py};
+use crate::run::{detached, guarded};
+
+fn input(message: String) -> PyErr {
+    to_py(CoreError::InvalidInput(message))
+}
+
+/// A numpy array (or any buffer) of element type `T`, copied out when not
+/// C-contiguous. The error names the argument, the expected dtype and the
+/// one it got.
+fn array<T: Element>(
+    obj: &Bound<'_, PyAny>,
+    name: &str,
+    dtype: &str,
+    shape: &[usize],
+) -> PyResult<Vec<T>> {
+    let buf = PyBuffer::<T>::get(obj).map_err(|_| {
+        let got = obj
+            .getattr("dtype")
+            .map(|d| d.to_string())
+            .unwrap_or_else(|_| obj.get_type().to_string());
+        input(format!("{name} must be a {dtype} array, got {got}"))
+    })?;
+    if buf.shape() != shape {
+        return Err(input(format!(
+            "{name} has shape {:?}, expected {shape:?}",
+            buf.shape()
+        )));
+    }
+    buf.to_vec(obj.py())
+}
+
+#[pyclass(frozen, module = "clew._core")]
+pub struct MctsForest {
+    inner: Mutex<Forest>,
+    /// Reused between asks to avoid an allocation per call.
+    leaves: Mutex<Vec<Leaf>>,
+}
+
+impl MctsForest {
+    fn lock(&self) -> PyResult<MutexGuard<'_, Forest>> {
+        match self.inner.try_lock() {
+            Ok(g) => Ok(g),
+            Err(TryLockError::WouldBlock) => Err(PyRuntimeError::new_err(
+                "this MCTS is busy in another thread (one call at a time per tree batch)",
+            )),
+            Err(TryLockError::Poisoned(_)) => Err(errors::internal(
+                "the tree batch is unusable after an earlier internal error",
+            )),
+        }
+    }
+}
+
+fn bytes_of<T: Copy>(values: &[T]) -> &[u8] {
+    // SAFETY: plain-old-data integers, read as their bytes.
+    unsafe { std::slice::from_raw_parts(values.as_ptr().cast(), std::mem::size_of_val(values)) }
+}
+
+#[pymethods]
+impl MctsForest {
+    #[new]
+    #[pyo3(signature = (num_actions, num_trees = 1, rule = "puct", c = 1.25, virtual_loss = 1.0,
+                        dirichlet_alpha = 0.3, dirichlet_fraction = 0.0, two_player = false,
+                        fpu = 0.0, seed = 0))]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        num_actions: i64,
+        num_trees: i64,
+        rule: &str,
+        c: f32,
+        virtual_loss: f32,
+        dirichlet_alpha: f32,
+        dirichlet_fraction: f32,
+        two_player: bool,
+        fpu: f32,
+        seed: u64,
+    ) -> PyResult<Self> {
+        if num_actions < 1 || num_trees < 1 {
+            return Err(input(format!(
+                "num_actions and num_trees must be positive, got {num_actions} and {num_trees}"
+            )));
+        }
+        let rule = match rule {
+            "puct" => Rule::Puct,
+            "uct" => Rule::Uct,
+            other => {
+                return Err(input(format!(
+                    "unknown rule '{other}' (expected 'puct' or 'uct')"
+                )))
+            }
+        };
+        let cfg = MctsConfig {
+            rule,
+            c,
+            virtual_loss,
+            dirichlet_alpha,
+            dirichlet_fraction,
+            two_player,
+            fpu,
+            seed,
+            ..MctsConfig::new(num_actions as usize)
+        };
+        let forest = Forest::new(cfg, num_trees as usize).map_err(to_py)?;
+        Ok(MctsForest {
+            inner: Mutex::new(forest),
+            leaves: Mutex::new(Vec::new()),
+        })
+    }
+
+    /// Up to k leaves: (leaf ids as int64 bytes, (tree, parent, action)
+    /// rows as int64 bytes; -1 for a root's parent and action).
+    fn ask<'py>(
+        &self,
+        py: Python<'py>,
+        k: i64,
+    ) -> PyResult<(Bound<'py, PyByteArray>, Bound<'py, PyByteArray>)> {
+        if k < 0 {
+            return Err(input(format!("k must be >= 0, got {k}")));
+        }
+        let mut forest = self.lock()?;
+        let mut leaves = self
+            .leaves
+            .lock()
+            .map_err(|_| errors::internal("leaf buffer poisoned"))?;
+        let (ids, obs) = guarded(|| {
+            forest.ask(k as usize, &mut leaves);
+            let ids: Vec<i64> = leaves.iter().map(|l| l.id() as i64).collect();
+            let mut obs = Vec::with_capacity(leaves.len() * 3);
+            let signed = |v: u32| if v == NO_NODE { -1 } else { v as i64 };
+            for l in leaves.iter() {
+                obs.extend_from_slice(&[l.tree as i64, signed(l.parent), signed(l.action)]);
+            }
+            Ok((ids, obs))
+        })?;
+        Ok((
+            PyByteArray::new(py, bytes_of(&ids)),
+            PyByteArray::new(py, bytes_of(&obs)),
+        ))
+    }
+
+    /// Expand and back up; `terminal` and `legal` are uint8 views of bool
+    /// arrays (the Python wrapper makes them). All-or-nothing.
+    #[pyo3(signature = (leaf_ids, priors, values, terminal = None, legal = None))]
+    fn tell(
+        &self,
+        leaf_ids: &Bound<'_, PyAny>,
+        priors: &Bound<'_, PyAny>,
+        values: &Bound<'_, PyAny>,
+        terminal: Option<&Bound<'_, PyAny>>,
+        legal: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<()> {
+        let ids_buf = PyBuffer::<i64>::get(leaf_ids).map_err(|_| {
+            input("leaf_ids must be an int64 array (as returned by ask)".to_string())
+        })?;
+        if ids_buf.dimensions() != 1 {
+            return Err(input(format!(
+                "leaf_ids must be 1-D, got shape {:?}",
+                ids_buf.shape()
+            )));
+        }
+        let n = ids_buf.item_count();
+        let ids = ids_buf.to_vec(leaf_ids.py())?;
+        let mut forest = self.lock()?;
+        let a = forest.config().num_actions;
+        let priors: Vec<f32> = array(priors, "priors", "float32", &[n, a])?;
+        let values: Vec<f32> = array(values, "values", "float32", &[n])?;
+        let terminal: Option<Vec<u8>> = terminal
+            .map(|t| array(t, "terminal", "bool", &[n]))
+            .transpose()?;
+        let legal: Option<Vec<u8>> = legal
+            .map(|l| array(l, "legal", "bool", &[n, a]))
+            .transpose()?;
+        let legal: Option<Vec<bool>> = legal.map(|l| l.into_iter().map(|b| b != 0).collect());
+        let evals: Vec<Evaluation<'_>> = (0..n)
+            .map(|i| Evaluation {
+                leaf_id: ids[i] as u64,
+                priors: &priors[i * a..(i + 1) * a],
+                value: values[i],
+                terminal: terminal.as_ref().is_some_and(|t| t[i] != 0),
+                legal: legal.as_ref().map(|l| &l[i * a..(i + 1) * a]),
+            })
+            .collect();
+        if let Some(bad) = ids.iter().find(|&&id| id < 0) {
+            return Err(input(format!("unknown leaf id {bad}")));
+        }
+        guarded(|| forest.tell(&evals).map_err(to_py))
+    }
+
+    /// Root visit counts, (num_trees * num_actions) int32 as bytes.
+    fn root_visits<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyByteArray>> {
+        let forest = self.lock()?;
+        let a = forest.config().num_actions;
+        let mut out = vec![0u32; forest.num_trees() * a];
+        for (t, row) in out.chunks_mut(a).enumerate() {
+            forest.root_visits(t, row);
+        }
+        Ok(PyByteArray::new(py, bytes_of(&out)))
+    }
+
+    /// Root children's mean values, (num_trees * num_actions) float32 bytes.
+    fn root_q<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyByteArray>> {
+        let forest = self.lock()?;
+        let a = forest.config().num_actions;
+        let mut out = vec![0f32; forest.num_trees() * a];
+        for (t, row) in out.chunks_mut(a).enumerate() {
+            forest.root_q(t, row);
+        }
+        Ok(PyByteArray::new(py, bytes_of(&out)))
+    }
+
+    fn root_values(&self) -> PyResult<Vec<f32>> {
+        let forest = self.lock()?;
+        Ok((0..forest.num_trees())
+            .map(|t| forest.root_value(t))
+            .collect())
+    }
+
+    /// Most visited root action per tree (-1 before the root is expanded).
+    fn best_actions(&self) -> PyResult<Vec<i64>> {
+        let forest = self.lock()?;
+        Ok((0..forest.num_trees())
+            .map(|t| forest.best_action(t).map_or(-1, |a| a as i64))
+            .collect())
+    }
+
+    fn simulations(&self) -> PyResult<Vec<u32>> {
+        let forest = self.lock()?;
+        Ok((0..forest.num_trees())
+            .map(|t| forest.simulations(t))
+            .collect())
+    }
+
+    /// Move every tree's root to the child by its action (subtree reuse).
+    fn advance(&self, actions: Vec<i64>) -> PyResult<()> {
+        let mut forest = self.lock()?;
+        if actions.len() != forest.num_trees() {
+            return Err(input(format!(
+                "advance got {} actions for {} trees",
+                actions.len(),
+                forest.num_trees()
+            )));
+        }
+        // Check everything first so that a bad action changes no tree.
+        let a = forest.config().num_actions as i64;
+        if let Some(bad) = actions.iter().find(|&&x| x < 0 || x >= a) {
+            return Err(input(format!(
+                "action {bad} out of range (num_actions = {a})"
+            )));
+        }
+        if forest.pending() > 0 {
+            return Err(input(format!(
+                "{} leaves are in flight: tell them before advancing",
+                forest.pending()
+            )));
+        }
+        guarded(|| {
+            for (t, &x) in actions.iter().enumerate() {
+                forest.advance(t, x as u32).map_err(to_py)?;
+            }
+            Ok(())
+        })
+    }
+
+    fn reset(&self) -> PyResult<()> {
+        self.lock()?.reset();
+        Ok(())
+    }
+
+    #[getter]
+    fn num_actions(&self) -> PyResult<usize> {
+        Ok(self.lock()?.config().num_actions)
+    }
+
+    #[getter]
+    fn num_trees(&self) -> PyResult<usize> {
+        Ok(self.lock()?.num_trees())
+    }
+
+    #[getter]
+    fn num_nodes(&self) -> PyResult<usize> {
+        Ok(self.lock()?.num_nodes())
+    }
+
+    #[getter]
+    fn pending(&self) -> PyResult<usize> {
+        Ok(self.lock()?.pending())
+    }
+}
+
+// ------------------------------------------------ DFS, BFS, beam, best-first
+
+/// A Python environment seen from Rust: states stay Python objects, kept
+/// in `states` and named by their index. Calls run with the GIL held (this
+/// is the caller's thread); the first exception is kept and stops the search.
+struct PyEnv<'py> {
+    env: Bound<'py, PyAny>,
+    states: Vec<Bound<'py, PyAny>>,
+    error: Option<PyErr>,
+    has_heuristic: bool,
+    has_cost: bool,
+}
+
+impl<'py> PyEnv<'py> {
+    fn new(env: Bound<'py, PyAny>) -> PyEnv<'py> {
+        let has = |name: &str| env.hasattr(name).unwrap_or(false);
+        PyEnv {
+            has_heuristic: has("heuristic"),
+            has_cost: has("cost"),
+            env,
+            states: Vec::new(),
+            error: None,
+        }
+    }
+
+    fn call<T>(&mut self, default: T, f: impl FnOnce(&Self) -> PyResult<T>) -> T {
+        if self.error.is_some() {
+            return default;
+        }
+        match f(self) {
+            Ok(v) => v,
+            Err(e) => {
+                self.error = Some(e);
+                default
+            }
+        }
+    }
+}
+
+impl<'py> Env for PyEnv<'py> {
+    type State = u32;
+
+    fn legal_actions(&mut self, state: &u32, out: &mut Vec<u32>) {
+        let actions = self.call(Vec::new(), |me| {
+            me.env
+                .call_method1("legal_actions", (&me.states[*state as usize],))?
+                .try_iter()?
+                .map(|a| a?.extract::<u32>())
+                .collect::<PyResult<Vec<u32>>>()
+        });
+        out.extend(actions);
+    }
+
+    fn apply(&mut self, state: &u32, action: u32) -> u32 {
+        let next = self.call(None, |me| {
+            Ok(Some(me.env.call_method1(
+                "step",
+                (&me.states[*state as usize], action),
+            )?))
+        });
+        match next {
+            Some(s) => {
+                self.states.push(s);
+                (self.states.len() - 1) as u32
+            }
+            None => *state,
+        }
+    }
+
+    fn is_terminal(&mut self, state: &u32) -> bool {
+        self.call(true, |me| {
+            me.env
+                .call_method1("is_terminal", (&me.states[*state as usize],))?
+                .is_truthy()
+        })
+    }
+
+    fn reward(&mut self, state: &u32) -> f64 {
+        self.call(0.0, |me| {
+            me.env
+                .call_method1("reward", (&me.states[*state as usize],))?
+                .extract()
+        })
+    }
+
+    fn heuristic(&mut self, state: &u32) -> Option<f64> {
+        if !self.has_heuristic {
+            return None;
+        }
+        Some(self.call(0.0, |me| {
+            me.env
+                .call_method1("heuristic", (&me.states[*state as usize],))?
+                .extract()
+        }))
+    }
+
+    fn cost(&mut self, state: &u32, action: u32) -> f64 {
+        if !self.has_cost {
+            return 1.0;
+        }
+        self.call(0.0, |me| {
+            me.env
+                .call_method1("cost", (&me.states[*state as usize], action))?
+                .extract()
+        })
+    }
+
+    fn failed(&self) -> bool {
+        self.error.is_some()
+    }
+}
+
+/// Which algorithm, parsed once.
+#[derive(Clone, Copy)]
+enum Algorithm {
+    Dfs(Option<u32>),
+    Bfs,
+    Beam(usize),
+    BestFirst { astar: bool },
+}
+
+fn algorithm(name: &str, beam_width: i64, max_depth: Option<i64>) -> PyResult<Algorithm> {
+    Ok(match name {
+        "dfs" => Algorithm::Dfs(max_depth.map(|d| d.clamp(0, u32::MAX as i64) as u32)),
+        "bfs" => Algorithm::Bfs,
+        "beam" => {
+            if beam_width < 1 {
+                return Err(input(format!("beam_width must be >= 1, got {beam_width}")));
+            }
+            Algorithm::Beam(beam_width as usize)
+        }
+        "greedy" | "best_first" => Algorithm::BestFirst { astar: false },
+        "astar" => Algorithm::BestFirst { astar: true },
+        other => {
+            return Err(input(format!(
+                "unknown algorithm '{other}' (expected dfs, bfs, beam, best_first, greedy or astar)"
+            )))
+        }
+    })
+}
+
+fn run_algorithm<E: Env>(
+    env: &mut E,
+    root: E::State,
+    algo: Algorithm,
+    budget: Budget,
+) -> Outcome<E::State> {
+    match algo {
+        Algorithm::Dfs(depth) => search::dfs(env, root, depth, budget),
+        Algorithm::Bfs => search::bfs(env, root, budget),
+        Algorithm::Beam(width) => search::beam(env, root, width, budget),
+        Algorithm::BestFirst { astar } => search::best_first(env, root, astar, budget),
+    }
+}
+
+fn budget(max_nodes: Option<i64>, max_evaluations: Option<i64>, max_cost: Option<f64>) -> Budget {
+    Budget {
+        nodes: max_nodes.map(|n| n.max(0) as u64),
+        evaluations: max_evaluations.map(|n| n.max(0) as u64),
+        cost: max_cost,
+    }
+}
+
+/// (stop, actions, goal, (nodes, evaluations, cost))
+type Found = (String, Vec<u32>, Option<Py<PyAny>>, (u64, u64, f64));
+
+fn found<S>(out: &Outcome<S>, goal: Option<Py<PyAny>>) -> Found {
+    let s = out.spent;
+    (
+        out.stop.name().to_string(),
+        out.path.clone(),
+        goal,
+        (s.nodes, s.evaluations, s.cost),
+    )
+}
+
+/// Search a Python environment (see clew.search.Env) from `root`.
+#[pyfunction]
+#[pyo3(signature = (env, root, algorithm = "best_first", beam_width = 10, max_depth = None,
+                    max_nodes = None, max_evaluations = None, max_cost = None))]
+#[allow(clippy::too_many_arguments)]
+fn search_python(
+    env: &Bound<'_, PyAny>,
+    root: &Bound<'_, PyAny>,
+    algorithm: &str,
+    beam_width: i64,
+    max_depth: Option<i64>,
+    max_nodes: Option<i64>,
+    max_evaluations: Option<i64>,
+    max_cost: Option<f64>,
+) -> PyResult<Found> {
+    let algo = self::algorithm(algorithm, beam_width, max_depth)?;
+    let mut py_env = PyEnv::new(env.clone());
+    py_env.states.push(root.clone());
+    let out = guarded(|| {
+        Ok(run_algorithm(
+            &mut py_env,
+            0,
+            algo,
+            budget(max_nodes, max_evaluations, max_cost),
+        ))
+    })?;
+    if let Some(e) = py_env.error.take() {
+        return Err(e);
+    }
+    let goal = out.goal.map(|g| py_env.states[g as usize].clone().unbind());
+    Ok(found(&out, goal))
+}
+
+/// Search a built-in environment: `"countdown"` (root: the numbers;
+/// `target`, `rules`, `heuristic`) or `"sudoku"` (root: the puzzle text).
+/// Runs with the GIL released.
+#[pyfunction]
+#[pyo3(signature = (kind, root, algorithm = "best_first", beam_width = 10, max_depth = None,
+                    max_nodes = None, max_evaluations = None, max_cost = None,
+                    target = 0, rules = "sos", heuristic = "sum", box_shape = None))]
+#[allow(clippy::too_many_arguments)]
+fn search_builtin(
+    py: Python<'_>,
+    kind: &str,
+    root: &Bound<'_, PyAny>,
+    algorithm: &str,
+    beam_width: i64,
+    max_depth: Option<i64>,
+    max_nodes: Option<i64>,
+    max_evaluations: Option<i64>,
+    max_cost: Option<f64>,
+    target: u64,
+    rules: &str,
+    heuristic: &str,
+    box_shape: Option<(usize, usize)>,
+) -> PyResult<Found> {
+    let algo = self::algorithm(algorithm, beam_width, max_depth)?;
+    let budget = budget(max_nodes, max_evaluations, max_cost);
+    match kind {
+        "countdown" => {
+            let numbers: Vec<u64> = root.extract()?;
+            let rules = Rules::from_name(rules)
+                .ok_or_else(|| input(format!("unknown rules '{rules}' (sos, classic, subset)")))?;
+            let heuristic = HeuristicKind::from_name(heuristic)
+                .ok_or_else(|| input(format!("unknown heuristic '{heuristic}' (sum, mult)")))?;
+            let state = CountdownEnv::root(&numbers).map_err(to_py)?;
+            let out = detached(py, move |_| {
+                let mut env = CountdownEnv::new(target, rules, heuristic);
+                Ok(run_algorithm(&mut env, state, algo, budget))
+            })?;
+            let goal = out
+                .goal
+                .map(|g| {
+                    g.as_slice()
+                        .to_vec()
+                        .into_pyobject(py)
+                        .map(|o| o.into_any().unbind())
+                })
+                .transpose()?;
+            Ok(found(&out, goal))
+        }
+        "sudoku" => {
+            let text: String = root.extract()?;
+            let grid = Grid::parse(&text, box_shape).map_err(to_py)?;
+            grid.check_givens().map_err(to_py)?;
+            let out = detached(py, move |_| {
+                Ok(run_algorithm(&mut SudokuEnv, grid, algo, budget))
+            })?;
+            let goal = out
+                .goal
+                .as_ref()
+                .map(|g| g.to_text().into_pyobject(py).map(|o| o.into_any().unbind()))
+                .transpose()?;
+            Ok(found(&out, goal))
+        }
+        other => Err(input(format!(
+            "unknown built-in environment '{other}' (countdown, sudoku)"
+        ))),
+    }
+}
+
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<MctsForest>()?;
+    m.add_function(wrap_pyfunction!(search_python, m)?)?;
+    m.add_function(wrap_pyfunction!(search_builtin, m)?)?;
+    Ok(())
+}

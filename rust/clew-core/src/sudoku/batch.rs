@@ -32,7 +32,7 @@ pub fn thread_count(requested: usize, jobs: usize) -> usize {
 
 /// Run `work(chunk_index)` for chunk indices `0..chunks` on `threads`
 /// workers; the calling thread polls `terminate` and raises `stop`.
-fn run_parallel<F>(
+pub(crate) fn run_parallel<F>(
     chunks: usize,
     threads: usize,
     stop: &AtomicBool,

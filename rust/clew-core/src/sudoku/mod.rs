@@ -10,6 +10,7 @@
 //! * [`rate`]: difficulty (techniques needed, guesses, an SE-like number).
 //! * [`generate`]: random solution grids and unique puzzles dug from them.
 //! * [`batch`]: many puzzles on several threads.
+//! * [`trace`]: the search as a tree of guesses, rendered as text traces.
 //!
 //! ```
 //! use clew_core::sudoku::{solve, Grid};
@@ -26,6 +27,7 @@ pub mod rate;
 pub mod rng;
 pub mod solve;
 pub mod steps;
+pub mod trace;
 
 pub use batch::{generate_batch, solve_batch};
 pub use board::{default_box, is_solution_of, Geometry, Grid, UnitKind, MAX_SIZE};

@@ -99,6 +99,8 @@ __all__ += [
     "sudoku_search",
     "sudoku_solve",
     "sudoku_solve_batch",
+    "sudoku_trace_batch",
+    "sudoku_validate",
 ]
 
 def sudoku_solve(
@@ -151,6 +153,27 @@ def sudoku_generate_batch(
     threads: int = 0,
 ) -> tuple[bytes, bytes]:
     """count puzzles in parallel: (puzzles, solutions) as count*size*size bytes."""
+def sudoku_trace_batch(
+    puzzles: Sequence[str] | bytes,
+    size: int | None = None,
+    box_shape: tuple[int, int] | None = None,
+    style: str = "backtrack",
+    backtracks: int | None = None,
+    seed: int | None = 0,
+    deduction: str = "hidden_singles",
+    optimal_path: bool = True,
+    rate: bool = True,
+    threads: int = 1,
+    derive_seeds: bool = True,
+) -> dict[str, list[_Any]]:
+    """Search traces of many puzzles as columns (see clew.sudoku.trace_batch)."""
+def sudoku_validate(
+    text: str,
+    style: str = "backtrack",
+    puzzle: str | Sequence[int] | None = None,
+    box_shape: tuple[int, int] | None = None,
+) -> tuple[bool, bool, int, int, str | None]:
+    """Replay a Sudoku trace: (valid, solved, steps, line, message)."""
 
 # ---- countdown and traces (section owned by the Countdown engine) ----
 

@@ -335,15 +335,16 @@ pub fn item_seed(seed: u64, index: u64) -> u64 {
 
 const TRACE_CHUNK: usize = 16;
 
-/// Trace `count` puzzles (`boards`: count * N*N values). Item `i` uses
-/// [`item_seed`]`(seed, i)` (with `opts.seed = None`: ascending values for
-/// every item). The result does not depend on `threads` (0: every core).
+/// Trace `count` puzzles (`boards`: count * N*N values). With
+/// `derive_seeds`, item `i` uses [`item_seed`]`(seed, i)`, else `opts.seed`
+/// itself (`opts.seed = None`: ascending values for every item). The result does not depend on `threads` (0: every core).
 /// `Ok(None)` when `terminate` stopped it; the first failing item's error
 /// (named by its index) otherwise.
 pub fn trace_batch(
     geom: &'static Geometry,
     boards: &[u8],
     opts: &TraceOptions,
+    derive_seeds: bool,
     threads: usize,
     terminate: &mut dyn FnMut() -> bool,
 ) -> Result<Option<Vec<TraceRecord>>> {
@@ -372,7 +373,9 @@ pub fn trace_batch(
                     return;
                 }
                 let mut o = *opts;
-                o.seed = opts.seed.map(|s| item_seed(s, i as u64));
+                if derive_seeds {
+                    o.seed = opts.seed.map(|s| item_seed(s, i as u64));
+                }
                 let r = tracer
                     .trace(&boards[i * cells..(i + 1) * cells], &o)
                     .map_err(|e| match e {
@@ -554,10 +557,10 @@ mod tests {
         let geom = grids[0].geom;
         let boards: Vec<u8> = grids.iter().flat_map(|g| g.cells.iter().copied()).collect();
         let opts = TraceOptions::default();
-        let one = trace_batch(geom, &boards, &opts, 1, &mut || false)
+        let one = trace_batch(geom, &boards, &opts, true, 1, &mut || false)
             .unwrap()
             .unwrap();
-        let three = trace_batch(geom, &boards, &opts, 3, &mut || false)
+        let three = trace_batch(geom, &boards, &opts, true, 3, &mut || false)
             .unwrap()
             .unwrap();
         assert_eq!(one, three);

@@ -58,7 +58,7 @@ impl Style {
     /// Every style, by name.
     pub const ALL: &'static [&'static str] = &["sos", "compact", "wait", "backtrack", "astro"];
 
-    pub(crate) fn walk_style(self) -> walk::WalkStyle {
+    pub fn walk_style(self) -> walk::WalkStyle {
         match self {
             Style::Sos => walk::WalkStyle::Sos,
             Style::Compact => walk::WalkStyle::Compact,

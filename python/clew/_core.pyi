@@ -159,7 +159,7 @@ def sudoku_trace_batch(
     box_shape: tuple[int, int] | None = None,
     style: str = "backtrack",
     backtracks: int | None = None,
-    seed: int | None = 0,
+    seed: int | None = ...,
     deduction: str = "hidden_singles",
     optimal_path: bool = True,
     rate: bool = True,

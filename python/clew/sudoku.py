@@ -438,8 +438,18 @@ def _text(puzzle: Any, where: str = "puzzle") -> str:
     return "".join(_CHARS[v] for v in data)
 
 
-def _trace_seed(seed: int | None) -> int | None:
-    return None if seed is None else operator.index(seed) & (2**64 - 1)
+def _trace_args(
+    style: str, backtracks: int | None, seed: int | None, deduction: str, optimal_path: bool, rate: bool
+) -> dict[str, Any]:
+    """The keyword arguments of ``_core.sudoku_trace_batch`` shared by every trace call."""
+    return dict(
+        style=style,
+        backtracks=None if backtracks is None else operator.index(backtracks),
+        seed=None if seed is None else operator.index(seed) & (2**64 - 1),
+        deduction=deduction,
+        optimal_path=bool(optimal_path),
+        rate=bool(rate),
+    )
 
 
 def trace_batch(
@@ -499,15 +509,8 @@ def trace_batch(
     record with ``answer`` None. Ctrl-C raises KeyboardInterrupt.
     """
     nthreads = 0 if threads is None else max(0, operator.index(threads))
-    args = dict(
-        style=style,
-        backtracks=None if backtracks is None else operator.index(backtracks),
-        seed=_trace_seed(seed),
-        deduction=deduction,
-        optimal_path=bool(optimal_path),
-        rate=bool(rate),
-        threads=nthreads,
-    )
+    args = _trace_args(style, backtracks, seed, deduction, optimal_path, rate)
+    args["threads"] = nthreads
     if isinstance(puzzles, np.ndarray) and puzzles.ndim in (2, 3):
         arr, n, _ = _batch_array(puzzles)
         return _core.sudoku_trace_batch(arr.tobytes(), n, _box(box), **args)
@@ -531,19 +534,8 @@ def trace_record(
     for two of them (``text`` is ``trace``, ``nodes_expanded`` is
     ``nodes``). ``seed`` shuffles the values tried at each guess directly
     (no derivation). Parameters as in :func:`trace_batch`."""
-    cols = _core.sudoku_trace_batch(
-        [_text(puzzle)],
-        None,
-        _box(box),
-        style=style,
-        backtracks=None if backtracks is None else operator.index(backtracks),
-        seed=_trace_seed(seed),
-        deduction=deduction,
-        optimal_path=bool(optimal_path),
-        rate=bool(rate),
-        threads=1,
-        derive_seeds=False,
-    )
+    args = _trace_args(style, backtracks, seed, deduction, optimal_path, rate)
+    cols = _core.sudoku_trace_batch([_text(puzzle)], None, _box(box), threads=1, derive_seeds=False, **args)
     record = {k: v[0] for k, v in cols.items()}
     record["text"] = record["trace"]
     record["nodes_expanded"] = record["nodes"]

@@ -306,7 +306,7 @@ def bench_traces(opts: dict[str, Any], table: Table, threads: int, seed: int) ->
     )
     print(f"\n{task}: {len(boards)} puzzles, style 'backtrack', the whole search")
     sudoku.trace_batch(boards[:50], threads=1)  # warm up
-    runs = [
+    runs: list[tuple[str, int, dict[str, Any]]] = [
         ("clew trace_batch 1 thread", 1, {}),
         (f"clew trace_batch {threads} threads", threads, {}),
         ("clew trace_batch text only, 1 thread", 1, dict(optimal_path=False, rate=False)),

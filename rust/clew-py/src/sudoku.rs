@@ -329,6 +329,16 @@ fn sudoku_solve_batch<'py>(
     Ok((PyBytes::new(py, &out), PyBytes::new(py, &status)))
 }
 
+/// An optional count that must not be negative.
+fn non_negative(name: &str, value: Option<i64>) -> PyResult<Option<usize>> {
+    match value {
+        Some(v) if v < 0 => Err(to_py(CoreError::InvalidInput(format!(
+            "{name} must be non-negative, got {v}"
+        )))),
+        v => Ok(v.map(|v| v as usize)),
+    }
+}
+
 #[allow(clippy::too_many_arguments)]
 fn generate_options(
     empty: Option<i64>,
@@ -338,15 +348,7 @@ fn generate_options(
     seed: u64,
     max_attempts: i64,
 ) -> PyResult<GenerateOptions> {
-    let empty = match empty {
-        None => None,
-        Some(e) if e >= 0 => Some(e as usize),
-        Some(e) => {
-            return Err(to_py(CoreError::InvalidInput(format!(
-                "empty must be >= 0, got {e}"
-            ))))
-        }
-    };
+    let empty = non_negative("empty", empty)?;
     let difficulty = match (difficulty, se_range) {
         (Some(_), Some(_)) => {
             return Err(to_py(CoreError::InvalidInput(
@@ -477,15 +479,7 @@ fn trace_options(
     optimal_path: bool,
     rate: bool,
 ) -> PyResult<TraceOptions> {
-    let backtracks = match backtracks {
-        None => None,
-        Some(k) if k >= 0 => Some(k as usize),
-        Some(k) => {
-            return Err(to_py(CoreError::InvalidInput(format!(
-                "backtracks must be non-negative, got {k}"
-            ))))
-        }
-    };
+    let backtracks = non_negative("backtracks", backtracks)?;
     let opts = TraceOptions {
         style: trace_style(style)?,
         backtracks,
@@ -585,7 +579,7 @@ fn sudoku_trace_batch<'py>(
             for (i, t) in texts.iter().enumerate() {
                 let g = Grid::parse(t, box_shape)
                     .map_err(|e| to_py(CoreError::Puzzle(format!("puzzle {i}: {e}"))))?;
-                if *geom.get_or_insert(g.geom) as *const Geometry != g.geom as *const Geometry {
+                if !std::ptr::eq(*geom.get_or_insert(g.geom), g.geom) {
                     return Err(to_py(CoreError::Puzzle(format!(
                         "puzzle {i}: every puzzle of a batch must have the same size"
                     ))));

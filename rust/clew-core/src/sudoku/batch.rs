@@ -186,7 +186,13 @@ pub fn generate_batch(
             }
         }
     });
-    let slots: Vec<Option<Result<Generated>>> = results
+    collect_items(results)
+}
+
+/// The items of a batch in order: the first error by index, or `None` when
+/// an item is missing (the batch was stopped).
+pub(crate) fn collect_items<T>(results: Vec<Mutex<Option<Result<T>>>>) -> Result<Option<Vec<T>>> {
+    let slots: Vec<Option<Result<T>>> = results
         .into_iter()
         .map(|m| m.into_inner().unwrap_or_else(|e| e.into_inner()))
         .collect();

@@ -17,8 +17,8 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 
-use super::batch::{run_parallel, thread_count};
-use super::board::{Geometry, Grid};
+use super::batch::{collect_items, run_parallel, thread_count};
+use super::board::{check_cells, Geometry, Grid};
 use super::rate::Rater;
 use super::rng::Rng;
 use super::solve::{Branching, Deduction, SolveOptions, Solver, Status};
@@ -303,25 +303,6 @@ impl Tracer {
     }
 }
 
-fn check_cells(geom: &Geometry, cells: &[u8]) -> Result<()> {
-    if cells.len() != geom.cells {
-        return Err(ClewError::Puzzle(format!(
-            "expected {} cells for a {n}x{n} grid, got {}",
-            geom.cells,
-            cells.len(),
-            n = geom.n
-        )));
-    }
-    if let Some(i) = cells.iter().position(|&v| v as usize > geom.n) {
-        return Err(ClewError::Puzzle(format!(
-            "value {} at index {i} is out of range for a {n}x{n} grid (0 for blank, 1..={n})",
-            cells[i],
-            n = geom.n
-        )));
-    }
-    Ok(())
-}
-
 /// Trace one puzzle with the default tracer.
 pub fn trace(grid: &Grid, opts: &TraceOptions) -> Result<TraceRecord> {
     Tracer::new(grid.geom).trace(&grid.cells, opts)
@@ -350,7 +331,7 @@ pub fn trace_batch(
 ) -> Result<Option<Vec<TraceRecord>>> {
     opts.check()?;
     let cells = geom.cells;
-    if boards.len() % cells != 0 {
+    if !boards.len().is_multiple_of(cells) {
         return Err(ClewError::Puzzle(format!(
             "trace_batch: {} values is not a whole number of {}-cell boards",
             boards.len(),
@@ -389,19 +370,9 @@ pub fn trace_batch(
             }
         }
     });
-    let slots: Vec<Option<Result<TraceRecord>>> = results
-        .into_iter()
-        .map(|m| m.into_inner().unwrap_or_else(|e| e.into_inner()))
-        .collect();
     // Every item runs (an error does not stop the others), so the first
     // error in index order is the same on any number of threads.
-    if let Some(Some(Err(e))) = slots.iter().find(|s| matches!(s, Some(Err(_)))) {
-        return Err(e.clone());
-    }
-    Ok(slots
-        .into_iter()
-        .map(|s| s.and_then(|r| r.ok()))
-        .collect::<Option<Vec<_>>>())
+    collect_items(results)
 }
 
 #[cfg(test)]

@@ -17,7 +17,7 @@
 use crate::sudoku::board::{Geometry, UnitKind};
 use crate::sudoku::steps::Technique;
 use crate::trace::render::walk::WalkStyle;
-use crate::trace::validate::Validation;
+use crate::trace::validate::{fail, Validation};
 
 /// What a placement claims to be.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -522,16 +522,6 @@ impl Replay<'_> {
         self.grid = std::mem::take(&mut self.stack[j].2);
         self.stack.truncate(j);
         self.dead = false;
-    }
-}
-
-fn fail(line: usize, steps: usize, message: String) -> Validation {
-    Validation {
-        valid: false,
-        solved: false,
-        steps,
-        line,
-        message: Some(message),
     }
 }
 

@@ -36,6 +36,13 @@ fn push_value(out: &mut Vec<u8>, v: u8) {
     out.push(value_char(v) as u8);
 }
 
+/// `r3c5=7`.
+fn push_assign(out: &mut Vec<u8>, n: usize, cell: u16, v: u8) {
+    push_cell(out, n, cell);
+    out.push(b'=');
+    push_value(out, v);
+}
+
 fn push_grid(out: &mut Vec<u8>, grid: &[u8]) {
     out.extend(grid.iter().map(|&v| value_char(v) as u8));
 }
@@ -130,18 +137,14 @@ impl Writer<'_> {
                 out.extend_from_slice(b"Step ");
                 push_u64(out, depth as u64);
                 out.extend_from_slice(b": guess ");
-                push_cell(out, n, node.cell);
-                out.push(b'=');
-                push_value(out, node.value);
+                push_assign(out, n, node.cell, node.value);
                 out.extend_from_slice(b" (candidates ");
                 push_candidates(out, node.candidates, true);
                 out.extend_from_slice(b").\n");
             }
             WalkStyle::Backtrack | WalkStyle::Sos => {
                 out.extend_from_slice(b"guess ");
-                push_cell(out, n, node.cell);
-                out.push(b'=');
-                push_value(out, node.value);
+                push_assign(out, n, node.cell, node.value);
                 out.extend_from_slice(b" of ");
                 push_candidates(out, node.candidates, false);
                 out.push(b'\n');
@@ -172,9 +175,7 @@ impl Writer<'_> {
             }
             WalkStyle::Wait => {
                 out.extend_from_slice(b"Fill ");
-                push_cell(out, n, cell);
-                out.push(b'=');
-                push_value(out, value);
+                push_assign(out, n, cell, value);
                 match hidden_unit {
                     None => out.extend_from_slice(b" (naked single).\n"),
                     Some(u) => {
@@ -186,9 +187,7 @@ impl Writer<'_> {
             }
             WalkStyle::Backtrack | WalkStyle::Sos => {
                 out.extend_from_slice(b"place ");
-                push_cell(out, n, cell);
-                out.push(b'=');
-                push_value(out, value);
+                push_assign(out, n, cell, value);
                 out.push(b' ');
                 out.extend_from_slice(technique.name().as_bytes());
                 out.push(b'\n');
@@ -284,9 +283,7 @@ impl Writer<'_> {
             }
             WalkStyle::Backtrack | WalkStyle::Sos => {
                 out.extend_from_slice(b"revert ");
-                push_cell(out, n, undone.cell);
-                out.push(b'=');
-                push_value(out, undone.value);
+                push_assign(out, n, undone.cell, undone.value);
                 out.push(b'\n');
             }
             WalkStyle::Astro => {

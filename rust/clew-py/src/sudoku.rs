@@ -6,6 +6,7 @@
 
 use clew_core::sudoku::board::value_char;
 use clew_core::sudoku::generate::DifficultyTarget;
+use clew_core::sudoku::rng::Rng;
 use clew_core::sudoku::trace::{self as sudoku_trace, TraceOptions, TraceRecord};
 use clew_core::sudoku::{
     self as core, batch, Branching, Deduction, Difficulty, GenerateOptions, Generator, Geometry,
@@ -410,7 +411,15 @@ fn sudoku_generate<'py>(
 ) -> PyResult<Generated<'py>> {
     let geom = generate_geometry(size, box_shape)?;
     let opts = generate_options(empty, unique, difficulty, se_range, seed, max_attempts)?;
-    let generated = detached(py, |_| Generator::new(geom).generate(&opts).map_err(to_py))?;
+    // Ctrl-C stops it between clue removals (a 16x16 or 25x25 puzzle, or a
+    // rare difficulty, can take long).
+    let generated = detached(py, |term| {
+        let mut rng = Rng::new(opts.seed);
+        Generator::new(geom)
+            .generate_until(&opts, &mut rng, term)
+            .map_err(to_py)
+    })?
+    .ok_or_else(|| pyo3::exceptions::PyKeyboardInterrupt::new_err("generate interrupted"))?;
     let rating = match &generated.rating {
         Some(r) => Some(rating_dict(py, r)?),
         None => None,

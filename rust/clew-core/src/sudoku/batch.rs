@@ -178,11 +178,12 @@ pub fn generate_batch(
                     return;
                 }
                 let mut rng = Rng::derive(opts.seed, item as u64);
-                let r = gen.generate_with(opts, &mut rng);
+                // A long item (16x16, a rare difficulty) stops early too.
+                let r = gen.generate_until(opts, &mut rng, &mut || stop.load(Ordering::Relaxed));
                 if r.is_err() {
                     stop.store(true, Ordering::Relaxed);
                 }
-                *slot.lock().unwrap_or_else(|e| e.into_inner()) = Some(r);
+                *slot.lock().unwrap_or_else(|e| e.into_inner()) = r.transpose();
             }
         }
     });

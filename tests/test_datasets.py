@@ -337,3 +337,55 @@ def test_nlsat_records(tmp_path: Path) -> None:
         assert "x1=" not in r["trace"] and r["trace"].strip().split("\n")[-1].startswith(
             "Satisfiable" if r["label"] == "SAT" else "Unsatisfiable"
         )
+
+
+# ---------------------------------------------------------------------------
+# sudoku
+# ---------------------------------------------------------------------------
+
+
+def test_sudoku_records_validate_and_regenerate(tmp_path: Path) -> None:
+    from clew import sudoku
+
+    out = tmp_path / "sd"
+    m = datasets.generate("sudoku", 300, out, empty="50-56", backtracks="0-2", style="wait", workers=2, **SMALL)
+    assert m["total"] == 300
+    recs = [r for rs in records(out).values() for r in rs]
+    assert {r["backtracks"] for r in recs} == {0, 1, 2}
+    for r in recs:
+        assert 50 <= r["puzzle"].count(".") <= 56
+        assert all(p in (".", a) for p, a in zip(r["puzzle"], r["answer"]))
+        assert sudoku.count_solutions(r["puzzle"]) == 1 and sudoku.solve(r["puzzle"]) == r["answer"]
+        v = sudoku.validate(r["trace"], r["puzzle"], style="wait")
+        assert v.valid and v.solved, v
+        assert r["length"] == len(r["trace"]) and r["solved"]
+    # The seed regenerates the record: puzzle (its blank count drawn from the
+    # seed too) and trace.
+    r = recs[5]
+    empty = 50 + r["seed"] % 7
+    assert sudoku.generate(empty=empty, seed=r["seed"]) == r["puzzle"]
+    again = sudoku.trace_record(r["puzzle"], style="wait", backtracks=r["backtracks"], seed=r["seed"])
+    assert again["trace"] == r["trace"]
+
+
+def test_sudoku_symmetric_puzzles_are_one_puzzle(tmp_path: Path) -> None:
+    """Keys are equal up to relabelling, row/column permutations within
+    bands/stacks, band/stack permutations and transposition."""
+    from clew import _core, sudoku
+
+    rng = np.random.default_rng(0)
+    p = np.array([0 if c == "." else int(c) for c in sudoku.generate(empty=50, seed=3)], dtype=np.uint8).reshape(9, 9)
+    variants = [p]
+    for _ in range(20):
+        q = p.copy()
+        bands = rng.permutation(3)
+        rows = np.concatenate([b * 3 + rng.permutation(3) for b in bands])
+        cols = np.concatenate([b * 3 + rng.permutation(3) for b in rng.permutation(3)])
+        q = q[rows][:, cols]
+        relabel = np.concatenate([[0], rng.permutation(9) + 1]).astype(np.uint8)
+        q = relabel[q]
+        variants.append(q.T if rng.integers(2) else q)
+    keys = np.frombuffer(_core.sudoku_symmetry_keys(np.stack(variants).tobytes()), dtype="<u8")
+    assert len(set(keys.tolist())) == 1
+    other = np.array([0 if c == "." else int(c) for c in sudoku.generate(empty=50, seed=4)], dtype=np.uint8)
+    assert np.frombuffer(_core.sudoku_symmetry_keys(other.tobytes()), dtype="<u8")[0] != keys[0]

@@ -426,6 +426,10 @@ def test_seventeen_clue_sample():
     [
         lambda: sudoku.count_solutions("." * 81, limit=10**15),
         lambda: sudoku.search(SEVENTEEN, deduction="none", branching="first", limit=10**9),
+        # 64 blanks (17 clues) with a unique solution: practically never found.
+        lambda: sudoku.generate(9, empty=64, max_attempts=10**9),
+        lambda: sudoku.generate_batch(2, 9, empty=64, max_attempts=10**9, threads=1),
+        lambda: sudoku.trace_batch([EASY] * 400_000, threads=1),
     ],
 )
 def test_interrupt_main_reaches_long_calls(call):

@@ -11,6 +11,10 @@
 //!   puzzles, so criterion prints puzzles/s).
 //! * `solve/generated-*`: seeded generated puzzles (9x9 minimal, 16x16 with 150 blanks, 25x25 with 300).
 //! * `generate/9x9-empty-N`: unique 9x9 puzzles with N blanks (50, 55, 58, 60).
+//! * `trace/9x9-<style>-record`: search traces of 550 generated 9x9 puzzles
+//!   (50 each of 50..=60 blanks) with the whole record (text, the
+//!   backtrack-free path, the SE-like rating); `trace/9x9-<style>-text`: the
+//!   text alone (elements = traces).
 //!
 //! The Python harness (`python -m clew.bench.sudoku`) compares against other solvers.
 
@@ -19,9 +23,11 @@ use std::time::Duration;
 
 use clew_benches::Tier;
 use clew_core::sudoku::rng::Rng;
+use clew_core::sudoku::trace::{TraceOptions, Tracer};
 use clew_core::sudoku::{
     is_solution_of, GenerateOptions, Generator, Geometry, SolveOptions, Solver, Status,
 };
+use clew_core::trace::Style;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 
 fn config() -> Criterion {
@@ -142,9 +148,52 @@ fn bench_generate(c: &mut Criterion) {
     group.finish();
 }
 
+fn bench_trace(c: &mut Criterion) {
+    let tier = Tier::from_env();
+    let mut group = c.benchmark_group(format!("trace[{}]", tier.name()));
+    let g9 = Geometry::cached(3, 3).unwrap();
+    let mut gen = Generator::new(g9);
+    let mut rng = Rng::new(7);
+    let boards: Vec<Vec<u8>> = (50..=60)
+        .flat_map(|empty| {
+            let opts = GenerateOptions {
+                empty: Some(empty),
+                ..GenerateOptions::default()
+            };
+            (0..50)
+                .map(|_| gen.generate_with(&opts, &mut rng).unwrap().puzzle.cells)
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let mut tracer = Tracer::new(g9);
+    let mut out = Vec::new();
+    group.throughput(Throughput::Elements(boards.len() as u64));
+    for style in [Style::Backtrack, Style::Compact, Style::Wait, Style::Astro] {
+        let opts = TraceOptions {
+            style,
+            ..TraceOptions::default()
+        };
+        group.bench_function(format!("9x9-{}-record", style.name()), |bench| {
+            bench.iter(|| {
+                for b in &boards {
+                    black_box(tracer.trace(b, &opts).unwrap());
+                }
+            })
+        });
+        group.bench_function(format!("9x9-{}-text", style.name()), |bench| {
+            bench.iter(|| {
+                for b in &boards {
+                    black_box(tracer.trace_into(b, &opts, &mut out).unwrap());
+                }
+            })
+        });
+    }
+    group.finish();
+}
+
 criterion_group! {
     name = benches;
     config = config();
-    targets = bench_solve, bench_generate
+    targets = bench_solve, bench_generate, bench_trace
 }
 criterion_main!(benches);

@@ -99,6 +99,8 @@ __all__ += [
     "sudoku_search",
     "sudoku_solve",
     "sudoku_solve_batch",
+    "sudoku_trace_batch",
+    "sudoku_validate",
 ]
 
 def sudoku_solve(
@@ -151,6 +153,27 @@ def sudoku_generate_batch(
     threads: int = 0,
 ) -> tuple[bytes, bytes]:
     """count puzzles in parallel: (puzzles, solutions) as count*size*size bytes."""
+def sudoku_trace_batch(
+    puzzles: Sequence[str] | bytes,
+    size: int | None = None,
+    box_shape: tuple[int, int] | None = None,
+    style: str = "backtrack",
+    backtracks: int | None = None,
+    seed: int | None = ...,
+    deduction: str = "hidden_singles",
+    optimal_path: bool = True,
+    rate: bool = True,
+    threads: int = 1,
+    derive_seeds: bool = True,
+) -> dict[str, list[_Any]]:
+    """Search traces of many puzzles as columns (see clew.sudoku.trace_batch)."""
+def sudoku_validate(
+    text: str,
+    style: str = "backtrack",
+    puzzle: str | Sequence[int] | None = None,
+    box_shape: tuple[int, int] | None = None,
+) -> tuple[bool, bool, int, int, str | None]:
+    """Replay a Sudoku trace: (valid, solved, steps, line, message)."""
 
 # ---- countdown and traces (section owned by the Countdown engine) ----
 
@@ -285,6 +308,7 @@ __all__ += [
     "dataset_record_seeds",
     "sat_keys",
     "sat_rows",
+    "sudoku_trace_rows",
     "sudoku_candidates",
     "sudoku_symmetry_keys",
 ]
@@ -345,6 +369,17 @@ def sudoku_candidates(
     threads: int = 1,
 ) -> tuple[bytes, bytes, bytes]: ...
 def sudoku_symmetry_keys(puzzles: bytes, size: int = 9, box_shape: tuple[int, int] | None = None) -> bytes: ...
+def sudoku_trace_rows(
+    puzzles: bytes,
+    seeds: bytes,
+    backtracks: bytes,
+    size: int = 9,
+    box_shape: tuple[int, int] | None = None,
+    style: str = "backtrack",
+    deduction: str = "hidden_singles",
+    threads: int = 1,
+    check_only: bool = False,
+) -> Any: ...
 def sat_keys(seeds: bytes, vars: tuple[int, int], ratio: float = 4.26, k: int = 3) -> bytes: ...
 def sat_rows(
     seeds: bytes,

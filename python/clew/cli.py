@@ -421,7 +421,7 @@ def _add_generate(subparsers: argparse._SubParsersAction[argparse.ArgumentParser
     g.add_argument("--style", default=None, help="trace style: sos, backtrack, wait, astro, compact "
                    "(default: sos for countdown, backtrack for sudoku)")
     g.add_argument("--strategy", default=None, help="search: countdown dfs|bfs|best_first|beam (default dfs); "
-                   "sudoku mrv|first|random (default mrv)")
+                   "sudoku hidden_singles|naked_singles|none, the deductions between guesses (default hidden_singles)")
     g.add_argument("--backtracks", default=None, metavar="K|LO-HI",
                    help="traces with exactly K backtracks (or one drawn per record from LO-HI); "
                    "default: the search's own trace")

@@ -53,6 +53,12 @@ __all__ = [
     "search",
     "solve",
     "solve_batch",
+    "TRACE_DEDUCTIONS",
+    "TRACE_STYLES",
+    "trace",
+    "trace_batch",
+    "trace_record",
+    "validate",
 ]
 
 Puzzle = Union[str, Sequence[int], Sequence[Sequence[int]], np.ndarray]
@@ -72,6 +78,10 @@ TECHNIQUES = (
     "hidden_pair",
 )
 _CHARS = ".123456789ABCDEFGHIJKLMNOP"
+#: Text styles of Sudoku search traces (Countdown's ``sos`` has no Sudoku form).
+TRACE_STYLES = ("backtrack", "wait", "astro", "compact")
+#: Deduction levels a trace can use: singles only, so every step replays from the grid.
+TRACE_DEDUCTIONS = ("none", "naked_singles", "hidden_singles")
 
 
 def default_box(size: int) -> tuple[int, int] | None:
@@ -415,3 +425,143 @@ def format_grid(puzzle: Puzzle, box: Box = None) -> str:
         row = [_CHARS[v] if 0 <= v < len(_CHARS) else "?" for v in values[i * n : (i + 1) * n]]
         lines.append(" | ".join(" ".join(row[k : k + c]) for k in range(0, n, c)))
     return "\n".join(lines)
+
+
+def _text(puzzle: Any, where: str = "puzzle") -> str:
+    """A puzzle in any accepted form as text (``.`` for blanks)."""
+    data, _ = _normalise(puzzle)
+    if isinstance(data, str):
+        return data
+    bad = next((v for v in data if not 0 <= v < len(_CHARS)), None)
+    if bad is not None:
+        raise PuzzleError(f"{where}: value {bad} is out of range (0 for blank, 1..=25)")
+    return "".join(_CHARS[v] for v in data)
+
+
+def _trace_args(
+    style: str, backtracks: int | None, seed: int | None, deduction: str, optimal_path: bool, rate: bool
+) -> dict[str, Any]:
+    """The keyword arguments of ``_core.sudoku_trace_batch`` shared by every trace call."""
+    return dict(
+        style=style,
+        backtracks=None if backtracks is None else operator.index(backtracks),
+        seed=None if seed is None else operator.index(seed) & (2**64 - 1),
+        deduction=deduction,
+        optimal_path=bool(optimal_path),
+        rate=bool(rate),
+    )
+
+
+def trace_batch(
+    puzzles: Any,
+    style: str = "backtrack",
+    backtracks: int | None = None,
+    seed: int | None = 0,
+    threads: int | None = 1,
+    *,
+    deduction: str = "hidden_singles",
+    box: Box = None,
+    optimal_path: bool = True,
+    rate: bool = True,
+) -> dict[str, list[Any]]:
+    """Search traces of many puzzles, as columns, built in Rust with the GIL
+    released.
+
+    ``puzzles``: a sequence of puzzles (strings, lists or arrays, all the
+    same size) or an integer array of shape (B, N*N) or (B, N, N), 0 for
+    blanks. Returns a dict of column name -> list, one entry per puzzle, in
+    order:
+
+    * ``puzzle`` (str): the givens, N*N characters, ``.`` for a blank;
+    * ``answer`` (str | None): the solution the search found (the first in
+      search order), None when the puzzle has none;
+    * ``trace`` (str): the trace text in ``style``;
+    * ``style`` (str);
+    * ``backtracks`` (int): returns written in ``trace`` (exactly
+      ``backtracks`` when it was given);
+    * ``nodes`` (int): search nodes, the root and every guess (the whole
+      search, whatever is rendered);
+    * ``guesses`` (int): guesses at cells with two or more candidates;
+    * ``depth`` (int): the deepest guess level reached (0: no guess);
+    * ``length`` (int): characters of ``trace``;
+    * ``optimal_path`` (str | None): the same style with no wrong branch
+      (the guess-free path to the answer when no guess is needed; else the
+      right guesses only); None when unsolved or ``optimal_path=False``;
+    * ``difficulty`` (float | None): the SE-like rating (see :func:`rate`);
+      None when unsolved or ``rate=False``;
+    * ``seed`` (int | None): the seed the record's values were shuffled
+      with; ``trace_record(puzzle, seed=that)`` gives the same record.
+
+    ``style``: one of TRACE_STYLES. ``backtracks``: None renders the whole
+    search; ``k`` renders exactly ``k`` real wrong branches (guesses the
+    search tried before the right one at a node of the solution path, each
+    followed to its real dead end), then the solution; ``0`` is the shortcut
+    with no backtracking. A puzzle whose search has fewer than ``k`` wrong
+    branches raises InputError naming it (``puzzle 17: ...``). The search
+    branches on the cell with the fewest candidates; ``seed`` shuffles the
+    order its values are tried in (record ``i`` uses a seed derived from
+    ``(seed, i)``); ``seed=None`` tries them in ascending order.
+    ``deduction``: one of TRACE_DEDUCTIONS. ``threads``: worker threads
+    (None or 0: every core); the output is the same for any value.
+
+    Errors: a malformed puzzle or clashing givens raise PuzzleError naming
+    the puzzle's index; an unsolvable puzzle with consistent givens is a
+    record with ``answer`` None. Ctrl-C raises KeyboardInterrupt.
+    """
+    nthreads = 0 if threads is None else max(0, operator.index(threads))
+    args = _trace_args(style, backtracks, seed, deduction, optimal_path, rate)
+    args["threads"] = nthreads
+    if isinstance(puzzles, np.ndarray) and puzzles.ndim in (2, 3):
+        arr, n, _ = _batch_array(puzzles)
+        return _core.sudoku_trace_batch(arr.tobytes(), n, _box(box), **args)
+    texts = [_text(p, f"puzzle {i}") for i, p in enumerate(puzzles)]
+    return _core.sudoku_trace_batch(texts, None, _box(box), **args)
+
+
+def trace_record(
+    puzzle: Puzzle,
+    style: str = "backtrack",
+    backtracks: int | None = None,
+    seed: int | None = 0,
+    *,
+    deduction: str = "hidden_singles",
+    box: Box = None,
+    optimal_path: bool = True,
+    rate: bool = True,
+) -> dict[str, Any]:
+    """Search one puzzle, record its tree, render it: the record as a dict
+    with the keys of :func:`trace_batch`'s columns, plus Countdown's names
+    for two of them (``text`` is ``trace``, ``nodes_expanded`` is
+    ``nodes``). ``seed`` shuffles the values tried at each guess directly
+    (no derivation). Parameters as in :func:`trace_batch`."""
+    args = _trace_args(style, backtracks, seed, deduction, optimal_path, rate)
+    cols = _core.sudoku_trace_batch([_text(puzzle)], None, _box(box), threads=1, derive_seeds=False, **args)
+    record = {k: v[0] for k, v in cols.items()}
+    record["text"] = record["trace"]
+    record["nodes_expanded"] = record["nodes"]
+    return record
+
+
+def trace(
+    puzzle: Puzzle,
+    style: str = "backtrack",
+    backtracks: int | None = None,
+    seed: int | None = 0,
+    *,
+    deduction: str = "hidden_singles",
+    box: Box = None,
+) -> str:
+    """The search trace of a puzzle as text (see :func:`trace_record`).
+
+    >>> print(trace("1...\\n..2.\\n.3..\\n...4", style="compact"))  # doctest: +SKIP
+    """
+    return trace_record(
+        puzzle, style, backtracks, seed, deduction=deduction, box=box, optimal_path=False, rate=False
+    )["trace"]
+
+
+def validate(text: str, puzzle: Puzzle | None = None, style: str = "backtrack", box: Box = None) -> Any:
+    """Replay a Sudoku trace step by step (see :func:`clew.traces.validate`)."""
+    from clew import traces
+
+    return traces.validate(text, style=style, puzzle=puzzle, box=box)

@@ -26,6 +26,13 @@ Generation: clew's unique 9x9 puzzles with 50..60 blanks (each count in
 turn; 1 thread and all threads), and reasoning-gym's sudoku dataset
 (``min_empty=50, max_empty=60``) when it is installed; its generator is the
 issue's reference (about 3 hard puzzles per second).
+
+Traces: ``clew.sudoku.trace_batch`` in the ``backtrack`` style on generated
+9x9 puzzles with 50..60 blanks (the whole search; the record with its
+backtrack-free path and SE-like rating, then the text alone), 1 thread and
+all threads; a sample of each is replayed by the validator (an invalid trace
+counts as wrong). The "To Backtrack or Not to Backtrack" Python generator
+(about 130 puzzles/s, the issue's reference) is not run here.
 """
 
 from __future__ import annotations
@@ -47,8 +54,12 @@ import clew
 from clew import sudoku
 
 DIGITS = "123456789"
-SMOKE: dict[str, Any] = dict(smoke=True, limit=2000, sample=20, py_sudoku_sample=3, hard=60, generate=60, rg=3, budget=5.0)
-FULL: dict[str, Any] = dict(limit=None, sample=500, py_sudoku_sample=40, hard=2000, generate=2000, rg=30, budget=60.0)
+SMOKE: dict[str, Any] = dict(
+    smoke=True, limit=2000, sample=20, py_sudoku_sample=3, hard=60, generate=60, rg=3, budget=5.0, traces=220
+)
+FULL: dict[str, Any] = dict(
+    limit=None, sample=500, py_sudoku_sample=40, hard=2000, generate=2000, rg=30, budget=60.0, traces=5500
+)
 
 
 # --------------------------------------------------------------------------- anchors
@@ -287,6 +298,32 @@ def bench_generation(opts: dict[str, Any], table: Table, threads: int, seed: int
     table.add(task, "reasoning-gym sudoku", len(items), time.perf_counter() - start, note="min_empty=50, max_empty=60")
 
 
+def bench_traces(opts: dict[str, Any], table: Table, threads: int, seed: int) -> None:
+    task = "traces 9x9, 50-60 blank"
+    per_empty = max(1, opts["traces"] // 11)
+    boards = np.concatenate(
+        [sudoku.generate_batch(per_empty, empty=e, seed=seed + e, threads=threads)[0] for e in range(50, 61)]
+    )
+    print(f"\n{task}: {len(boards)} puzzles, style 'backtrack', the whole search")
+    sudoku.trace_batch(boards[:50], threads=1)  # warm up
+    runs: list[tuple[str, int, dict[str, Any]]] = [
+        ("clew trace_batch 1 thread", 1, {}),
+        (f"clew trace_batch {threads} threads", threads, {}),
+        ("clew trace_batch text only, 1 thread", 1, dict(optimal_path=False, rate=False)),
+    ]
+    for name, t, kw in runs:
+        start = time.perf_counter()
+        cols = sudoku.trace_batch(boards, "backtrack", threads=t, **kw)
+        dt = time.perf_counter() - start
+        step = max(1, len(boards) // 200)
+        wrong = sum(
+            not clew.traces.validate(cols["trace"][i], puzzle=cols["puzzle"][i]).solved
+            for i in range(0, len(boards), step)
+        )
+        mean = sum(cols["length"]) / max(1, len(boards))
+        table.add(task, name, len(boards), dt, wrong, f"mean {mean:,.0f} chars")
+
+
 # --------------------------------------------------------------------------- entry points
 
 
@@ -297,6 +334,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--budget", type=float, default=None, help="seconds at most per slow solver and set")
     parser.add_argument("--hard", type=int, default=None, help="hard generated puzzles (difficulty 'expert')")
     parser.add_argument("--generate", type=int, default=None, help="clew puzzles generated, over blank counts 50..60")
+    parser.add_argument("--traces", type=int, default=None, help="puzzles traced, over blank counts 50..60")
     parser.add_argument("--threads", type=int, default=None, help="threads for the parallel rows (default: all cores)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--smoke", action="store_true", help="tiny sizes, finishes in seconds (CI)")
@@ -305,7 +343,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     opts: dict[str, Any] = dict(SMOKE if args.smoke else FULL)
-    for key in ("limit", "sample", "budget", "hard", "generate"):
+    for key in ("limit", "sample", "budget", "hard", "generate", "traces"):
         if getattr(args, key) is not None:
             opts[key] = getattr(args, key)
     threads = args.threads or os.cpu_count() or 1
@@ -326,6 +364,7 @@ def run(args: argparse.Namespace) -> int:
     hard = ["".join("." if v == 0 else str(v) for v in row) for row in hard_p]
     bench_solving("hard generated (expert)", hard, opts, table, threads)
     bench_generation(opts, table, threads, args.seed)
+    bench_traces(opts, table, threads, args.seed)
     if args.out:
         args.out.mkdir(parents=True, exist_ok=True)
         meta = dict(

@@ -342,11 +342,12 @@ def generate(
 ) -> dict[str, Any]:
     """Generate a search-trace dataset into ``out`` and return its manifest.
 
-    ``task``: ``"countdown"`` or ``"sudoku"``; ``n``: records in all splits
+    ``task``: ``"countdown"``, ``"sudoku"``, ``"sat"`` or ``"nlsat"``; ``n``: records in all splits
     together, after deduplication; ``style``: trace style (countdown:
     ``sos`` by default; sudoku: ``backtrack``); ``strategy``: the search
-    (countdown: ``dfs``, ``bfs``, ``best_first``, ``beam``; sudoku: ``mrv``,
-    ``first``, ``random``); ``backtracks``: ``K`` or ``"LO-HI"`` for traces
+    (countdown: ``dfs``, ``bfs``, ``best_first``, ``beam``; sudoku: the
+    deductions between guesses, ``hidden_singles``, ``naked_singles``,
+    ``none``; sat/nlsat: ``cdcl``); ``backtracks``: ``K`` or ``"LO-HI"`` for traces
     with exactly that many backtracks (each record draws its own from its
     seed), ``None`` for the search's own trace; ``splits``: train,
     validation and test fractions; ``workers``: threads (default: all

@@ -275,11 +275,15 @@ _SUDOKU_BOXES = {4: (2, 2), 6: (2, 3), 8: (2, 4), 9: (3, 3), 10: (2, 5), 12: (3,
 class SudokuTask(Task):
     """N x N Sudoku (4 to 16). Options: ``size`` (default 9), ``box``
     ("RxC"), ``empty`` (blank cells, count or LO-HI; default: minimal
-    puzzles), ``difficulty`` (a label such as "hard" or an SE-like range)."""
+    puzzles), ``difficulty`` (a label such as "hard" or an SE-like range).
+    The strategy is the deduction between guesses (``hidden_singles``,
+    ``naked_singles``, ``none`` = pure backtracking); guesses go to the cell
+    with the fewest candidates, values in an order shuffled by the record's
+    seed (``clew.sudoku.trace_record(puzzle, seed=record["seed"])``)."""
 
     name: ClassVar[str] = "sudoku"
     styles: ClassVar[tuple[str, ...]] = ("backtrack", "wait", "astro", "compact")
-    strategies: ClassVar[tuple[str, ...]] = ("mrv", "first", "random")
+    strategies: ClassVar[tuple[str, ...]] = ("hidden_singles", "naked_singles", "none")
     schema: ClassVar[pa.Schema] = pa.schema(
         [
             ("puzzle", pa.string()),
@@ -366,45 +370,38 @@ class SudokuTask(Task):
             rows["solution"][idx] = np.frombuffer(solutions, dtype=np.uint8).reshape(len(idx), self.cells)
         return rows
 
-    def _puzzles(self, rows: np.ndarray) -> list[str]:
-        chars = np.frombuffer(b".123456789ABCDEFGHIJKLMNOP", dtype=np.uint8)
-        grid = chars[rows["puzzle"]]
-        return [bytes(r).decode("ascii") for r in grid]
+    def _trace(self, rows: np.ndarray, threads: int, check_only: bool) -> Any:
+        return _core.sudoku_trace_rows(
+            np.ascontiguousarray(rows["puzzle"]).tobytes(),
+            np.ascontiguousarray(rows["seed"], dtype="<u8").tobytes(),
+            np.ascontiguousarray(rows["k"], dtype="<i8").tobytes(),
+            size=self.options["size"],
+            box_shape=tuple(self.options["box"]),
+            style=self.style,
+            deduction=self.strategy,
+            threads=threads,
+            check_only=check_only,
+        )
 
     def feasible(self, rows: np.ndarray, threads: int) -> np.ndarray:
-        from clew import sudoku
-
-        return np.asarray(
-            sudoku.trace_feasible(self._puzzles(rows), rows["k"].tolist(), strategy=self.strategy, threads=threads),
-            dtype=bool,
-        )
+        return np.frombuffer(self._trace(rows, threads, True), dtype=np.uint8).astype(bool)
 
     def table(self, rows: np.ndarray, threads: int) -> pa.Table:
-        from clew import sudoku
-
         n = len(rows)
-        ks = rows["k"]
-        cols = sudoku.trace_batch(
-            self._puzzles(rows),
-            style=self.style,
-            backtracks=ks.tolist() if n and (ks >= 0).all() else None,
-            seed=rows["seed"].tolist(),
-            threads=threads,
-            strategy=self.strategy,
-        )
+        cols = self._trace(rows, threads, False)
         return pa.Table.from_arrays(
             [
-                pa.array(cols["puzzle"], pa.string()),
-                pa.array(cols["answer"], pa.string()),
-                pa.array(cols["optimal_path"], pa.string()),
-                pa.array(cols["trace"], pa.large_string()),
+                _text(*cols["puzzle"]),
+                _text(*cols["answer"]),
+                _text(*cols["optimal_path"]),
+                _text(*cols["trace"], large=True),
                 _repeat(self.style, n),
-                pa.array(cols["solved"], pa.bool_()),
-                pa.array(cols["backtracks"], pa.int64()),
-                pa.array(cols["nodes"], pa.int64()),
-                pa.array(cols["depth"], pa.int64()),
-                pa.array(cols["length"], pa.int64()),
-                pa.array(cols["difficulty"], pa.float64()),
+                pa.array(np.frombuffer(cols["solved"], dtype=np.uint8).astype(bool)),
+                _ints(cols["backtracks"]),
+                _ints(cols["nodes"]),
+                _ints(cols["depth"]),
+                _ints(cols["length"]),
+                pa.array(np.frombuffer(cols["difficulty"], dtype="<f8")),
                 pa.array(rows["seed"].astype(np.int64)),
             ],
             schema=self.schema,

@@ -2,7 +2,7 @@
 
 * :class:`TraceRecord` -- a rendered trace with its puzzle, answer, optimal
   path, backtracks, nodes expanded, depth and length (``clew.countdown.trace_record``
-  returns one);
+  returns one; ``clew.sudoku.trace_record`` returns the same keys as a dict);
 * :data:`STYLES` -- the text styles available;
 * :func:`validate` -- replay a rendered trace and check every step;
 * :func:`exploring_blocks` / :func:`sort_shuffled_blocks` -- helpers to compare
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from clew import _core
 from clew._core import CountdownTrace as TraceRecord
@@ -29,7 +30,7 @@ __all__ = [
     "validate_sat",
 ]
 
-#: Text styles the Countdown renderers write.
+#: Text styles the Countdown renderers write (Sudoku: all but ``sos``).
 STYLES: tuple[str, ...] = ("sos", "compact", "wait", "backtrack", "astro")
 
 
@@ -48,12 +49,38 @@ class Validation:
 
 
 def validate(
-    text: str, numbers: Sequence[int] | None = None, target: int | None = None, style: str = "sos"
+    text: str,
+    numbers: Sequence[int] | None = None,
+    target: int | None = None,
+    style: str = "sos",
+    *,
+    task: str | None = None,
+    puzzle: Any = None,
+    box: tuple[int, int] | None = None,
 ) -> Validation:
-    """Replay a rendered Countdown trace: every step legal, every state right,
-    every verdict right, every jump to a node the search reached, and (when
-    given) the instance the one it starts from. ``line`` is the 1-based line
-    of the first error (0 when valid)."""
+    """Replay a rendered trace and check every step. ``line`` is the 1-based
+    line of the first error (0 when valid).
+
+    Countdown (the default; ``task="countdown"``): every step legal, every
+    state right, every verdict right, every jump to a node the search
+    reached, and (when given) the instance the one it starts from.
+
+    Sudoku (``task="sudoku"``, implied by ``puzzle``; styles ``backtrack``,
+    ``wait``, ``astro``, ``compact``): every placed value goes in an empty
+    cell no peer holds and is the single it claims, every guess lists the
+    cell's real candidates, every dead end is real and is followed by a
+    return, every return restores the grid as it was before the guess it
+    undoes, and the final grid is full and is the answer given; ``puzzle``
+    (when given) must be the one the trace starts from."""
+    if task is None:
+        task = "sudoku" if puzzle is not None else "countdown"
+    if task == "sudoku":
+        from clew.sudoku import _box, _text
+
+        given = None if puzzle is None else _text(puzzle)
+        return Validation(*_core.sudoku_validate(text, style, given, _box(box)))
+    if task != "countdown":
+        raise _core.InputError(f"task must be 'countdown' or 'sudoku', got {task!r}")
     nums = None if numbers is None else [int(n) for n in numbers]
     return Validation(*_core.countdown_validate(text, nums, target, style))
 

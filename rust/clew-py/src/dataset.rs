@@ -11,8 +11,10 @@ use clew_core::dataset::{parallel_chunks, record_seed, TextColumn};
 use clew_core::sat::natural::{answer as nl_answer, rules};
 use clew_core::sat::traced::{solve_traced, FormulaSpec};
 use clew_core::sat::LogStyle;
+use clew_core::sudoku::board::value_char;
 use clew_core::sudoku::rng::Rng;
 use clew_core::sudoku::symmetry::symmetry_key;
+use clew_core::sudoku::trace::Tracer as SudokuTracer;
 use clew_core::sudoku::Generator;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
@@ -20,7 +22,7 @@ use pyo3::types::{PyBytes, PyDict};
 use crate::countdown::{gen_config, invalid, options};
 use crate::errors::to_py;
 use crate::run::detached;
-use crate::sudoku::{generate_geometry, generate_options};
+use crate::sudoku::{generate_geometry, generate_options, trace_options};
 
 fn words_bytes<'py, T: Copy>(
     py: Python<'py>,
@@ -520,6 +522,136 @@ fn sat_rows<'py>(
     Ok(d)
 }
 
+/// Trace Sudoku puzzles (rows of N*N cells) for a dataset: record `i`
+/// shuffles its value order with `seeds[i]` and renders `backtracks[i]`
+/// wrong branches (negative: the whole search). With `check_only`, returns
+/// just one byte per row: 1 when that trace exists. Else a dict of columns:
+/// `puzzle`, `answer`, `trace`, `optimal_path` text pairs; `backtracks`,
+/// `nodes`, `depth`, `length` int64 bytes; `difficulty` float64 bytes;
+/// `solved` uint8 bytes.
+#[pyfunction]
+#[pyo3(signature = (puzzles, seeds, backtracks, size = 9, box_shape = None, style = "backtrack", deduction = "hidden_singles", threads = 1, check_only = false))]
+#[allow(clippy::too_many_arguments)]
+fn sudoku_trace_rows<'py>(
+    py: Python<'py>,
+    puzzles: &[u8],
+    seeds: &[u8],
+    backtracks: &[u8],
+    size: usize,
+    box_shape: Option<(usize, usize)>,
+    style: &str,
+    deduction: &str,
+    threads: usize,
+    check_only: bool,
+) -> PyResult<Bound<'py, PyAny>> {
+    let geom = generate_geometry(size, box_shape)?;
+    let base = trace_options(style, None, None, deduction, !check_only, !check_only)?;
+    let seeds = read_words(seeds, "seeds")?;
+    let ks = read_words(backtracks, "backtracks")?;
+    if puzzles.len() != seeds.len() * geom.cells || ks.len() != seeds.len() {
+        return Err(invalid(format!(
+            "{} puzzle bytes, {} seeds and {} backtrack counts do not match {size}x{size} rows",
+            puzzles.len(),
+            seeds.len(),
+            ks.len()
+        )));
+    }
+    let rows: Vec<(&[u8], u64, i64)> = puzzles
+        .chunks_exact(geom.cells)
+        .zip(seeds)
+        .zip(ks)
+        .map(|((p, s), k)| (p, s, k as i64))
+        .collect();
+    #[derive(Default)]
+    struct Cols {
+        ok: Vec<u8>,
+        text: [TextColumn; 4],
+        ints: [Vec<i64>; 4],
+        difficulty: Vec<f64>,
+        solved: Vec<u8>,
+    }
+    let parts = detached(py, |_| {
+        parallel_chunks(&rows, threads, |chunk| {
+            let mut tracer = SudokuTracer::new(geom);
+            let mut c = Cols::default();
+            for &(cells, seed, k) in chunk {
+                let mut opts = base;
+                opts.seed = Some(seed);
+                opts.backtracks = (k >= 0).then_some(k as usize);
+                let r = match tracer.trace(cells, &opts) {
+                    Ok(r) => r,
+                    Err(clew_core::ClewError::InvalidInput(_)) if check_only => {
+                        c.ok.push(0);
+                        continue;
+                    }
+                    Err(e) => return Err(e),
+                };
+                c.ok.push(1);
+                if check_only {
+                    continue;
+                }
+                let grid = |v: &[u8]| v.iter().map(|&x| value_char(x)).collect::<String>();
+                let texts = [
+                    grid(&r.puzzle),
+                    r.answer.as_deref().map(grid).unwrap_or_default(),
+                    r.text,
+                    r.optimal_path.unwrap_or_default(),
+                ];
+                for (col, t) in c.text.iter_mut().zip(texts) {
+                    col.push(t.as_bytes());
+                }
+                let ints = [
+                    r.backtracks as i64,
+                    r.nodes as i64,
+                    r.depth as i64,
+                    r.length as i64,
+                ];
+                for (col, v) in c.ints.iter_mut().zip(ints) {
+                    col.push(v);
+                }
+                c.difficulty.push(r.difficulty.map_or(f64::NAN, f64::from));
+                c.solved.push(r.answer.is_some() as u8);
+            }
+            Ok(c)
+        })
+        .map_err(to_py)
+    })?;
+    let mut all = Cols::default();
+    for p in parts {
+        all.ok.extend(p.ok);
+        for (a, b) in all.text.iter_mut().zip(&p.text) {
+            a.extend(b);
+        }
+        for (a, b) in all.ints.iter_mut().zip(p.ints) {
+            a.extend(b);
+        }
+        all.difficulty.extend(p.difficulty);
+        all.solved.extend(p.solved);
+    }
+    if check_only {
+        return Ok(PyBytes::new(py, &all.ok).into_any());
+    }
+    let d = PyDict::new(py);
+    for (name, col) in ["puzzle", "answer", "trace", "optimal_path"]
+        .iter()
+        .zip(&all.text)
+    {
+        d.set_item(*name, text_pair(py, col))?;
+    }
+    for (name, col) in ["backtracks", "nodes", "depth", "length"]
+        .iter()
+        .zip(&all.ints)
+    {
+        d.set_item(*name, i64_bytes(py, col))?;
+    }
+    d.set_item(
+        "difficulty",
+        words_bytes(py, &all.difficulty, f64::to_le_bytes),
+    )?;
+    d.set_item("solved", PyBytes::new(py, &all.solved))?;
+    Ok(d.into_any())
+}
+
 /// Add this module's functions and classes to `clew._core`.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<KeySet>()?;
@@ -531,5 +663,6 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(sudoku_symmetry_keys, m)?)?;
     m.add_function(wrap_pyfunction!(sat_keys, m)?)?;
     m.add_function(wrap_pyfunction!(sat_rows, m)?)?;
+    m.add_function(wrap_pyfunction!(sudoku_trace_rows, m)?)?;
     Ok(())
 }

@@ -4,11 +4,16 @@
 //! owned data, the work runs with the GIL released (Ctrl-C polled), and core
 //! errors map to clew exceptions (bad puzzles: `PuzzleError`).
 
+use clew_core::sudoku::board::value_char;
 use clew_core::sudoku::generate::DifficultyTarget;
+use clew_core::sudoku::rng::Rng;
+use clew_core::sudoku::trace::{self as sudoku_trace, TraceOptions, TraceRecord};
 use clew_core::sudoku::{
     self as core, batch, Branching, Deduction, Difficulty, GenerateOptions, Generator, Geometry,
     Grid, Rater, Rating, SolveOptions, Solver, Status, Step, StepLog, Technique,
 };
+use clew_core::trace::validate_sudoku::validate_sudoku;
+use clew_core::trace::Style;
 use clew_core::ClewError as CoreError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList};
@@ -325,6 +330,16 @@ fn sudoku_solve_batch<'py>(
     Ok((PyBytes::new(py, &out), PyBytes::new(py, &status)))
 }
 
+/// An optional count that must not be negative.
+fn non_negative(name: &str, value: Option<i64>) -> PyResult<Option<usize>> {
+    match value {
+        Some(v) if v < 0 => Err(to_py(CoreError::InvalidInput(format!(
+            "{name} must be non-negative, got {v}"
+        )))),
+        v => Ok(v.map(|v| v as usize)),
+    }
+}
+
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn generate_options(
     empty: Option<i64>,
@@ -334,15 +349,7 @@ pub(crate) fn generate_options(
     seed: u64,
     max_attempts: i64,
 ) -> PyResult<GenerateOptions> {
-    let empty = match empty {
-        None => None,
-        Some(e) if e >= 0 => Some(e as usize),
-        Some(e) => {
-            return Err(to_py(CoreError::InvalidInput(format!(
-                "empty must be >= 0, got {e}"
-            ))))
-        }
-    };
+    let empty = non_negative("empty", empty)?;
     let difficulty = match (difficulty, se_range) {
         (Some(_), Some(_)) => {
             return Err(to_py(CoreError::InvalidInput(
@@ -404,7 +411,15 @@ fn sudoku_generate<'py>(
 ) -> PyResult<Generated<'py>> {
     let geom = generate_geometry(size, box_shape)?;
     let opts = generate_options(empty, unique, difficulty, se_range, seed, max_attempts)?;
-    let generated = detached(py, |_| Generator::new(geom).generate(&opts).map_err(to_py))?;
+    // Ctrl-C stops it between clue removals (a 16x16 or 25x25 puzzle, or a
+    // rare difficulty, can take long).
+    let generated = detached(py, |term| {
+        let mut rng = Rng::new(opts.seed);
+        Generator::new(geom)
+            .generate_until(&opts, &mut rng, term)
+            .map_err(to_py)
+    })?
+    .ok_or_else(|| pyo3::exceptions::PyKeyboardInterrupt::new_err("generate interrupted"))?;
     let rating = match &generated.rating {
         Some(r) => Some(rating_dict(py, r)?),
         None => None,
@@ -449,6 +464,173 @@ fn sudoku_generate_batch<'py>(
     Ok((PyBytes::new(py, &puzzles), PyBytes::new(py, &solutions)))
 }
 
+/// Puzzles of a trace batch: B*N*N bytes (with the size) or strings.
+#[derive(FromPyObject)]
+enum PuzzlesArg {
+    Texts(Vec<String>),
+    Bytes(Vec<u8>),
+}
+
+fn trace_style(name: &str) -> PyResult<Style> {
+    Style::from_name(name).ok_or_else(|| {
+        to_py(CoreError::InvalidInput(format!(
+            "unknown style {name:?} (expected 'backtrack', 'wait', 'astro' or 'compact')"
+        )))
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn trace_options(
+    style: &str,
+    backtracks: Option<i64>,
+    seed: Option<u64>,
+    deduction: &str,
+    optimal_path: bool,
+    rate: bool,
+) -> PyResult<TraceOptions> {
+    let backtracks = non_negative("backtracks", backtracks)?;
+    let opts = TraceOptions {
+        style: trace_style(style)?,
+        backtracks,
+        seed,
+        deduction: Deduction::parse(deduction).map_err(to_py)?,
+        optimal_path,
+        rate,
+    };
+    opts.check().map_err(to_py)?;
+    Ok(opts)
+}
+
+fn grid_text(cells: &[u8]) -> String {
+    cells.iter().map(|&v| value_char(v)).collect()
+}
+
+/// Trace records as columns: a dict of column name -> list.
+fn trace_columns<'py>(
+    py: Python<'py>,
+    records: Vec<TraceRecord>,
+    style: Style,
+) -> PyResult<Bound<'py, PyDict>> {
+    let n = records.len();
+    let mut puzzle = Vec::with_capacity(n);
+    let mut answer = Vec::with_capacity(n);
+    let mut trace = Vec::with_capacity(n);
+    let mut optimal_path = Vec::with_capacity(n);
+    let mut backtracks = Vec::with_capacity(n);
+    let mut nodes = Vec::with_capacity(n);
+    let mut guesses = Vec::with_capacity(n);
+    let mut depth = Vec::with_capacity(n);
+    let mut length = Vec::with_capacity(n);
+    let mut difficulty = Vec::with_capacity(n);
+    let mut seed = Vec::with_capacity(n);
+    for r in records {
+        puzzle.push(grid_text(&r.puzzle));
+        answer.push(r.answer.as_deref().map(grid_text));
+        trace.push(r.text);
+        optimal_path.push(r.optimal_path);
+        backtracks.push(r.backtracks);
+        nodes.push(r.nodes);
+        guesses.push(r.guesses);
+        depth.push(r.depth);
+        length.push(r.length);
+        difficulty.push(r.difficulty.map(|d| (d as f64 * 10.0).round() / 10.0));
+        seed.push(r.seed);
+    }
+    let d = PyDict::new(py);
+    d.set_item("puzzle", puzzle)?;
+    d.set_item("answer", answer)?;
+    d.set_item("trace", trace)?;
+    d.set_item("style", vec![style.name(); n])?;
+    d.set_item("backtracks", backtracks)?;
+    d.set_item("nodes", nodes)?;
+    d.set_item("guesses", guesses)?;
+    d.set_item("depth", depth)?;
+    d.set_item("length", length)?;
+    d.set_item("optimal_path", optimal_path)?;
+    d.set_item("difficulty", difficulty)?;
+    d.set_item("seed", seed)?;
+    Ok(d)
+}
+
+/// Trace many puzzles in parallel (GIL released); returns columns.
+#[pyfunction]
+#[pyo3(signature = (puzzles, size = None, box_shape = None, style = "backtrack", backtracks = None,
+                    seed = Some(0), deduction = "hidden_singles", optimal_path = true, rate = true,
+                    threads = 1, derive_seeds = true))]
+#[allow(clippy::too_many_arguments)]
+fn sudoku_trace_batch<'py>(
+    py: Python<'py>,
+    puzzles: PuzzlesArg,
+    size: Option<usize>,
+    box_shape: Option<(usize, usize)>,
+    style: &str,
+    backtracks: Option<i64>,
+    seed: Option<u64>,
+    deduction: &str,
+    optimal_path: bool,
+    rate: bool,
+    threads: usize,
+    derive_seeds: bool,
+) -> PyResult<Bound<'py, PyDict>> {
+    let opts = trace_options(style, backtracks, seed, deduction, optimal_path, rate)?;
+    let (geom, boards) = match puzzles {
+        PuzzlesArg::Bytes(b) => {
+            let size = size.ok_or_else(|| {
+                to_py(CoreError::InvalidInput(
+                    "puzzle bytes need their size".into(),
+                ))
+            })?;
+            (Geometry::for_size(size, box_shape).map_err(to_py)?, b)
+        }
+        PuzzlesArg::Texts(texts) => {
+            let mut geom = None;
+            let mut boards = Vec::new();
+            for (i, t) in texts.iter().enumerate() {
+                let g = Grid::parse(t, box_shape)
+                    .map_err(|e| to_py(CoreError::Puzzle(format!("puzzle {i}: {e}"))))?;
+                if !std::ptr::eq(*geom.get_or_insert(g.geom), g.geom) {
+                    return Err(to_py(CoreError::Puzzle(format!(
+                        "puzzle {i}: every puzzle of a batch must have the same size"
+                    ))));
+                }
+                boards.extend_from_slice(&g.cells);
+            }
+            let geom = match geom {
+                Some(g) => g,
+                None => Geometry::for_size(size.unwrap_or(9), box_shape).map_err(to_py)?,
+            };
+            (geom, boards)
+        }
+    };
+    let records = detached(py, |term| {
+        sudoku_trace::trace_batch(geom, &boards, &opts, derive_seeds, threads, term).map_err(to_py)
+    })?;
+    let records = records
+        .ok_or_else(|| pyo3::exceptions::PyKeyboardInterrupt::new_err("trace_batch interrupted"))?;
+    trace_columns(py, records, opts.style)
+}
+
+/// Replay a Sudoku trace: (valid, solved, steps, line, message).
+#[pyfunction]
+#[pyo3(signature = (text, style = "backtrack", puzzle = None, box_shape = None))]
+fn sudoku_validate(
+    py: Python<'_>,
+    text: String,
+    style: &str,
+    puzzle: Option<PuzzleArg>,
+    box_shape: Option<(usize, usize)>,
+) -> PyResult<(bool, bool, usize, usize, Option<String>)> {
+    let style = trace_style(style)?;
+    let cells = match puzzle {
+        Some(p) => Some(p.grid(box_shape)?.cells),
+        None => None,
+    };
+    detached(py, move |_| {
+        let v = validate_sudoku(&text, style.walk_style(), cells.as_deref(), box_shape);
+        Ok((v.valid, v.solved, v.steps, v.line, v.message))
+    })
+}
+
 /// Add this module's functions and classes to `clew._core`.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(sudoku_solve, m)?)?;
@@ -458,5 +640,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(sudoku_solve_batch, m)?)?;
     m.add_function(wrap_pyfunction!(sudoku_generate, m)?)?;
     m.add_function(wrap_pyfunction!(sudoku_generate_batch, m)?)?;
+    m.add_function(wrap_pyfunction!(sudoku_trace_batch, m)?)?;
+    m.add_function(wrap_pyfunction!(sudoku_validate, m)?)?;
     Ok(())
 }

@@ -32,7 +32,7 @@ pub fn thread_count(requested: usize, jobs: usize) -> usize {
 
 /// Run `work(chunk_index)` for chunk indices `0..chunks` on `threads`
 /// workers; the calling thread polls `terminate` and raises `stop`.
-fn run_parallel<F>(
+pub(crate) fn run_parallel<F>(
     chunks: usize,
     threads: usize,
     stop: &AtomicBool,
@@ -178,15 +178,22 @@ pub fn generate_batch(
                     return;
                 }
                 let mut rng = Rng::derive(opts.seed, item as u64);
-                let r = gen.generate_with(opts, &mut rng);
+                // A long item (16x16, a rare difficulty) stops early too.
+                let r = gen.generate_until(opts, &mut rng, &mut || stop.load(Ordering::Relaxed));
                 if r.is_err() {
                     stop.store(true, Ordering::Relaxed);
                 }
-                *slot.lock().unwrap_or_else(|e| e.into_inner()) = Some(r);
+                *slot.lock().unwrap_or_else(|e| e.into_inner()) = r.transpose();
             }
         }
     });
-    let slots: Vec<Option<Result<Generated>>> = results
+    collect_items(results)
+}
+
+/// The items of a batch in order: the first error by index, or `None` when
+/// an item is missing (the batch was stopped).
+pub(crate) fn collect_items<T>(results: Vec<Mutex<Option<Result<T>>>>) -> Result<Option<Vec<T>>> {
+    let slots: Vec<Option<Result<T>>> = results
         .into_iter()
         .map(|m| m.into_inner().unwrap_or_else(|e| e.into_inner()))
         .collect();

@@ -238,6 +238,25 @@ impl Geometry {
     }
 }
 
+/// Errors unless `cells` is N*N values in `0..=N` for `geom`.
+pub fn check_cells(geom: &Geometry, cells: &[u8]) -> Result<()> {
+    if cells.len() != geom.cells {
+        return Err(ClewError::Puzzle(format!(
+            "expected {} cells for a {n}x{n} grid, got {}",
+            geom.cells,
+            cells.len(),
+            n = geom.n
+        )));
+    }
+    if let Some((i, &v)) = cells.iter().enumerate().find(|(_, &v)| v as usize > geom.n) {
+        return Err(ClewError::Puzzle(format!(
+            "value {v} at index {i} is out of range for a {n}x{n} grid (0 for blank, 1..={n})",
+            n = geom.n
+        )));
+    }
+    Ok(())
+}
+
 /// The text character of a value (0 -> '.').
 pub fn value_char(v: u8) -> char {
     match v {
@@ -332,20 +351,7 @@ impl Grid {
 
     /// Build from bytes already known to be in `0..=N` for `geom`.
     pub fn from_cells(geom: &'static Geometry, cells: Vec<u8>) -> Result<Grid> {
-        if cells.len() != geom.cells {
-            return Err(ClewError::Puzzle(format!(
-                "expected {} cells for a {n}x{n} grid, got {}",
-                geom.cells,
-                cells.len(),
-                n = geom.n
-            )));
-        }
-        if let Some((i, &v)) = cells.iter().enumerate().find(|(_, &v)| v as usize > geom.n) {
-            return Err(ClewError::Puzzle(format!(
-                "value {v} at index {i} is out of range for a {n}x{n} grid (0 for blank, 1..={n})",
-                n = geom.n
-            )));
-        }
+        check_cells(geom, &cells)?;
         Ok(Grid { geom, cells })
     }
 

@@ -229,10 +229,17 @@ impl Generator {
 
     /// Blank cells of `puzzle` in the order of `self.order` while the
     /// solution stays unique, up to `target` blanks; returns the blanks made.
-    fn dig(&mut self, puzzle: &mut [u8], target: usize, unique: bool) -> usize {
+    /// Stops early (short of `target`) once `terminate` returns true.
+    fn dig(
+        &mut self,
+        puzzle: &mut [u8],
+        target: usize,
+        unique: bool,
+        terminate: &mut dyn FnMut() -> bool,
+    ) -> usize {
         let mut empties = puzzle.iter().filter(|&&v| v == 0).count();
         for i in 0..self.order.len() {
-            if empties >= target {
+            if empties >= target || terminate() {
                 break;
             }
             let c = self.order[i] as usize;
@@ -263,11 +270,12 @@ impl Generator {
         target: usize,
         mut empties: usize,
         rng: &mut Rng,
+        terminate: &mut dyn FnMut() -> bool,
     ) -> usize {
         let cells = self.geom.cells;
         let mut candidates: Vec<u16> = Vec::new();
         for _ in 0..IMPROVE_ROUNDS {
-            if empties >= target {
+            if empties >= target || terminate() {
                 break;
             }
             // The blank that kills the most witnesses (random tie-break).
@@ -318,10 +326,26 @@ impl Generator {
 
     /// Generate one puzzle with `rng` (the options' seed is not used here).
     pub fn generate_with(&mut self, opts: &GenerateOptions, rng: &mut Rng) -> Result<Generated> {
+        Ok(self
+            .generate_until(opts, rng, &mut || false)?
+            .expect("never terminated"))
+    }
+
+    /// [`Generator::generate_with`], polling `terminate` between attempts and
+    /// clue removals: `Ok(None)` once it returns true (Ctrl-C in Python).
+    pub fn generate_until(
+        &mut self,
+        opts: &GenerateOptions,
+        rng: &mut Rng,
+        terminate: &mut dyn FnMut() -> bool,
+    ) -> Result<Option<Generated>> {
         self.validate(opts)?;
         let cells = self.geom.cells;
         let target = opts.empty.unwrap_or(cells);
         for attempt in 1..=opts.max_attempts {
+            if terminate() {
+                return Ok(None);
+            }
             let solution = self.random_solution(rng)?;
             // From the identity each time, so an item does not depend on
             // what this generator made before (batches are thread-independent).
@@ -331,9 +355,12 @@ impl Generator {
             rng.shuffle(&mut self.order);
             self.has_witness.fill(false);
             let mut puzzle = solution.clone();
-            let mut empties = self.dig(&mut puzzle, target, opts.unique);
+            let mut empties = self.dig(&mut puzzle, target, opts.unique, terminate);
             if opts.unique && opts.empty.is_some() && empties < target {
-                empties = self.improve(&mut puzzle, &solution, target, empties, rng);
+                empties = self.improve(&mut puzzle, &solution, target, empties, rng, terminate);
+            }
+            if terminate() {
+                return Ok(None);
             }
             if opts.empty.is_some() && empties != target {
                 continue;
@@ -349,7 +376,7 @@ impl Generator {
                     Some(r)
                 }
             };
-            return Ok(Generated {
+            return Ok(Some(Generated {
                 puzzle: Grid {
                     geom: self.geom,
                     cells: puzzle,
@@ -360,7 +387,7 @@ impl Generator {
                 },
                 rating,
                 attempts: attempt,
-            });
+            }));
         }
         let n = self.geom.n;
         let what = match (opts.empty, opts.difficulty) {

@@ -11,6 +11,7 @@
 //! * [`generate`]: random solution grids and unique puzzles dug from them.
 //! * [`batch`]: many puzzles on several threads.
 //! * [`symmetry`]: a key for a puzzle up to its symmetries (dataset dedup).
+//! * [`trace`]: the search as a tree of guesses, rendered as text traces.
 //!
 //! ```
 //! use clew_core::sudoku::{solve, Grid};
@@ -28,6 +29,7 @@ pub mod rng;
 pub mod solve;
 pub mod steps;
 pub mod symmetry;
+pub mod trace;
 
 pub use batch::{generate_batch, solve_batch};
 pub use board::{default_box, is_solution_of, Geometry, Grid, UnitKind, MAX_SIZE};

@@ -94,7 +94,8 @@ fn same_result(expected: &[u64], got: &[u64]) -> bool {
     a == b
 }
 
-fn fail(line: usize, steps: usize, message: String) -> Validation {
+/// The verdict on a trace whose first error is on `line`.
+pub(crate) fn fail(line: usize, steps: usize, message: String) -> Validation {
     Validation {
         valid: false,
         solved: false,

@@ -9,6 +9,7 @@
 //! step, no Python object per step.
 
 pub mod sos;
+pub mod sudoku;
 pub mod text;
 pub mod walk;
 
@@ -57,7 +58,7 @@ impl Style {
     /// Every style, by name.
     pub const ALL: &'static [&'static str] = &["sos", "compact", "wait", "backtrack", "astro"];
 
-    fn walk_style(self) -> walk::WalkStyle {
+    pub fn walk_style(self) -> walk::WalkStyle {
         match self {
             Style::Sos => walk::WalkStyle::Sos,
             Style::Compact => walk::WalkStyle::Compact,
@@ -86,21 +87,24 @@ pub fn render_countdown(
             style.name()
         )));
     }
-    let w = match backtracks {
-        None => walk::dfs_walk(tree),
-        Some(k) => match walk::selected_walk(tree, k) {
-            Some(w) => w,
-            None => {
-                let n = walk::wrong_branches(tree).map(|b| b.len());
-                return Err(ClewError::InvalidInput(match n {
-                    None => "backtrack control needs an instance the search solves".into(),
-                    Some(n) => format!(
-                        "the search tree has {n} wrong branches before its solution; {k} backtracks asked"
-                    ),
-                }));
-            }
-        },
-    };
+    let w = choose_walk(tree, backtracks)?;
     walk::render(style.walk_style(), tree, &w, start, target, out);
     Ok(walk::backtracks(&w))
+}
+
+/// The walk to render from a depth-first tree: the whole search
+/// (`backtracks = None`), or exactly `k` real wrong branches then the
+/// solution; an error saying how many there are when `k` is too many.
+pub fn choose_walk<P>(tree: &Tree<P>, backtracks: Option<usize>) -> Result<walk::Walk> {
+    let Some(k) = backtracks else {
+        return Ok(walk::dfs_walk(tree));
+    };
+    walk::selected_walk(tree, k).ok_or_else(|| {
+        ClewError::InvalidInput(match walk::wrong_branches(tree).map(|b| b.len()) {
+            None => "backtrack control needs an instance the search solves".into(),
+            Some(n) => format!(
+                "the search tree has {n} wrong branches before its solution; {k} backtracks asked"
+            ),
+        })
+    })
 }

@@ -42,17 +42,18 @@ pub enum Move {
 
 pub type Walk = Vec<Move>;
 
-fn visited(tree: &Tree<Step>, id: NodeId) -> bool {
+fn visited<P>(tree: &Tree<P>, id: NodeId) -> bool {
     !matches!(tree.node(id).outcome, Outcome::Open | Outcome::Pruned)
 }
 
-fn is_leaf(tree: &Tree<Step>, id: NodeId) -> bool {
+fn is_leaf<P>(tree: &Tree<P>, id: NodeId) -> bool {
     matches!(tree.node(id).outcome, Outcome::Goal | Outcome::DeadEnd)
 }
 
-/// The whole depth-first search of `tree` (recorded by `sos_dfs`).
-pub fn dfs_walk(tree: &Tree<Step>) -> Walk {
-    fn go(tree: &Tree<Step>, id: NodeId, w: &mut Walk) -> bool {
+/// The whole depth-first search of `tree` (recorded by `sos_dfs`, or a
+/// Sudoku search).
+pub fn dfs_walk<P>(tree: &Tree<P>) -> Walk {
+    fn go<P>(tree: &Tree<P>, id: NodeId, w: &mut Walk) -> bool {
         let kept = tree
             .children(id)
             .filter(|&c| tree.node(c).outcome != Outcome::Pruned)
@@ -88,7 +89,7 @@ pub fn dfs_walk(tree: &Tree<Step>) -> Walk {
 
 /// How many wrong branches [`selected_walk`] can use: the children the
 /// search visited, before the solution's, of every node on the solution path.
-pub fn wrong_branches(tree: &Tree<Step>) -> Option<Vec<(NodeId, NodeId)>> {
+pub fn wrong_branches<P>(tree: &Tree<P>) -> Option<Vec<(NodeId, NodeId)>> {
     let goal = tree.goal()?;
     let path = tree.path(goal);
     let mut out = Vec::new();
@@ -111,7 +112,7 @@ pub fn wrong_branches(tree: &Tree<Step>) -> Option<Vec<(NodeId, NodeId)>> {
 /// real dead end; the walk then returns to the path node. The first `k` in
 /// the search's own order are used. None when the tree has no solution or
 /// fewer than `k` wrong branches.
-pub fn selected_walk(tree: &Tree<Step>, k: usize) -> Option<Walk> {
+pub fn selected_walk<P>(tree: &Tree<P>, k: usize) -> Option<Walk> {
     let goal = tree.goal()?;
     let path = tree.path(goal);
     let branches = wrong_branches(tree)?;

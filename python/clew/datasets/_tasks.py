@@ -43,6 +43,34 @@ def _repeat(value: str, n: int) -> pa.Array:
     return pa.repeat(pa.scalar(value, pa.string()), n)
 
 
+# Every task's records end with these columns, in this order.
+_TAIL = [
+    ("trace", pa.large_string()),
+    ("style", pa.string()),
+    ("backtracks", pa.int64()),
+    ("nodes", pa.int64()),
+    ("depth", pa.int64()),
+    ("length", pa.int64()),
+    ("difficulty", pa.float64()),
+    ("seed", pa.int64()),
+]
+
+
+def _tail(cols: dict[str, Any], style: str, rows: np.ndarray, difficulty: str = "<i8") -> list[pa.Array]:
+    """The `_TAIL` columns from a Rust column dict (``difficulty`` is int64
+    or float64 bytes)."""
+    return [
+        _text(cols["trace"][0], cols["trace"][1], large=True),
+        _repeat(style, len(rows)),
+        _ints(cols["backtracks"]),
+        _ints(cols["nodes"]),
+        _ints(cols["depth"]),
+        _ints(cols["length"]),
+        pa.array(np.frombuffer(cols["difficulty"], dtype=difficulty).astype(np.float64)),
+        pa.array(rows["seed"].astype(np.int64)),
+    ]
+
+
 @dataclass
 class Task:
     """One dataset task. ``options`` are its own (checked) options; the
@@ -136,15 +164,8 @@ class CountdownTask(Task):
             ("target", pa.int64()),
             ("answer", pa.string()),
             ("optimal_path", pa.string()),
-            ("trace", pa.large_string()),
-            ("style", pa.string()),
             ("solved", pa.bool_()),
-            ("backtracks", pa.int64()),
-            ("nodes", pa.int64()),
-            ("depth", pa.int64()),
-            ("length", pa.int64()),
-            ("difficulty", pa.float64()),
-            ("seed", pa.int64()),
+            *_TAIL,
         ]
     )
 
@@ -250,15 +271,8 @@ class CountdownTask(Task):
                 pa.array(rows["target"]),
                 _text(*cols["answer"]),
                 _text(*cols["optimal_path"]),
-                _text(*cols["trace"], large=True),
-                _repeat(self.style, n),
                 pa.array(np.frombuffer(cols["solved"], dtype=np.uint8).astype(bool)),
-                _ints(cols["backtracks"]),
-                _ints(cols["nodes"]),
-                _ints(cols["depth"]),
-                _ints(cols["length"]),
-                pa.array(np.frombuffer(cols["difficulty"], dtype="<i8").astype(np.float64)),
-                pa.array(rows["seed"].astype(np.int64)),
+                *_tail(cols, self.style, rows),
             ],
             schema=self.schema,
         )
@@ -289,15 +303,8 @@ class SudokuTask(Task):
             ("puzzle", pa.string()),
             ("answer", pa.string()),
             ("optimal_path", pa.string()),
-            ("trace", pa.large_string()),
-            ("style", pa.string()),
             ("solved", pa.bool_()),
-            ("backtracks", pa.int64()),
-            ("nodes", pa.int64()),
-            ("depth", pa.int64()),
-            ("length", pa.int64()),
-            ("difficulty", pa.float64()),
-            ("seed", pa.int64()),
+            *_TAIL,
         ]
     )
 
@@ -351,6 +358,7 @@ class SudokuTask(Task):
         rows["seed"] = seeds
         rows["k"] = -1
         # A range of blanks: each record draws its count from its own seed.
+        groups: dict[int | None, np.ndarray]
         if lo is None:
             groups = {None: np.arange(len(seeds))}
         else:
@@ -387,22 +395,14 @@ class SudokuTask(Task):
         return np.frombuffer(self._trace(rows, threads, True), dtype=np.uint8).astype(bool)
 
     def table(self, rows: np.ndarray, threads: int) -> pa.Table:
-        n = len(rows)
         cols = self._trace(rows, threads, False)
         return pa.Table.from_arrays(
             [
                 _text(*cols["puzzle"]),
                 _text(*cols["answer"]),
                 _text(*cols["optimal_path"]),
-                _text(*cols["trace"], large=True),
-                _repeat(self.style, n),
                 pa.array(np.frombuffer(cols["solved"], dtype=np.uint8).astype(bool)),
-                _ints(cols["backtracks"]),
-                _ints(cols["nodes"]),
-                _ints(cols["depth"]),
-                _ints(cols["length"]),
-                pa.array(np.frombuffer(cols["difficulty"], dtype="<f8")),
-                pa.array(rows["seed"].astype(np.int64)),
+                *_tail(cols, self.style, rows, difficulty="<f8"),
             ],
             schema=self.schema,
         )
@@ -434,14 +434,7 @@ class SatTask(Task):
             ("num_clauses", pa.int64()),
             ("label", pa.string()),
             ("answer", pa.string()),
-            ("trace", pa.large_string()),
-            ("style", pa.string()),
-            ("backtracks", pa.int64()),
-            ("nodes", pa.int64()),
-            ("depth", pa.int64()),
-            ("length", pa.int64()),
-            ("difficulty", pa.float64()),
-            ("seed", pa.int64()),
+            *_TAIL,
         ]
     )
 
@@ -495,7 +488,6 @@ class SatTask(Task):
         return f" within {self.options['max_events']} search events"
 
     def table(self, rows: np.ndarray, threads: int) -> pa.Table:
-        n = len(rows)
         cols = self._rows(rows["seed"], threads)
         label = np.frombuffer(cols["label"], dtype=np.uint8)
         names = np.array(["UNSAT", "SAT"], dtype=object)
@@ -506,14 +498,7 @@ class SatTask(Task):
                 _ints(cols["clauses"]),
                 pa.array(names[label], pa.string()),
                 _text(*cols["answer"]),
-                _text(*cols["trace"], large=True),
-                _repeat(self.style, n),
-                _ints(cols["backtracks"]),
-                _ints(cols["nodes"]),
-                _ints(cols["depth"]),
-                _ints(cols["length"]),
-                pa.array(np.frombuffer(cols["difficulty"], dtype="<i8").astype(np.float64)),
-                pa.array(rows["seed"].astype(np.int64)),
+                *_tail(cols, self.style, rows),
             ],
             schema=self.schema,
         )

@@ -145,7 +145,8 @@ impl Solver {
         loop {
             let v = self.order.pop_max()?;
             if self.vals[Lit::new(v, false).index()] == 0 {
-                return Some(Lit::new(v, !self.phases.preferred(v)));
+                let positive = self.phases.preferred(v, self.use_target_phases());
+                return Some(Lit::new(v, !positive));
             }
         }
     }

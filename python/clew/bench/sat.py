@@ -277,6 +277,7 @@ ABLATION: tuple[tuple[str, str, str], ...] = (
     ("rephase", "0", "1"),
     ("chrono", "0", "100"),
     ("lazy_detach", "0", "1"),
+    ("reuse_trail", "0", "1"),
 )
 ALL_OFF = "clew:" + ":".join(f"{opt}={off}" for opt, off, _ in ABLATION)
 
@@ -312,9 +313,9 @@ def format_ablation(stats: list[FamilyStats], markdown: bool = False) -> str:
     head = ["technique", "family", "off: solved, PAR-2, med. confl.", "on: solved, PAR-2, med. confl.", "on/off PAR-2"]
     head += [f"{o} PAR-2" for o in others]
     rows = []
-    items = [(opt, off, on) for opt, off, on in ABLATION] + [("all five", "", "")]
+    items = [(opt, off, on) for opt, off, on in ABLATION] + [("all", "", "")]
     for opt, off, on in items:
-        if opt == "all five":
+        if opt == "all":
             off_name, on_name = ALL_OFF, "clew"
         else:
             variant = f"clew:{opt}={off if defaults[opt] == on else on}"
@@ -324,7 +325,7 @@ def format_ablation(stats: list[FamilyStats], markdown: bool = False) -> str:
             if a is None and b is None:
                 continue
             ratio = b.par2 / a.par2 if a and b and a.par2 > 0 else None
-            row = [f"{opt}{' (default on)' if opt != 'all five' and defaults[opt] == on else ''}", famname, cell(a), cell(b), _fmt(ratio, ".2f")]
+            row = [f"{opt}{' (default on)' if opt != 'all' and defaults[opt] == on else ''}", famname, cell(a), cell(b), _fmt(ratio, ".2f")]
             row += [_fmt(by[(famname, o)].par2 if (famname, o) in by else None, ".1f") for o in others]
             rows.append(row)
     if markdown:
@@ -785,7 +786,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", metavar="DIR", type=Path, help="write results.csv, results.json, summary.md and (with matplotlib) cactus.png here")
     parser.add_argument("--from-csv", metavar="FILE", type=Path, help="do not run: re-tabulate a results.csv written by --out (with this --time-limit and --clock)")
     parser.add_argument("--quiet", "-q", action="store_true", help="no per-run progress lines")
-    parser.add_argument("--ablation", action="store_true", help="run clew's defaults and, per technique (stable, target, rephase, chrono, lazy_detach), the defaults with it flipped, plus all five off, then print off/on per family; --solvers adds reference solvers (e.g. minisat22,cadical195)")
+    parser.add_argument("--ablation", action="store_true", help="run clew's defaults and, per technique (stable, target, rephase, chrono, lazy_detach, reuse_trail), the defaults with it flipped, plus all of them off, then print off/on per family; --solvers adds reference solvers (e.g. minisat22,cadical195)")
 
 
 def _split(s: str | None) -> list[str] | None:

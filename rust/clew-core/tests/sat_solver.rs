@@ -293,10 +293,12 @@ const OPTION_CONFIGS: &[&str] = &[
     "default,chrono=0,stable=0,target=0,rephase=0,lazy_detach=0",
     "default,chrono=1",
     "default,chrono=1,first_reduce=8,reduce_increment=4,lazy_detach=1",
+    "default,reuse_trail=1",
+    "default,reuse_trail=1,chrono=1,stable=1,stable_first=4",
     "default,stable=1,stable_first=6,target=1",
     "default,stable=1,stable_first=6,target=2,rephase=1,rephase_interval=3",
     "default,lazy_detach=1,first_reduce=8,reduce_increment=4",
-    "luby,chrono=1,stable=1,stable_first=5,target=1,rephase=1,rephase_interval=4,lazy_detach=1,first_reduce=10,reduce_increment=3",
+    "luby,chrono=1,stable=1,stable_first=5,target=1,rephase=1,rephase_interval=4,lazy_detach=1,first_reduce=10,reduce_increment=3,reuse_trail=1",
     "default,chrono=2,stable=1,stable_first=9,target=2,rephase=1,rephase_interval=2,lazy_detach=1,first_reduce=6,reduce_increment=2",
 ];
 
@@ -304,7 +306,7 @@ const OPTION_CONFIGS: &[&str] = &[
 fn random_config(rng: &mut Rng) -> String {
     let base = if rng.below(3) == 0 { "luby" } else { "default" };
     format!(
-        "{base},chrono={},stable={},stable_first={},target={},rephase={},rephase_interval={},lazy_detach={},first_reduce={},reduce_increment={}",
+        "{base},chrono={},stable={},stable_first={},target={},rephase={},rephase_interval={},lazy_detach={},first_reduce={},reduce_increment={},reuse_trail={}",
         rng.below(4),
         rng.below(2),
         1 + rng.below(20),
@@ -314,6 +316,7 @@ fn random_config(rng: &mut Rng) -> String {
         rng.below(2),
         2 + rng.below(30),
         rng.below(10),
+        rng.below(2),
     )
 }
 
@@ -421,6 +424,9 @@ fn every_option_agrees_on_medium_formulas() {
         }
         if o.stable && o.stable_first < 10 {
             assert!(st.mode_switches > 0, "{config}: no mode switch");
+        }
+        if o.reuse_trail && st.restarts > 20 {
+            assert!(st.reused_levels > 0, "{config}: no level kept on restart");
         }
         if o.rephase && o.rephase_interval < 5 {
             assert!(st.rephases > 0, "{config}: no rephase");

@@ -264,6 +264,7 @@ mod _core {
                 ("mode_switches", st.mode_switches as f64),
                 ("rephases", st.rephases as f64),
                 ("chrono_backtracks", st.chrono_backtracks as f64),
+                ("reused_levels", st.reused_levels as f64),
                 ("solve_time", st.solve_seconds),
             ]))
         }

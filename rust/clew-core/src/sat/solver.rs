@@ -52,6 +52,9 @@ pub struct SolverOptions {
     /// Leave watchers of clauses deleted by `reduce_db` for the propagator
     /// to drop when it meets them, instead of rebuilding every watch list.
     pub lazy_detach: bool,
+    /// On restart keep the decision levels that would be made again
+    /// (trail reuse) instead of going back to level 0.
+    pub reuse_trail: bool,
 }
 
 impl Default for SolverOptions {
@@ -72,6 +75,7 @@ impl Default for SolverOptions {
             rephase_interval: 1000,
             chrono: 0,
             lazy_detach: false,
+            reuse_trail: false,
         }
     }
 }
@@ -91,6 +95,7 @@ pub const OPTION_NAMES: &[&str] = &[
     "rephase_interval",
     "chrono",
     "lazy_detach",
+    "reuse_trail",
 ];
 
 impl SolverOptions {
@@ -144,6 +149,7 @@ impl SolverOptions {
             ("rephase_interval", self.rephase_interval.to_string()),
             ("chrono", self.chrono.to_string()),
             ("lazy_detach", flag(self.lazy_detach)),
+            ("reuse_trail", flag(self.reuse_trail)),
         ]
     }
 
@@ -185,6 +191,7 @@ impl SolverOptions {
             }
             "chrono" => self.chrono = value.parse().map_err(|_| bad())?,
             "lazy_detach" => self.lazy_detach = flag()?,
+            "reuse_trail" => self.reuse_trail = flag()?,
             _ => {
                 return Err(ClewError::InvalidInput(format!(
                     "unknown solver option '{key}' (expected one of {})",
@@ -225,6 +232,8 @@ pub struct Stats {
     pub rephases: u64,
     /// Backtracks that undid fewer levels than the backjump asked for.
     pub chrono_backtracks: u64,
+    /// Decision levels kept by restarts (`SolverOptions::reuse_trail`).
+    pub reused_levels: u64,
     pub solve_seconds: f64,
 }
 
@@ -633,6 +642,10 @@ impl Solver {
         }
     }
 
+    pub(super) fn assumption_count(&self) -> usize {
+        self.assumptions.len()
+    }
+
     fn invalidate_answers(&mut self) {
         self.has_model = false;
         self.has_core = false;
@@ -762,7 +775,13 @@ impl Solver {
                 if self.restarts.should_restart() {
                     self.restarts.restarted();
                     self.stats.restarts += 1;
-                    self.cancel_until(0);
+                    let level = if self.opts.reuse_trail {
+                        self.reuse_trail_level()
+                    } else {
+                        0
+                    };
+                    self.stats.reused_levels += level as u64;
+                    self.cancel_until(level);
                 }
                 if self.opts.rephase && self.stats.conflicts >= self.next_rephase {
                     self.rephase();

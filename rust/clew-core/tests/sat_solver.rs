@@ -290,14 +290,15 @@ fn medium_random_3sat_models_check() {
 /// mode switches, rephases, chronological backtracks and reductions happen
 /// on tiny formulas.
 const OPTION_CONFIGS: &[&str] = &[
-    "default,chrono=0,stable=0,target=0,rephase=0,lazy_detach=0",
-    "default,chrono=1",
+    "default,chrono=0,stable=0,target=0,rephase=0,lazy_detach=0,reuse_trail=0,walk=0",
+    "default,rephase=1,walk=1,rephase_interval=2,walk_effort=50",
+    "default,chrono=1,stable=0,rephase=0,reuse_trail=0",
     "default,chrono=1,first_reduce=8,reduce_increment=4,lazy_detach=1",
-    "default,reuse_trail=1",
+    "default,reuse_trail=1,chrono=0,stable=0,walk=0",
     "default,reuse_trail=1,chrono=1,stable=1,stable_first=4",
-    "default,stable=1,stable_first=6,target=1",
+    "default,stable=1,stable_first=6,target=1,rephase=0,chrono=0",
     "default,stable=1,stable_first=6,target=2,rephase=1,rephase_interval=3",
-    "default,lazy_detach=1,first_reduce=8,reduce_increment=4",
+    "default,lazy_detach=1,first_reduce=8,reduce_increment=4,stable=0,rephase=0",
     "luby,chrono=1,stable=1,stable_first=5,target=1,rephase=1,rephase_interval=4,lazy_detach=1,first_reduce=10,reduce_increment=3,reuse_trail=1",
     "default,chrono=2,stable=1,stable_first=9,target=2,rephase=1,rephase_interval=2,lazy_detach=1,first_reduce=6,reduce_increment=2",
 ];
@@ -306,7 +307,7 @@ const OPTION_CONFIGS: &[&str] = &[
 fn random_config(rng: &mut Rng) -> String {
     let base = if rng.below(3) == 0 { "luby" } else { "default" };
     format!(
-        "{base},chrono={},stable={},stable_first={},target={},rephase={},rephase_interval={},lazy_detach={},first_reduce={},reduce_increment={},reuse_trail={}",
+        "{base},chrono={},stable={},stable_first={},target={},rephase={},rephase_interval={},lazy_detach={},first_reduce={},reduce_increment={},reuse_trail={},walk={}",
         rng.below(4),
         rng.below(2),
         1 + rng.below(20),
@@ -316,6 +317,7 @@ fn random_config(rng: &mut Rng) -> String {
         rng.below(2),
         2 + rng.below(30),
         rng.below(10),
+        rng.below(2),
         rng.below(2),
     )
 }
@@ -427,6 +429,9 @@ fn every_option_agrees_on_medium_formulas() {
         }
         if o.reuse_trail && st.restarts > 20 {
             assert!(st.reused_levels > 0, "{config}: no level kept on restart");
+        }
+        if o.walk && o.rephase && o.rephase_interval < 3 {
+            assert!(st.walks > 0, "{config}: no walk");
         }
         if o.rephase && o.rephase_interval < 5 {
             assert!(st.rephases > 0, "{config}: no rephase");

@@ -13,6 +13,7 @@ mod propagate;
 mod reduce;
 pub mod restart;
 mod solver;
+mod walk;
 mod watch;
 
 pub use proof::{Proof, ProofFormat};

@@ -34,6 +34,9 @@ pub enum Rephase {
     Original,
     Inverted,
     Best,
+    /// Local search from the saved phases (`Solver::walk`); the phases
+    /// module itself leaves the saved phases to the walker.
+    Walk,
 }
 
 impl Phases {
@@ -98,16 +101,29 @@ impl Phases {
         self.target.iter_mut().for_each(|t| *t = 0);
     }
 
-    /// The kind of the next rephase: CaDiCaL's cycle without walking,
-    /// best in every other slot (B O B I B O B I ...).
-    pub fn next_rephase(&mut self) -> Rephase {
+    /// The kind of the next rephase, CaDiCaL's cycles: without walking
+    /// B O B I B O B I ..., with it B W O B W I ...
+    pub fn next_rephase(&mut self, walk: bool) -> Rephase {
         let k = self.rephased;
         self.rephased += 1;
+        if walk {
+            return match k % 6 {
+                0 | 3 => Rephase::Best,
+                1 | 4 => Rephase::Walk,
+                2 => Rephase::Original,
+                _ => Rephase::Inverted,
+            };
+        }
         match k % 4 {
             0 | 2 => Rephase::Best,
             1 => Rephase::Original,
             _ => Rephase::Inverted,
         }
+    }
+
+    #[inline]
+    pub fn saved(&self, v: Var) -> bool {
+        self.saved[v.index()]
     }
 
     /// Reset the saved phases (and the target) as `kind` says.
@@ -123,6 +139,7 @@ impl Phases {
                 }
                 self.best_assigned = 0;
             }
+            Rephase::Walk => {}
         }
         self.reset_target();
     }

@@ -12,7 +12,7 @@ use std::time::Instant;
 use super::clause_db::{relocate_in, CRef, ClauseDb, CREF_NONE};
 use super::decide::VarOrder;
 use super::lit::{Lit, FALSE, TRUE, UNASSIGNED};
-use super::phases::Phases;
+use super::phases::{Phases, Rephase};
 use super::proof::{Proof, ProofFormat};
 use super::reduce::ReduceSchedule;
 use super::restart::{RestartPolicy, Restarts};
@@ -55,6 +55,12 @@ pub struct SolverOptions {
     /// On restart keep the decision levels that would be made again
     /// (trail reuse) instead of going back to level 0.
     pub reuse_trail: bool,
+    /// Make every third rephase a local search (ProbSAT) from the saved
+    /// phases; needs `rephase`.
+    pub walk: bool,
+    /// Walk budget: occurrence-list visits per 1000 propagations since the
+    /// last walk.
+    pub walk_effort: u64,
 }
 
 impl Default for SolverOptions {
@@ -67,15 +73,19 @@ impl Default for SolverOptions {
             // clauses (propagation slows with watch-list length).
             first_reduce: 1000,
             reduce_increment: 100,
-            stable: false,
+            // Issue 3's techniques; each default was measured off vs on
+            // (README, Performance: the ablation table).
+            stable: true,
             stable_first: 1000,
             stable_var_decay: 0.975,
-            target: 0,
-            rephase: false,
+            target: 1,
+            rephase: true,
             rephase_interval: 1000,
-            chrono: 0,
+            chrono: 100,
             lazy_detach: false,
-            reuse_trail: false,
+            reuse_trail: true,
+            walk: true,
+            walk_effort: 1000,
         }
     }
 }
@@ -96,6 +106,8 @@ pub const OPTION_NAMES: &[&str] = &[
     "chrono",
     "lazy_detach",
     "reuse_trail",
+    "walk",
+    "walk_effort",
 ];
 
 impl SolverOptions {
@@ -150,6 +162,8 @@ impl SolverOptions {
             ("chrono", self.chrono.to_string()),
             ("lazy_detach", flag(self.lazy_detach)),
             ("reuse_trail", flag(self.reuse_trail)),
+            ("walk", flag(self.walk)),
+            ("walk_effort", self.walk_effort.to_string()),
         ]
     }
 
@@ -192,6 +206,8 @@ impl SolverOptions {
             "chrono" => self.chrono = value.parse().map_err(|_| bad())?,
             "lazy_detach" => self.lazy_detach = flag()?,
             "reuse_trail" => self.reuse_trail = flag()?,
+            "walk" => self.walk = flag()?,
+            "walk_effort" => self.walk_effort = value.parse().map_err(|_| bad())?,
             _ => {
                 return Err(ClewError::InvalidInput(format!(
                     "unknown solver option '{key}' (expected one of {})",
@@ -234,6 +250,8 @@ pub struct Stats {
     pub chrono_backtracks: u64,
     /// Decision levels kept by restarts (`SolverOptions::reuse_trail`).
     pub reused_levels: u64,
+    pub walks: u64,
+    pub walk_flips: u64,
     pub solve_seconds: f64,
 }
 
@@ -289,6 +307,7 @@ pub struct Solver {
     /// Propagations the first focused phase took; 0 until it ended.
     mode_ticks: u64,
     next_rephase: u64,
+    walked_at_propagations: u64,
     /// `opts.chrono > 0`, cached for the propagation loop.
     pub(super) chrono_on: bool,
 }
@@ -346,6 +365,7 @@ impl Solver {
             mode_limit: opts_mode_limit,
             mode_ticks: 0,
             next_rephase: opts_rephase,
+            walked_at_propagations: 0,
             chrono_on: opts_chrono,
         }
     }
@@ -886,7 +906,14 @@ impl Solver {
     fn rephase(&mut self) {
         self.stats.rephases += 1;
         self.cancel_until(0);
-        let kind = self.phases.next_rephase();
+        let kind = self.phases.next_rephase(self.opts.walk);
+        if kind == Rephase::Walk {
+            let since = self.stats.propagations - self.walked_at_propagations;
+            let budget = (since.saturating_mul(self.opts.walk_effort) / 1000)
+                .max(2 * self.db.size() as u64);
+            self.walk(budget);
+            self.walked_at_propagations = self.stats.propagations;
+        }
         self.phases.rephase(kind);
         self.next_rephase =
             self.stats.conflicts + self.opts.rephase_interval * (self.stats.rephases + 1);

@@ -370,7 +370,10 @@ fn check_against_brute_force(rng: &mut Rng, config: &str, rounds: usize) {
                 assert!(assumptions.iter().all(|a| m.contains(a)));
             } else if let Some(core) = s.core() {
                 assert!(core.iter().all(|l| assumptions.contains(l)));
-                assert!(!brute_force_sat(vars, &cls, &core), "{config}: core {core:?}");
+                assert!(
+                    !brute_force_sat(vars, &cls, &core),
+                    "{config}: core {core:?}"
+                );
             } else {
                 assert!(!brute_force_sat(vars, &cls, &[]));
             }
@@ -402,7 +405,12 @@ fn every_option_agrees_on_medium_formulas() {
     let formulas: Vec<Vec<Vec<i32>>> = (0..12).map(|_| random_ksat(&mut rng, 60, 256, 3)).collect();
     let answers: Vec<bool> = formulas
         .iter()
-        .map(|f| solver_with(f, SolverOptions::default()).solve(&[], Limits::UNLIMITED).unwrap() == SolveResult::Sat)
+        .map(|f| {
+            solver_with(f, SolverOptions::default())
+                .solve(&[], Limits::UNLIMITED)
+                .unwrap()
+                == SolveResult::Sat
+        })
         .collect();
     assert!(answers.iter().any(|&a| a) && answers.iter().any(|&a| !a));
     let mut configs: Vec<String> = OPTION_CONFIGS.iter().map(|s| s.to_string()).collect();
@@ -418,11 +426,18 @@ fn every_option_agrees_on_medium_formulas() {
         }
         let (_, php) = pigeonhole(5);
         let mut s = solver_with(&php, SolverOptions::parse(config).unwrap());
-        assert_eq!(s.solve(&[], Limits::UNLIMITED).unwrap(), SolveResult::Unsat, "{config}");
+        assert_eq!(
+            s.solve(&[], Limits::UNLIMITED).unwrap(),
+            SolveResult::Unsat,
+            "{config}"
+        );
         let o = SolverOptions::parse(config).unwrap();
         let st = s.stats();
         if o.chrono == 1 {
-            assert!(st.chrono_backtracks > 0, "{config}: no chronological backtrack");
+            assert!(
+                st.chrono_backtracks > 0,
+                "{config}: no chronological backtrack"
+            );
         }
         if o.stable && o.stable_first < 10 {
             assert!(st.mode_switches > 0, "{config}: no mode switch");

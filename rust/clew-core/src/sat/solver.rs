@@ -169,9 +169,8 @@ impl SolverOptions {
 
     /// Set one option by name from text.
     pub fn set(&mut self, key: &str, value: &str) -> Result<()> {
-        let bad = || {
-            ClewError::InvalidInput(format!("bad value '{value}' for solver option '{key}'"))
-        };
+        let bad =
+            || ClewError::InvalidInput(format!("bad value '{value}' for solver option '{key}'"));
         let flag = || match value {
             "1" | "true" | "on" | "yes" => Ok(true),
             "0" | "false" | "off" | "no" => Ok(false),
@@ -909,8 +908,8 @@ impl Solver {
         let kind = self.phases.next_rephase(self.opts.walk);
         if kind == Rephase::Walk {
             let since = self.stats.propagations - self.walked_at_propagations;
-            let budget = (since.saturating_mul(self.opts.walk_effort) / 1000)
-                .max(2 * self.db.size() as u64);
+            let budget =
+                (since.saturating_mul(self.opts.walk_effort) / 1000).max(2 * self.db.size() as u64);
             self.walk(budget);
             self.walked_at_propagations = self.stats.propagations;
         }

@@ -11,6 +11,7 @@ __all__ = [
     "__build_profile__",
     "__version__",
     "parse_dimacs",
+    "sat_options",
 ]
 
 __version__: str

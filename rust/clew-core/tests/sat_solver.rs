@@ -60,6 +60,19 @@ fn pigeonhole(holes: i32) -> (i32, Vec<Vec<i32>>) {
     (pigeons * holes, cls)
 }
 
+fn random_assumptions(rng: &mut Rng, vars: i32, count: u64) -> Vec<i32> {
+    (0..count)
+        .map(|_| {
+            let v = rng.below(vars as u64) as i32 + 1;
+            if rng.below(2) == 0 {
+                v
+            } else {
+                -v
+            }
+        })
+        .collect()
+}
+
 fn solver_with(clauses: &[Vec<i32>], opts: SolverOptions) -> Solver {
     let mut s = Solver::new(opts);
     for c in clauses {
@@ -93,16 +106,7 @@ fn small_random_formulas_agree_with_brute_force() {
             assert!(s.model().is_none());
         }
         // Assumptions and cores on the same solver.
-        let assumptions: Vec<i32> = (0..3)
-            .map(|_| {
-                let v = rng.below(vars as u64) as i32 + 1;
-                if rng.below(2) == 0 {
-                    v
-                } else {
-                    -v
-                }
-            })
-            .collect();
+        let assumptions = random_assumptions(&mut rng, vars, 3);
         let expected = brute_force_sat(vars, &cls, &assumptions);
         let got = s.solve(&assumptions, Limits::UNLIMITED).unwrap();
         assert_eq!(
@@ -347,16 +351,8 @@ fn check_against_brute_force(rng: &mut Rng, config: &str, rounds: usize) {
         let cls = random_ksat(rng, vars, n, 3);
         let mut s = solver_with(&cls, SolverOptions::parse(config).unwrap());
         for _ in 0..3 {
-            let assumptions: Vec<i32> = (0..rng.below(4))
-                .map(|_| {
-                    let v = rng.below(vars as u64) as i32 + 1;
-                    if rng.below(2) == 0 {
-                        v
-                    } else {
-                        -v
-                    }
-                })
-                .collect();
+            let count = rng.below(4);
+            let assumptions = random_assumptions(rng, vars, count);
             let expected = brute_force_sat(vars, &cls, &assumptions);
             let got = s.solve(&assumptions, Limits::UNLIMITED).unwrap();
             assert_eq!(

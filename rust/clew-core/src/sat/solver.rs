@@ -691,29 +691,27 @@ impl Solver {
                     j += 1;
                     continue;
                 }
-                self.vals[l.index()] = UNASSIGNED;
-                self.vals[(!l).index()] = UNASSIGNED;
-                if save_phases {
-                    self.phases.save(v, !l.is_negated());
-                }
-                self.order.insert(v);
+                self.unassign(l, save_phases);
             }
             self.trail.truncate(j);
         } else {
             for i in (start..self.trail.len()).rev() {
-                let l = self.trail[i];
-                let v = l.var();
-                self.vals[l.index()] = UNASSIGNED;
-                self.vals[(!l).index()] = UNASSIGNED;
-                if save_phases {
-                    self.phases.save(v, !l.is_negated());
-                }
-                self.order.insert(v);
+                self.unassign(self.trail[i], save_phases);
             }
             self.trail.truncate(start);
         }
         self.trail_lim.truncate(level as usize);
         self.qhead = self.qhead.min(start);
+    }
+
+    #[inline]
+    fn unassign(&mut self, l: Lit, save_phases: bool) {
+        self.vals[l.index()] = UNASSIGNED;
+        self.vals[(!l).index()] = UNASSIGNED;
+        if save_phases {
+            self.phases.save(l.var(), !l.is_negated());
+        }
+        self.order.insert(l.var());
     }
 
     fn set_unsat_at_level_zero(&mut self) {

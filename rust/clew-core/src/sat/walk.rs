@@ -24,7 +24,7 @@ impl Rng {
     /// Uniform in `0..n` (n > 0).
     #[inline]
     pub fn below(&mut self, n: usize) -> usize {
-        ((self.next() >> 32) * n as u64 >> 32) as usize
+        (((self.next() >> 32) * n as u64) >> 32) as usize
     }
     /// Uniform in [0, 1).
     #[inline]

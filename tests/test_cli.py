@@ -140,6 +140,8 @@ def test_clause_count_mismatch(tmp_path: Path) -> None:
         ["nosuchcommand"],
         ["sat", "x.cnf", "--bogus"],
         ["sat", "x.cnf", "--config", "nosuchconfig"],
+        ["sat", "x.cnf", "--config", "default,nosuchoption=1"],
+        ["sat", "x.cnf", "--config", "default,chrono=many"],
         ["sat", "x.cnf", "--time-limit", "-1"],
         ["sat", "x.cnf", "--time-limit", "soon"],
         ["sat", "x.cnf", "--binary-proof"],
@@ -222,6 +224,8 @@ def test_main_in_process(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     out = capsys.readouterr().out
     assert out.splitlines()[-1] == "s UNSATISFIABLE"
     assert main(["sat", str(path), "--quiet", "--config", "luby"]) == 20
+    assert capsys.readouterr().out == "s UNSATISFIABLE\n"
+    assert main(["sat", str(path), "--quiet", "--config", "luby,chrono=1,stable=1"]) == 20
     assert capsys.readouterr().out == "s UNSATISFIABLE\n"
     with pytest.raises(SystemExit) as info:
         main(["sat"])

@@ -27,7 +27,19 @@ from helpers import examples, satisfies
 THRESHOLD = 4.26
 TALLY: Counter[str] = Counter()
 
-configs = st.sampled_from(["default", "luby", "glucose"])
+# The presets, and the technique options (issue 3) with thresholds small enough
+# to act on these sizes: chronological backtracking on every jump of 2+ levels,
+# early mode switches and rephases, frequent reductions.
+TECHNIQUE_CONFIGS = [
+    "default,chrono=1,reuse_trail=1",
+    "default,stable=1,stable_first=20,target=1,rephase=1,rephase_interval=15,walk=0",
+    "default,rephase=1,rephase_interval=4,walk=1,walk_effort=100",
+    "luby,lazy_detach=1,first_reduce=40,reduce_increment=10,target=2",
+    "default,chrono=1,stable=1,stable_first=30,target=1,rephase=1,rephase_interval=20,"
+    "lazy_detach=1,reuse_trail=1,first_reduce=50,reduce_increment=5",
+    "default,chrono=0,stable=0,target=0,rephase=0,lazy_detach=0,reuse_trail=0,walk=0",
+]
+configs = st.sampled_from(["default", "luby", "glucose", *TECHNIQUE_CONFIGS])
 
 
 def threshold_formula(seed: int, n: int, ratio_permille: int) -> tuple[int, list[list[int]]]:

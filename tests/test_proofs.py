@@ -52,6 +52,69 @@ def test_small_random_unsat_proofs(config: str) -> None:
         assert check.ok, check.reason
 
 
+# Each technique option on (and all off), with thresholds small enough to act
+# within a few hundred conflicts; the last one is every technique at once.
+TECHNIQUE_CONFIGS = [
+    "default,chrono=0,stable=0,target=0,rephase=0,lazy_detach=0,reuse_trail=0,walk=0",
+    "default,chrono=1",
+    "default,stable=1,stable_first=20,target=1",
+    "default,stable=1,stable_first=20,target=2,rephase=1,rephase_interval=10,walk=0",
+    "default,rephase=1,rephase_interval=5,walk=1,walk_effort=100",
+    "default,lazy_detach=1,first_reduce=30,reduce_increment=5",
+    "default,reuse_trail=1",
+    "luby,chrono=1,stable=1,stable_first=25,target=1,rephase=1,rephase_interval=15,"
+    "lazy_detach=1,reuse_trail=1,first_reduce=40,reduce_increment=5",
+]
+
+
+@pytest.mark.parametrize("config", TECHNIQUE_CONFIGS)
+def test_technique_options_give_checked_proofs(config: str) -> None:
+    for num_vars, clauses in unsat_threshold_instances(50, 6, seed=11):
+        result, proof, _ = solve_with_proof(clauses, config)
+        assert result is False
+        check = drat_check(num_vars, clauses, proof)
+        assert check.ok, (config, check.reason)
+    num_vars, clauses = php(7, 6)
+    result, proof, _ = solve_with_proof(clauses, config)
+    assert result is False
+    check = drat_check(num_vars, clauses, proof)
+    assert check.ok, (config, check.reason)
+
+
+@pytest.mark.parametrize("config", TECHNIQUE_CONFIGS[1:])
+def test_technique_options_incremental_session_proof(config: str) -> None:
+    """Assumptions (with cores checked), added clauses and a final refutation under each option."""
+    from pysat.solvers import Solver as PySatSolver  # type: ignore[import-untyped]
+
+    rng = random.Random(5)
+    num_vars, clauses = random_ksat(60, 230, rng)
+    with Solver(name=config, with_proof=True, bootstrap_with=clauses) as s:
+        for _ in range(10):
+            assumptions = [v if rng.random() < 0.5 else -v for v in rng.sample(range(1, 61), 5)]
+            got = s.solve(assumptions=assumptions)
+            with PySatSolver(name="cd195", bootstrap_with=clauses) as ref:
+                assert got == ref.solve(assumptions=assumptions), config
+                core = s.get_core()
+                if got is False and core is not None:
+                    assert set(core) <= set(assumptions)
+                    assert ref.solve(assumptions=core) is False, (config, core)
+                if got:
+                    model = set(s.get_model() or [])
+                    assert all(any(lit in model for lit in c) for c in clauses)
+                    assert set(assumptions) <= model
+            _, extra = random_ksat(60, 10, rng)
+            s.append_formula(extra)
+            clauses += extra
+        _, rest = random_ksat(60, 200, rng)
+        s.append_formula(rest)
+        clauses += rest
+        assert s.solve() is False
+        proof = s.get_proof()
+    assert proof is not None
+    check = drat_check(num_vars, clauses, proof)
+    assert check.ok, (config, check.reason)
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize(("n", "count"), [(150, 3), (175, 2)])
 def test_random_unsat_proofs_with_thousands_of_conflicts(n: int, count: int) -> None:

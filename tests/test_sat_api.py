@@ -57,6 +57,19 @@ def test_pysat_names_pick_a_config(name: str | None, config: str) -> None:
         assert s.get_model() == [-1, 2]
 
 
+def test_names_take_solver_options() -> None:
+    from clew._core import sat_options
+
+    with Solver(name="MiniSat22, chrono=1,stable=1", bootstrap_with=[[1, 2], [-1]]) as s:
+        assert s.config == "luby, chrono=1,stable=1"
+        assert s.solve() is True
+    options = dict(sat_options("luby,chrono=7,reuse_trail=1"))
+    assert options["restart"] == "luby" and options["chrono"] == "7" and options["reuse_trail"] == "1"
+    for bad in ("default,chrono", "default,nosuch=1", "default,target=9"):
+        with pytest.raises(ValueError):
+            Solver(name=bad)
+
+
 def test_every_pysat_name_is_accepted() -> None:
     from pysat.solvers import SolverNames as PySatNames
 

@@ -11,6 +11,7 @@ __all__ = [
     "__build_profile__",
     "__version__",
     "parse_dimacs",
+    "sat_options",
 ]
 
 __version__: str
@@ -28,6 +29,10 @@ class InputError(ClewError, ValueError):
 class PuzzleError(ClewError, ValueError):
     """An invalid puzzle: wrong size, bad characters, clashing givens, numbers out of range."""
 
+def sat_options(config: str = "default") -> list[tuple[str, str]]:
+    """The SAT solver options a configuration string selects (a preset and
+    optional name=value overrides, as SatSolver takes), as (name, value) pairs."""
+
 def parse_dimacs(text: str, strict: bool = True) -> tuple[int, list[list[int]], list[str]]:
     """Parse DIMACS CNF text; returns (num_vars, clauses, warnings).
 
@@ -38,7 +43,9 @@ def parse_dimacs(text: str, strict: bool = True) -> tuple[int, list[list[int]], 
 class SatSolver:
     """The CDCL solver. Literals are DIMACS integers (v or -v, v >= 1).
 
-    config: "default" | "luby" | "glucose" (restart policy presets).
+    config: a preset, "default" | "luby" | "glucose", optionally followed by
+    comma-separated name=value overrides of the solver options, e.g.
+    "default,chrono=100,stable=1" (the names are in the README).
     proof: None | "text" | "binary"; proof_path: stream the proof to this
     file instead of memory."""
 

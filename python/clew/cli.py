@@ -43,6 +43,15 @@ EXIT_ERROR = 1
 EXIT_USAGE = 2
 
 CONFIGS = ("default", "luby", "glucose")
+
+
+def _solver_config(text: str) -> str:
+    """argparse type of ``--config``: a preset with optional ``name=value`` solver options."""
+    try:
+        _core.SatSolver(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return text
 V_LINE_WIDTH = 78
 
 
@@ -532,7 +541,12 @@ def build_parser(load_bench: bool = False) -> argparse.ArgumentParser:
     sat.add_argument("--proof", metavar="FILE", help="write a DRAT proof to FILE (text unless --binary-proof)")
     sat.add_argument("--binary-proof", action="store_true", help="write the proof in binary DRAT")
     sat.add_argument("--time-limit", metavar="S", type=_positive_seconds, help="give up after S seconds")
-    sat.add_argument("--config", choices=CONFIGS, default="default", help="restart configuration")
+    sat.add_argument(
+        "--config",
+        type=_solver_config,
+        default="default",
+        help="preset (default, luby, glucose), optionally with options: default,chrono=100,stable=1",
+    )
     sat.add_argument("--relaxed", action="store_true", help="accept a clause count differing from the header")
     sat.add_argument("-q", "--quiet", action="store_true", help="print only the s and v lines")
     sat.set_defaults(func=cmd_sat)

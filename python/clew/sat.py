@@ -9,7 +9,8 @@ Differences from PySAT worth knowing:
 
 * every PySAT solver name is accepted and mapped to one of clew's restart
   configurations (``"default"``, ``"luby"``, ``"glucose"``); those names work
-  too;
+  too, and any of them may be followed by solver options as comma-separated
+  ``name=value`` pairs (``Solver(name="clew,chrono=100,stable=1")``);
 * ``solve()`` ignores budgets, ``solve_limited()`` honours them; a budget is
   per call (each ``solve_limited()`` may spend it afresh) and stays set until
   changed; ``-1`` or ``0`` removes it;
@@ -106,7 +107,9 @@ class SolverNames:
     PySAT's names (case-insensitive) pick the closest clew configuration:
     Glucose/Maple-family names pick ``"glucose"`` (LBD-based restarts),
     MiniSat-family names pick ``"luby"``, CaDiCaL/Kissat/Lingeling and others
-    pick ``"default"``. ``None`` also means ``"default"``.
+    pick ``"default"``. ``None`` also means ``"default"``. A name may be
+    followed by solver options, ``"cadical195,chrono=0"``; they are checked
+    when the solver is made.
     """
 
     table: Final[Mapping[str, str]] = _name_table()
@@ -118,8 +121,9 @@ class SolverNames:
             return "default"
         if not isinstance(name, str):
             raise TypeError(f"solver name must be a string or None, not {type(name).__name__}")
+        base, sep, options = name.partition(",")
         try:
-            return cls.table[name.lower()]
+            return cls.table[base.strip().lower()] + sep + options
         except KeyError:
             accepted = ", ".join(sorted(cls.table))
             raise ValueError(f"unknown solver name {name!r}; accepted names: {accepted}") from None

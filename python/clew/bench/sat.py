@@ -259,11 +259,92 @@ def pysat_version() -> str:
         return "not installed"
 
 
-def _make_solver(name: str, clauses: list[list[int]]) -> Any:
+def clew_config(name: str) -> str | None:
+    """The clew configuration of a bench solver name: ``clew`` is the default,
+    ``clew:chrono=0:stable=1`` the default with those options; None if not clew."""
     if name == "clew":
+        return "default"
+    if name.startswith("clew:"):
+        return ",".join(["default", *name[5:].split(":")])
+    return None
+
+
+# Ablation: each technique's option and its (off, on) values; `--ablation`
+# runs clew's defaults and, per technique, the defaults with that option flipped.
+ABLATION: tuple[tuple[str, str, str], ...] = (
+    ("stable", "0", "1"),
+    ("target", "0", "1"),
+    ("rephase", "0", "1"),
+    ("chrono", "0", "100"),
+    ("lazy_detach", "0", "1"),
+    ("reuse_trail", "0", "1"),
+    ("walk", "0", "1"),
+)
+ALL_OFF = "clew:" + ":".join(f"{opt}={off}" for opt, off, _ in ABLATION)
+
+
+def ablation_solvers() -> list[str]:
+    """clew's defaults, one variant per technique with it flipped, and all off."""
+    from clew._core import sat_options  # noqa: PLC0415
+
+    defaults = dict(sat_options("default"))
+    out = ["clew"]
+    for opt, off, on in ABLATION:
+        out.append(f"clew:{opt}={off if defaults[opt] == on else on}")
+    out.append(ALL_OFF)
+    return out
+
+
+def format_ablation(stats: list[FamilyStats], markdown: bool = False) -> str:
+    """Per technique and family: solved, PAR-2 and median conflicts with the
+    technique off and on (everything else at clew's defaults), and the other
+    solvers of the run for reference."""
+    from clew._core import sat_options  # noqa: PLC0415
+
+    defaults = dict(sat_options("default"))
+    by = {(s.family, s.solver): s for s in stats}
+    families = list(dict.fromkeys(s.family for s in stats))
+    others = list(dict.fromkeys(s.solver for s in stats if clew_config(s.solver) is None))
+
+    def cell(st: FamilyStats | None) -> str:
+        if st is None:
+            return "--"
+        return f"{st.solved}/{st.instances}, {st.par2:.1f}, {_fmt(st.median_conflicts, '.0f')}"
+
+    head = ["technique", "family", "off: solved, PAR-2, med. confl.", "on: solved, PAR-2, med. confl.", "on/off PAR-2"]
+    head += [f"{o} PAR-2" for o in others]
+    rows = []
+    items = [(opt, off, on) for opt, off, on in ABLATION] + [("all", "", "")]
+    for opt, off, on in items:
+        if opt == "all":
+            off_name, on_name = ALL_OFF, "clew"
+        else:
+            variant = f"clew:{opt}={off if defaults[opt] == on else on}"
+            off_name, on_name = (variant, "clew") if defaults[opt] == on else ("clew", variant)
+        for famname in families:
+            a, b = by.get((famname, off_name)), by.get((famname, on_name))
+            if a is None and b is None:
+                continue
+            ratio = b.par2 / a.par2 if a and b and a.par2 > 0 else None
+            row = [f"{opt}{' (default on)' if opt != 'all' and defaults[opt] == on else ''}", famname, cell(a), cell(b), _fmt(ratio, ".2f")]
+            row += [_fmt(by[(famname, o)].par2 if (famname, o) in by else None, ".1f") for o in others]
+            rows.append(row)
+    if markdown:
+        lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+        lines += ["| " + " | ".join(r) + " |" for r in rows]
+        return "\n".join(lines)
+    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(head)]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(head, widths)).rstrip(), "  ".join("-" * w for w in widths)]
+    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
+    return "\n".join(lines)
+
+
+def _make_solver(name: str, clauses: list[list[int]]) -> Any:
+    config = clew_config(name)
+    if config is not None:
         from clew.sat import Solver as ClewSolver  # noqa: PLC0415
 
-        return ClewSolver(bootstrap_with=clauses)
+        return ClewSolver(name=config, bootstrap_with=clauses)
     from pysat.solvers import Solver  # type: ignore[import-untyped]  # noqa: PLC0415
 
     return Solver(name=name, bootstrap_with=clauses)
@@ -566,7 +647,7 @@ def _ratios(stats: list[FamilyStats], famname: str) -> tuple[float | None, str, 
     rows = {s.solver: s for s in stats if s.family == famname}
     if "clew" not in rows:
         return None, "", None
-    others = [s for s in rows.values() if s.solver != "clew"]
+    others = [s for s in rows.values() if clew_config(s.solver) is None]
     best = min(others, key=lambda s: s.par2) if others else None
     vs_best = rows["clew"].par2 / best.par2 if best and best.par2 > 0 else None
     ref = rows.get(REFERENCE)
@@ -706,6 +787,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", metavar="DIR", type=Path, help="write results.csv, results.json, summary.md and (with matplotlib) cactus.png here")
     parser.add_argument("--from-csv", metavar="FILE", type=Path, help="do not run: re-tabulate a results.csv written by --out (with this --time-limit and --clock)")
     parser.add_argument("--quiet", "-q", action="store_true", help="no per-run progress lines")
+    parser.add_argument("--ablation", action="store_true", help="run clew's defaults and, per technique (stable, target, rephase, chrono, lazy_detach, reuse_trail, walk), the defaults with it flipped, plus all of them off, then print off/on per family; --solvers adds reference solvers (e.g. minisat22,cadical195)")
 
 
 def _split(s: str | None) -> list[str] | None:
@@ -724,12 +806,17 @@ def run(args: argparse.Namespace) -> int:
         return _retabulate(args)
     available, clew_line = clew_info()
     wanted = _split(args.solvers)
-    if wanted:
-        unknown = [s for s in wanted if s not in ALL_SOLVERS]
-        if unknown:
-            print(f"error: unknown solver(s) {unknown}; choose from {', '.join(ALL_SOLVERS)}", file=sys.stderr)
+    if args.ablation:
+        if not available:
+            print(f"error: --ablation needs clew but {clew_line}", file=sys.stderr)
             return 2
-        if "clew" in wanted and not available:
+        wanted = ablation_solvers() + [s for s in wanted or [] if clew_config(s) is None]
+    if wanted:
+        unknown = [s for s in wanted if s not in ALL_SOLVERS and clew_config(s) is None]
+        if unknown:
+            print(f"error: unknown solver(s) {unknown}; choose from {', '.join(ALL_SOLVERS)} or clew:OPTION=VALUE[:...]", file=sys.stderr)
+            return 2
+        if any(clew_config(s) is not None for s in wanted) and not available:
             print(f"error: clew requested but {clew_line}", file=sys.stderr)
             return 2
         solvers = wanted
@@ -774,9 +861,14 @@ def run(args: argparse.Namespace) -> int:
     stats = summarize(results, solvers, args.time_limit, args.clock)
     print()
     print(format_table(stats, clock=args.clock))
+    if args.ablation:
+        print()
+        print(format_ablation(stats))
     print(f"\n{len(results)} runs in {time.perf_counter() - t0:.1f} s")
     if args.out:
         write_outputs(args.out, results, stats, header, args, runner.alarms)
+        if args.ablation:
+            (args.out / "ablation.md").write_text("\n".join(header) + "\n\n" + format_ablation(stats, markdown=True) + "\n")
     if runner.alarms:
         print(f"\n!!! {len(runner.alarms)} PROBLEM(S):", file=sys.stderr)
         for a in runner.alarms:
@@ -811,7 +903,11 @@ def _retabulate(args: argparse.Namespace) -> int:
         results = [r for r in results if any(fnmatch.fnmatchcase(r.family.lower(), p.lower()) for p in fams)]
     solvers = list(dict.fromkeys(r.solver for r in results))
     print(f"{args.from_csv}: {len(results)} runs, time limit {args.time_limit:g} s, PAR-2 on {args.clock} time")
-    print(format_table(summarize(results, solvers, args.time_limit, args.clock), clock=args.clock))
+    stats = summarize(results, solvers, args.time_limit, args.clock)
+    print(format_table(stats, clock=args.clock))
+    if args.ablation:
+        print()
+        print(format_ablation(stats))
     return 0
 
 

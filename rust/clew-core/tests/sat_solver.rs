@@ -60,6 +60,19 @@ fn pigeonhole(holes: i32) -> (i32, Vec<Vec<i32>>) {
     (pigeons * holes, cls)
 }
 
+fn random_assumptions(rng: &mut Rng, vars: i32, count: u64) -> Vec<i32> {
+    (0..count)
+        .map(|_| {
+            let v = rng.below(vars as u64) as i32 + 1;
+            if rng.below(2) == 0 {
+                v
+            } else {
+                -v
+            }
+        })
+        .collect()
+}
+
 fn solver_with(clauses: &[Vec<i32>], opts: SolverOptions) -> Solver {
     let mut s = Solver::new(opts);
     for c in clauses {
@@ -93,16 +106,7 @@ fn small_random_formulas_agree_with_brute_force() {
             assert!(s.model().is_none());
         }
         // Assumptions and cores on the same solver.
-        let assumptions: Vec<i32> = (0..3)
-            .map(|_| {
-                let v = rng.below(vars as u64) as i32 + 1;
-                if rng.below(2) == 0 {
-                    v
-                } else {
-                    -v
-                }
-            })
-            .collect();
+        let assumptions = random_assumptions(&mut rng, vars, 3);
         let expected = brute_force_sat(vars, &cls, &assumptions);
         let got = s.solve(&assumptions, Limits::UNLIMITED).unwrap();
         assert_eq!(
@@ -284,4 +288,164 @@ fn medium_random_3sat_models_check() {
         }
     }
     assert!(sat > 5 && unsat > 5, "sat {sat} unsat {unsat}");
+}
+
+/// Every technique option on and off, with thresholds small enough that
+/// mode switches, rephases, chronological backtracks and reductions happen
+/// on tiny formulas.
+const OPTION_CONFIGS: &[&str] = &[
+    "default,chrono=0,stable=0,target=0,rephase=0,lazy_detach=0,reuse_trail=0,walk=0",
+    "default,rephase=1,walk=1,rephase_interval=2,walk_effort=50",
+    "default,chrono=1,stable=0,rephase=0,reuse_trail=0",
+    "default,chrono=1,first_reduce=8,reduce_increment=4,lazy_detach=1",
+    "default,reuse_trail=1,chrono=0,stable=0,walk=0",
+    "default,reuse_trail=1,chrono=1,stable=1,stable_first=4",
+    "default,stable=1,stable_first=6,target=1,rephase=0,chrono=0",
+    "default,stable=1,stable_first=6,target=2,rephase=1,rephase_interval=3",
+    "default,lazy_detach=1,first_reduce=8,reduce_increment=4,stable=0,rephase=0",
+    "luby,chrono=1,stable=1,stable_first=5,target=1,rephase=1,rephase_interval=4,lazy_detach=1,first_reduce=10,reduce_increment=3,reuse_trail=1",
+    "default,chrono=2,stable=1,stable_first=9,target=2,rephase=1,rephase_interval=2,lazy_detach=1,first_reduce=6,reduce_increment=2",
+];
+
+/// A random combination of the technique options (fuzzing).
+fn random_config(rng: &mut Rng) -> String {
+    let base = if rng.below(3) == 0 { "luby" } else { "default" };
+    format!(
+        "{base},chrono={},stable={},stable_first={},target={},rephase={},rephase_interval={},lazy_detach={},first_reduce={},reduce_increment={},reuse_trail={},walk={}",
+        rng.below(4),
+        rng.below(2),
+        1 + rng.below(20),
+        rng.below(3),
+        rng.below(2),
+        1 + rng.below(10),
+        rng.below(2),
+        2 + rng.below(30),
+        rng.below(10),
+        rng.below(2),
+        rng.below(2),
+    )
+}
+
+#[test]
+fn options_parse_and_reject_bad_input() {
+    let o = SolverOptions::parse("luby, chrono=100 ,stable=on,target=2").unwrap();
+    assert_eq!(o.chrono, 100);
+    assert!(o.stable);
+    assert_eq!(o.target, 2);
+    for bad in [
+        "nope",
+        "default,chrono",
+        "default,what=1",
+        "default,target=3",
+        "default,var_decay=1.5",
+        "default,stable=maybe",
+    ] {
+        assert!(SolverOptions::parse(bad).is_err(), "{bad}");
+    }
+}
+
+fn check_against_brute_force(rng: &mut Rng, config: &str, rounds: usize) {
+    for round in 0..rounds {
+        let vars = 4 + (round % 9) as i32;
+        let n = (vars as f64 * (3.5 + rng.below(20) as f64 / 10.0)) as usize;
+        let cls = random_ksat(rng, vars, n, 3);
+        let mut s = solver_with(&cls, SolverOptions::parse(config).unwrap());
+        for _ in 0..3 {
+            let count = rng.below(4);
+            let assumptions = random_assumptions(rng, vars, count);
+            let expected = brute_force_sat(vars, &cls, &assumptions);
+            let got = s.solve(&assumptions, Limits::UNLIMITED).unwrap();
+            assert_eq!(
+                got == SolveResult::Sat,
+                expected,
+                "{config} round {round} under {assumptions:?}: {cls:?}"
+            );
+            if got == SolveResult::Sat {
+                let m = s.model().unwrap();
+                assert!(model_satisfies(&cls, &m), "{config}: bad model");
+                assert!(assumptions.iter().all(|a| m.contains(a)));
+            } else if let Some(core) = s.core() {
+                assert!(core.iter().all(|l| assumptions.contains(l)));
+                assert!(
+                    !brute_force_sat(vars, &cls, &core),
+                    "{config}: core {core:?}"
+                );
+            } else {
+                assert!(!brute_force_sat(vars, &cls, &[]));
+            }
+        }
+    }
+}
+
+#[test]
+fn every_option_agrees_with_brute_force() {
+    for (i, config) in OPTION_CONFIGS.iter().enumerate() {
+        let mut rng = Rng(100 + i as u64);
+        check_against_brute_force(&mut rng, config, 300);
+    }
+}
+
+#[test]
+fn fuzzed_option_combinations_agree_with_brute_force() {
+    let mut rng = Rng(4242);
+    for _ in 0..60 {
+        let config = random_config(&mut rng);
+        check_against_brute_force(&mut rng, &config, 25);
+    }
+}
+
+#[test]
+fn every_option_agrees_on_medium_formulas() {
+    // Near the 3-SAT threshold: enough conflicts for every technique to act.
+    let mut rng = Rng(99);
+    let formulas: Vec<Vec<Vec<i32>>> = (0..12).map(|_| random_ksat(&mut rng, 60, 256, 3)).collect();
+    let answers: Vec<bool> = formulas
+        .iter()
+        .map(|f| {
+            solver_with(f, SolverOptions::default())
+                .solve(&[], Limits::UNLIMITED)
+                .unwrap()
+                == SolveResult::Sat
+        })
+        .collect();
+    assert!(answers.iter().any(|&a| a) && answers.iter().any(|&a| !a));
+    let mut configs: Vec<String> = OPTION_CONFIGS.iter().map(|s| s.to_string()).collect();
+    configs.extend((0..6).map(|_| random_config(&mut rng)));
+    for config in &configs {
+        for (f, &sat) in formulas.iter().zip(&answers) {
+            let mut s = solver_with(f, SolverOptions::parse(config).unwrap());
+            let got = s.solve(&[], Limits::UNLIMITED).unwrap();
+            assert_eq!(got == SolveResult::Sat, sat, "{config}");
+            if sat {
+                assert!(model_satisfies(f, &s.model().unwrap()), "{config}");
+            }
+        }
+        let (_, php) = pigeonhole(5);
+        let mut s = solver_with(&php, SolverOptions::parse(config).unwrap());
+        assert_eq!(
+            s.solve(&[], Limits::UNLIMITED).unwrap(),
+            SolveResult::Unsat,
+            "{config}"
+        );
+        let o = SolverOptions::parse(config).unwrap();
+        let st = s.stats();
+        if o.chrono == 1 {
+            assert!(
+                st.chrono_backtracks > 0,
+                "{config}: no chronological backtrack"
+            );
+        }
+        if o.stable && o.stable_first < 10 {
+            assert!(st.mode_switches > 0, "{config}: no mode switch");
+        }
+        if o.reuse_trail && st.restarts > 20 {
+            assert!(st.reused_levels > 0, "{config}: no level kept on restart");
+        }
+        if o.walk && o.rephase && o.rephase_interval < 3 {
+            assert!(st.walks > 0, "{config}: no walk");
+        }
+        if o.rephase && o.rephase_interval < 5 {
+            assert!(st.rephases > 0, "{config}: no rephase");
+        }
+    }
 }

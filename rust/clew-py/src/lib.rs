@@ -57,6 +57,13 @@ mod _core {
         Ok((parsed.num_vars, parsed.clauses, parsed.warnings))
     }
 
+    /// The solver options a configuration string selects, as name -> value.
+    #[pyfunction]
+    #[pyo3(signature = (config = "default"))]
+    fn sat_options(config: &str) -> PyResult<Vec<(&'static str, String)>> {
+        Ok(SolverOptions::parse(config).map_err(to_py)?.describe())
+    }
+
     /// The CDCL solver; see `_core.pyi` for the contract of each call.
     #[pyclass(frozen, module = "clew._core")]
     struct SatSolver {
@@ -114,7 +121,7 @@ mod _core {
         #[new]
         #[pyo3(signature = (config = "default", proof = None, proof_path = None))]
         fn new(config: &str, proof: Option<&str>, proof_path: Option<&str>) -> PyResult<Self> {
-            let opts = SolverOptions::preset(config).map_err(to_py)?;
+            let opts = SolverOptions::parse(config).map_err(to_py)?;
             let mut solver = Solver::new(opts);
             let format = proof_format(proof)?;
             match (format, proof_path) {
@@ -258,6 +265,10 @@ mod _core {
                     "minimized_literals",
                     (st.learnt_literals_before_minimize - st.learnt_literals) as f64,
                 ),
+                ("mode_switches", st.mode_switches as f64),
+                ("rephases", st.rephases as f64),
+                ("chrono_backtracks", st.chrono_backtracks as f64),
+                ("reused_levels", st.reused_levels as f64),
                 ("solve_time", st.solve_seconds),
             ]))
         }

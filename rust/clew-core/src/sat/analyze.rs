@@ -41,10 +41,12 @@ impl Solver {
                     }
                 }
             }
-            // Walk the trail back to the next marked literal.
+            // Walk the trail back to the next marked literal of this level
+            // (with chronological backtracking, lower levels interleave).
             loop {
                 index -= 1;
-                if self.seen[self.trail[index].var().index()] != 0 {
+                let v = self.trail[index].var().index();
+                if self.seen[v] != 0 && self.level[v] == current {
                     break;
                 }
             }

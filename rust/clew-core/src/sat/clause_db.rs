@@ -12,7 +12,7 @@ pub const CREF_NONE: CRef = u32::MAX;
 
 pub(super) const HEADER: usize = 3;
 const LEARNT: u32 = 1;
-const DELETED: u32 = 2;
+pub(super) const DELETED: u32 = 2;
 const RELOCATED: u32 = 4;
 /// Set when conflict analysis touched the clause since the last reduction.
 const USED: u32 = 8;

@@ -49,6 +49,10 @@ impl VarOrder {
         self.sift_up(self.heap.len() - 1);
     }
 
+    pub fn peek(&self) -> Option<Var> {
+        self.heap.first().map(|&v| Var(v))
+    }
+
     pub fn pop_max(&mut self) -> Option<Var> {
         let top = *self.heap.first()?;
         let last = self.heap.pop().expect("non-empty heap");
@@ -140,12 +144,40 @@ impl VarOrder {
 }
 
 impl Solver {
+    /// Trail reuse on restart (van der Tak, Ramos and Heule 2011; CaDiCaL's
+    /// `restartreusetrail`): the levels whose decisions score higher than
+    /// the next decision candidate would be decided again in the same
+    /// order, so a restart keeps them. Assumption levels always stay.
+    pub(super) fn reuse_trail_level(&mut self) -> u32 {
+        let next = loop {
+            match self.order.peek() {
+                None => return self.decision_level(),
+                Some(v) if self.vals[Lit::new(v, false).index()] != 0 => {
+                    // Assigned: drop it now; backtracking puts it back.
+                    self.order.pop_max();
+                }
+                Some(v) => break v,
+            }
+        };
+        let bar = self.order.activity[next.index()];
+        let mut level = (self.assumption_count() as u32).min(self.decision_level());
+        while level < self.decision_level() {
+            let decision = self.trail[self.trail_lim[level as usize]].var();
+            if self.order.activity[decision.index()] <= bar {
+                break;
+            }
+            level += 1;
+        }
+        level
+    }
+
     /// The next decision literal, or `None` when every variable is assigned.
     pub(super) fn pick_branch_lit(&mut self) -> Option<Lit> {
         loop {
             let v = self.order.pop_max()?;
             if self.vals[Lit::new(v, false).index()] == 0 {
-                return Some(Lit::new(v, !self.phases.preferred(v)));
+                let positive = self.phases.preferred(v, self.use_target_phases());
+                return Some(Lit::new(v, !positive));
             }
         }
     }

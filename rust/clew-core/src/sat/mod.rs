@@ -2,6 +2,7 @@
 //! technique, and a DIMACS reader.
 
 mod analyze;
+mod chrono;
 pub mod clause_db;
 mod decide;
 pub mod dimacs;
@@ -16,9 +17,12 @@ pub mod restart;
 pub mod search_log;
 mod solver;
 pub mod traced;
+mod walk;
 mod watch;
 
 pub use proof::{Proof, ProofFormat};
 pub use restart::RestartPolicy;
 pub use search_log::{Event, LogStyle, SearchLog};
-pub use solver::{model_satisfies, SolveResult, Solver, SolverOptions, Stats, MAX_VAR};
+pub use solver::{
+    model_satisfies, SolveResult, Solver, SolverOptions, Stats, MAX_VAR, OPTION_NAMES,
+};

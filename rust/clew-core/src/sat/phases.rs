@@ -1,8 +1,15 @@
-//! Phase selection: saved phases (the polarity a variable last had) with
-//! caller-given phases taking precedence (PySAT's `set_phases`; the GNN
-//! phase predictor plugs in here).
+//! Phase selection: saved phases (phase saving), target and best phases
+//! (CaDiCaL/Kissat), rephasing, and caller-given phases that take
+//! precedence over all of them (PySAT's `set_phases`; the GNN phase
+//! predictor plugs in here).
+//!
+//! Target phase: the assignment of the longest conflict-free trail prefix
+//! since the last rephase, used for decisions in stable mode (it steers the
+//! search back to the largest consistent partial assignment seen). Best
+//! phase: the same, but kept until a rephase to "best" copies it into the
+//! saved phases.
 
-use super::lit::Var;
+use super::lit::{Lit, Var};
 
 #[derive(Default)]
 pub struct Phases {
@@ -10,18 +17,49 @@ pub struct Phases {
     saved: Vec<bool>,
     /// Caller's phase: 1 positive, -1 negative, 0 none.
     user: Vec<i8>,
+    /// Target phase: 1 positive, -1 negative, 0 none.
+    target: Vec<i8>,
+    best: Vec<i8>,
+    /// Length of the trail prefix `target`/`best` were taken from.
+    pub target_assigned: usize,
+    pub best_assigned: usize,
+    /// Rephases done (picks the next kind in the cycle).
+    pub rephased: u64,
+}
+
+/// What a rephase resets the saved phases to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Rephase {
+    /// The initial phase (negative, as in MiniSat).
+    Original,
+    Inverted,
+    Best,
+    /// Local search from the saved phases (`Solver::walk`); the phases
+    /// module itself leaves the saved phases to the walker.
+    Walk,
 }
 
 impl Phases {
     pub fn grow_to(&mut self, num_vars: usize) {
         self.saved.resize(num_vars, false);
         self.user.resize(num_vars, 0);
+        self.target.resize(num_vars, 0);
+        self.best.resize(num_vars, 0);
     }
 
     #[inline]
-    pub fn preferred(&self, v: Var) -> bool {
+    pub fn preferred(&self, v: Var, use_target: bool) -> bool {
         match self.user[v.index()] {
-            0 => self.saved[v.index()],
+            0 => {
+                if use_target {
+                    match self.target[v.index()] {
+                        0 => self.saved[v.index()],
+                        t => t > 0,
+                    }
+                } else {
+                    self.saved[v.index()]
+                }
+            }
             u => u > 0,
         }
     }
@@ -37,5 +75,72 @@ impl Phases {
 
     pub fn clear_user(&mut self) {
         self.user.iter_mut().for_each(|u| *u = 0);
+    }
+
+    /// `prefix` is a conflict-free trail prefix: remember it as the target
+    /// (and best) phase when it is the longest seen.
+    pub fn update_target_and_best(&mut self, prefix: &[Lit], track_best: bool) {
+        let n = prefix.len();
+        if n > self.target_assigned {
+            for l in prefix {
+                self.target[l.var().index()] = if l.is_negated() { -1 } else { 1 };
+            }
+            self.target_assigned = n;
+        }
+        if track_best && n > self.best_assigned {
+            for l in prefix {
+                self.best[l.var().index()] = if l.is_negated() { -1 } else { 1 };
+            }
+            self.best_assigned = n;
+        }
+    }
+
+    /// Forget the target (a new search mode or rephase starts afresh).
+    pub fn reset_target(&mut self) {
+        self.target_assigned = 0;
+        self.target.iter_mut().for_each(|t| *t = 0);
+    }
+
+    /// The kind of the next rephase, CaDiCaL's cycles: without walking
+    /// B O B I B O B I ..., with it B W O B W I ...
+    pub fn next_rephase(&mut self, walk: bool) -> Rephase {
+        let k = self.rephased;
+        self.rephased += 1;
+        if walk {
+            return match k % 6 {
+                0 | 3 => Rephase::Best,
+                1 | 4 => Rephase::Walk,
+                2 => Rephase::Original,
+                _ => Rephase::Inverted,
+            };
+        }
+        match k % 4 {
+            0 | 2 => Rephase::Best,
+            1 => Rephase::Original,
+            _ => Rephase::Inverted,
+        }
+    }
+
+    #[inline]
+    pub fn saved(&self, v: Var) -> bool {
+        self.saved[v.index()]
+    }
+
+    /// Reset the saved phases (and the target) as `kind` says.
+    pub fn rephase(&mut self, kind: Rephase) {
+        match kind {
+            Rephase::Original => self.saved.iter_mut().for_each(|s| *s = false),
+            Rephase::Inverted => self.saved.iter_mut().for_each(|s| *s = true),
+            Rephase::Best => {
+                for (s, &b) in self.saved.iter_mut().zip(&self.best) {
+                    if b != 0 {
+                        *s = b > 0;
+                    }
+                }
+                self.best_assigned = 0;
+            }
+            Rephase::Walk => {}
+        }
+        self.reset_target();
     }
 }

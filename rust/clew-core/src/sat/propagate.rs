@@ -8,7 +8,7 @@
 //! watcher's `CRef` points at a live clause header (watches are rebuilt
 //! whenever the arena is compacted).
 
-use super::clause_db::{CRef, CREF_NONE, HEADER};
+use super::clause_db::{CRef, CREF_NONE, DELETED, HEADER};
 use super::lit::{Lit, FALSE, TRUE};
 use super::solver::Solver;
 use super::watch::Watcher;
@@ -18,11 +18,19 @@ impl Solver {
     /// `CREF_NONE` for decisions and assumptions).
     #[inline]
     pub(super) fn assign(&mut self, lit: Lit, reason: CRef) {
+        self.assign_at(lit, reason, self.trail_lim.len() as u32);
+    }
+
+    /// Like `assign`, at an explicit level: with chronological backtracking
+    /// an implied literal takes the highest level of its reason's other
+    /// literals, which may be below the current decision level.
+    #[inline]
+    pub(super) fn assign_at(&mut self, lit: Lit, reason: CRef, level: u32) {
         debug_assert_eq!(self.vals[lit.index()], 0);
         let v = lit.var().index();
         self.vals[lit.index()] = TRUE;
         self.vals[(!lit).index()] = FALSE;
-        self.level[v] = self.trail_lim.len() as u32;
+        self.level[v] = level;
         self.reason[v] = reason;
         self.trail.push(lit);
     }
@@ -31,6 +39,7 @@ impl Solver {
     /// conflicting clause or `CREF_NONE`.
     pub(super) fn propagate(&mut self) -> CRef {
         let mut conflict = CREF_NONE;
+        let (chrono, lazy) = (self.chrono_on, self.opts.lazy_detach);
         while self.qhead < self.trail.len() {
             let p = self.trail[self.qhead];
             self.qhead += 1;
@@ -56,7 +65,12 @@ impl Solver {
                         conflict = w.cref();
                         break;
                     }
-                    self.assign(w.blocker, w.cref());
+                    let at = if chrono {
+                        self.level[p.var().index()]
+                    } else {
+                        self.trail_lim.len() as u32
+                    };
+                    self.assign_at(w.blocker, w.cref(), at);
                     continue;
                 }
                 let c = w.cref() as usize;
@@ -65,6 +79,10 @@ impl Solver {
                 // SAFETY: `c` is a live clause header (module invariant), so
                 // its size word and its `len >= 3` literals are in the arena.
                 let len = unsafe { arena.get_unchecked(c).0 } as usize;
+                // A clause `reduce_db` deleted: drop its watcher now.
+                if lazy && unsafe { arena.get_unchecked(c + 1).0 } & DELETED != 0 {
+                    continue;
+                }
                 let base = c + HEADER;
                 let (mut first, second) =
                     unsafe { (*arena.get_unchecked(base), *arena.get_unchecked(base + 1)) };
@@ -105,7 +123,12 @@ impl Solver {
                     conflict = c as CRef;
                     break;
                 }
-                self.assign(first, c as CRef);
+                let at = if chrono {
+                    self.implied_level(c as CRef)
+                } else {
+                    self.trail_lim.len() as u32
+                };
+                self.assign_at(first, c as CRef, at);
             }
             // On conflict keep the watchers not yet visited.
             ws.copy_within(i..n, j);

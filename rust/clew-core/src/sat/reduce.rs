@@ -62,7 +62,15 @@ impl Solver {
             self.delete_clause(c);
         }
         self.db.prune_lists();
-        self.collect_garbage_if_wasteful();
-        self.watches.rebuild(&self.db);
+        if self.opts.lazy_detach {
+            // The propagator drops stale watchers as it meets them; only a
+            // compaction (which moves clauses) needs a pass over the lists.
+            if let Some(old) = self.collect_garbage_if_wasteful() {
+                self.watches.relocate(&old);
+            }
+        } else {
+            let _ = self.collect_garbage_if_wasteful();
+            self.watches.rebuild(&self.db);
+        }
     }
 }

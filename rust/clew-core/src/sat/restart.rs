@@ -1,5 +1,7 @@
 //! Restart policies: Glucose-style LBD moving averages (restart when the
-//! recent learnt clauses are worse than the long-run average) and Luby.
+//! recent learnt clauses are worse than the long-run average) and Luby;
+//! in stable mode (see `SolverOptions::stable`) reluctant doubling, a Luby
+//! sequence with a large unit, whatever the policy.
 
 /// Exponential moving average with bias correction (as in CaDiCaL), so the
 /// first values are not dragged towards zero.
@@ -68,6 +70,10 @@ pub struct Restarts {
     trail: Ema,
     conflicts: u64,
     pub blocked: u64,
+    /// Stable mode: restart on reluctant doubling (Luby x `reluctant_unit`).
+    pub stable: bool,
+    reluctant_index: u64,
+    pub reluctant_unit: u64,
 }
 
 impl Restarts {
@@ -84,6 +90,10 @@ impl Restarts {
             trail: Ema::new(1.0 / 5000.0),
             conflicts: 0,
             blocked: 0,
+            stable: false,
+            reluctant_index: 0,
+            // CaDiCaL's `reluctant`: 1024 conflicts.
+            reluctant_unit: 1024,
         }
     }
 
@@ -97,6 +107,7 @@ impl Restarts {
         self.slow_lbd.update(lbd as f64);
         let trail = trail_len as f64;
         if self.policy == RestartPolicy::Glucose
+            && !self.stable
             && self.conflicts > 10_000
             && self.conflicts_since >= self.min_interval
             && trail > 1.4 * self.trail.value()
@@ -108,6 +119,9 @@ impl Restarts {
     }
 
     pub fn should_restart(&self) -> bool {
+        if self.stable {
+            return self.conflicts_since >= luby(self.reluctant_index) * self.reluctant_unit;
+        }
         match self.policy {
             RestartPolicy::Glucose => {
                 self.conflicts_since >= self.min_interval
@@ -119,9 +133,19 @@ impl Restarts {
 
     pub fn restarted(&mut self) {
         self.conflicts_since = 0;
-        if self.policy == RestartPolicy::Luby {
+        if self.stable {
+            self.reluctant_index += 1;
+        } else if self.policy == RestartPolicy::Luby {
             self.luby_index += 1;
         }
+    }
+}
+
+impl Restarts {
+    /// Enter or leave stable mode; the interval count starts afresh.
+    pub fn set_stable(&mut self, stable: bool) {
+        self.stable = stable;
+        self.conflicts_since = 0;
     }
 }
 

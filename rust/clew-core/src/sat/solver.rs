@@ -12,7 +12,7 @@ use std::time::Instant;
 use super::clause_db::{relocate_in, CRef, ClauseDb, CREF_NONE};
 use super::decide::VarOrder;
 use super::lit::{Lit, FALSE, TRUE, UNASSIGNED};
-use super::phases::Phases;
+use super::phases::{Phases, Rephase};
 use super::proof::{Proof, ProofFormat};
 use super::reduce::ReduceSchedule;
 use super::restart::{RestartPolicy, Restarts};
@@ -27,13 +27,41 @@ pub const MAX_VAR: i32 = (1 << 29) - 1;
 #[derive(Clone, Debug)]
 pub struct SolverOptions {
     pub restart: RestartPolicy,
-    /// EVSIDS decay factor (MiniSat: 0.95).
+    /// EVSIDS decay factor (MiniSat: 0.95); in stable mode `stable_var_decay`.
     pub var_decay: f64,
     /// Learnt clause activity decay.
     pub clause_decay: f64,
     /// Reduce the learnt database every `first_reduce + k * reduce_increment` conflicts.
     pub first_reduce: u64,
     pub reduce_increment: u64,
+    /// Alternate focused mode (the `restart` policy) with stable mode
+    /// (reluctant doubling, `stable_var_decay`), CaDiCaL/Kissat style.
+    pub stable: bool,
+    /// Conflicts in the first focused phase; later phases get as many
+    /// propagations as it took, doubling after every stable phase.
+    pub stable_first: u64,
+    pub stable_var_decay: f64,
+    /// Decide with target phases: 0 never, 1 in stable mode, 2 always.
+    pub target: u8,
+    /// Reset the saved phases every `rephase_interval * k` conflicts
+    /// (k = 1, 2, ...) to best, original, best, inverted, ...
+    pub rephase: bool,
+    pub rephase_interval: u64,
+    /// Chronological backtracking: when a backjump would undo more than
+    /// this many levels, undo one level only (0: off; CaDiCaL: 100).
+    pub chrono: u32,
+    /// Leave watchers of clauses deleted by `reduce_db` for the propagator
+    /// to drop when it meets them, instead of rebuilding every watch list.
+    pub lazy_detach: bool,
+    /// On restart keep the decision levels that would be made again
+    /// (trail reuse) instead of going back to level 0.
+    pub reuse_trail: bool,
+    /// Make every third rephase a local search (ProbSAT) from the saved
+    /// phases; needs `rephase`.
+    pub walk: bool,
+    /// Walk budget: occurrence-list visits per 1000 propagations since the
+    /// last walk.
+    pub walk_effort: u64,
 }
 
 impl Default for SolverOptions {
@@ -46,9 +74,42 @@ impl Default for SolverOptions {
             // clauses (propagation slows with watch-list length).
             first_reduce: 1000,
             reduce_increment: 100,
+            // Issue 3's techniques; each default was measured off vs on
+            // (README, Performance: the ablation table).
+            stable: true,
+            stable_first: 1000,
+            stable_var_decay: 0.975,
+            target: 1,
+            rephase: true,
+            rephase_interval: 1000,
+            chrono: 100,
+            lazy_detach: false,
+            reuse_trail: true,
+            walk: true,
+            walk_effort: 1000,
         }
     }
 }
+
+/// The option names `SolverOptions::parse` accepts after the preset.
+pub const OPTION_NAMES: &[&str] = &[
+    "restart",
+    "var_decay",
+    "clause_decay",
+    "first_reduce",
+    "reduce_increment",
+    "stable",
+    "stable_first",
+    "stable_var_decay",
+    "target",
+    "rephase",
+    "rephase_interval",
+    "chrono",
+    "lazy_detach",
+    "reuse_trail",
+    "walk",
+    "walk_effort",
+];
 
 impl SolverOptions {
     /// Named presets: "default", "glucose", "luby" (MiniSat-like).
@@ -64,6 +125,97 @@ impl SolverOptions {
             }
         }
         Ok(o)
+    }
+
+    /// A preset followed by comma-separated `name=value` overrides, e.g.
+    /// `"default,chrono=0,stable=1"` (booleans as 0/1, true/false, on/off).
+    pub fn parse(config: &str) -> Result<Self> {
+        let mut parts = config.split(',').map(str::trim);
+        let mut o = SolverOptions::preset(parts.next().unwrap_or("default"))?;
+        for part in parts.filter(|p| !p.is_empty()) {
+            let (key, value) = part.split_once('=').ok_or_else(|| {
+                ClewError::InvalidInput(format!("solver option '{part}' is not name=value"))
+            })?;
+            o.set(key.trim(), value.trim())?;
+        }
+        Ok(o)
+    }
+
+    /// Every option of `OPTION_NAMES` with its value, as `parse` reads it.
+    pub fn describe(&self) -> Vec<(&'static str, String)> {
+        let flag = |b: bool| if b { "1" } else { "0" }.to_string();
+        let restart = match self.restart {
+            RestartPolicy::Glucose => "glucose",
+            RestartPolicy::Luby => "luby",
+        };
+        vec![
+            ("restart", restart.to_string()),
+            ("var_decay", self.var_decay.to_string()),
+            ("clause_decay", self.clause_decay.to_string()),
+            ("first_reduce", self.first_reduce.to_string()),
+            ("reduce_increment", self.reduce_increment.to_string()),
+            ("stable", flag(self.stable)),
+            ("stable_first", self.stable_first.to_string()),
+            ("stable_var_decay", self.stable_var_decay.to_string()),
+            ("target", self.target.to_string()),
+            ("rephase", flag(self.rephase)),
+            ("rephase_interval", self.rephase_interval.to_string()),
+            ("chrono", self.chrono.to_string()),
+            ("lazy_detach", flag(self.lazy_detach)),
+            ("reuse_trail", flag(self.reuse_trail)),
+            ("walk", flag(self.walk)),
+            ("walk_effort", self.walk_effort.to_string()),
+        ]
+    }
+
+    /// Set one option by name from text.
+    pub fn set(&mut self, key: &str, value: &str) -> Result<()> {
+        let bad =
+            || ClewError::InvalidInput(format!("bad value '{value}' for solver option '{key}'"));
+        let flag = || match value {
+            "1" | "true" | "on" | "yes" => Ok(true),
+            "0" | "false" | "off" | "no" => Ok(false),
+            _ => Err(bad()),
+        };
+        let decay = || match value.parse::<f64>() {
+            Ok(x) if x > 0.0 && x < 1.0 => Ok(x),
+            _ => Err(bad()),
+        };
+        match key {
+            "restart" => {
+                self.restart = match value {
+                    "glucose" => RestartPolicy::Glucose,
+                    "luby" => RestartPolicy::Luby,
+                    _ => return Err(bad()),
+                }
+            }
+            "var_decay" => self.var_decay = decay()?,
+            "clause_decay" => self.clause_decay = decay()?,
+            "stable_var_decay" => self.stable_var_decay = decay()?,
+            "first_reduce" => self.first_reduce = value.parse().map_err(|_| bad())?,
+            "reduce_increment" => self.reduce_increment = value.parse().map_err(|_| bad())?,
+            "stable" => self.stable = flag()?,
+            "stable_first" => {
+                self.stable_first = value.parse().ok().filter(|&n| n > 0).ok_or_else(bad)?
+            }
+            "target" => self.target = value.parse().ok().filter(|&n| n <= 2).ok_or_else(bad)?,
+            "rephase" => self.rephase = flag()?,
+            "rephase_interval" => {
+                self.rephase_interval = value.parse().ok().filter(|&n| n > 0).ok_or_else(bad)?
+            }
+            "chrono" => self.chrono = value.parse().map_err(|_| bad())?,
+            "lazy_detach" => self.lazy_detach = flag()?,
+            "reuse_trail" => self.reuse_trail = flag()?,
+            "walk" => self.walk = flag()?,
+            "walk_effort" => self.walk_effort = value.parse().map_err(|_| bad())?,
+            _ => {
+                return Err(ClewError::InvalidInput(format!(
+                    "unknown solver option '{key}' (expected one of {})",
+                    OPTION_NAMES.join(", ")
+                )))
+            }
+        }
+        Ok(())
     }
 }
 
@@ -91,6 +243,15 @@ pub struct Stats {
     pub garbage_collections: u64,
     pub learnt_literals_before_minimize: u64,
     pub learnt_literals: u64,
+    /// Switches between focused and stable mode.
+    pub mode_switches: u64,
+    pub rephases: u64,
+    /// Backtracks that undid fewer levels than the backjump asked for.
+    pub chrono_backtracks: u64,
+    /// Decision levels kept by restarts (`SolverOptions::reuse_trail`).
+    pub reused_levels: u64,
+    pub walks: u64,
+    pub walk_flips: u64,
     pub solve_seconds: f64,
 }
 
@@ -140,6 +301,17 @@ pub struct Solver {
     next_simplify_propagations: u64,
     /// The opt-in search log (see [`SearchLog`]).
     log: Option<Box<SearchLog>>,
+    /// In stable mode now (see `SolverOptions::stable`).
+    pub(super) stable_mode: bool,
+    /// The current mode ends at this many conflicts (first phase) or
+    /// propagations (later phases, once `mode_ticks` is known).
+    mode_limit: u64,
+    /// Propagations the first focused phase took; 0 until it ended.
+    mode_ticks: u64,
+    next_rephase: u64,
+    walked_at_propagations: u64,
+    /// `opts.chrono > 0`, cached for the propagation loop.
+    pub(super) chrono_on: bool,
 }
 
 impl Default for Solver {
@@ -150,6 +322,8 @@ impl Default for Solver {
 
 impl Solver {
     pub fn new(opts: SolverOptions) -> Self {
+        let (opts_mode_limit, opts_rephase, opts_chrono) =
+            (opts.stable_first, opts.rephase_interval, opts.chrono > 0);
         Solver {
             order: VarOrder::new(opts.var_decay),
             restarts: Restarts::new(opts.restart),
@@ -190,6 +364,12 @@ impl Solver {
             simplified_at: 0,
             next_simplify_propagations: 0,
             log: None,
+            stable_mode: false,
+            mode_limit: opts_mode_limit,
+            mode_ticks: 0,
+            next_rephase: opts_rephase,
+            walked_at_propagations: 0,
+            chrono_on: opts_chrono,
         }
     }
 
@@ -198,14 +378,18 @@ impl Solver {
     /// Record the search of the next `solve` calls into `log` (decisions,
     /// propagations, conflicts, learnt clauses, backjumps, restarts).
     /// Detach with [`Solver::take_search_log`].
+    /// A logged search is plain CDCL: no chronological backtracking and no
+    /// trail reuse, so every level in the log is the level of a decision.
     pub fn set_search_log(&mut self, log: SearchLog) {
         let mut log = Box::new(log);
         log.logged_trail = self.trail.len();
         self.log = Some(log);
+        self.chrono_on = false;
     }
 
     /// The log attached by [`Solver::set_search_log`], detached.
     pub fn take_search_log(&mut self) -> Option<SearchLog> {
+        self.chrono_on = self.opts.chrono > 0;
         self.log.take().map(|b| *b)
     }
 
@@ -499,6 +683,10 @@ impl Solver {
         }
     }
 
+    pub(super) fn assumption_count(&self) -> usize {
+        self.assumptions.len()
+    }
+
     fn invalidate_answers(&mut self) {
         self.has_model = false;
         self.has_core = false;
@@ -513,22 +701,42 @@ impl Solver {
             return;
         }
         let start = self.trail_lim[level as usize];
-        for i in (start..self.trail.len()).rev() {
-            let l = self.trail[i];
-            let v = l.var();
-            self.vals[l.index()] = UNASSIGNED;
-            self.vals[(!l).index()] = UNASSIGNED;
-            if save_phases {
-                self.phases.save(v, !l.is_negated());
+        if self.chrono_on {
+            // Out-of-order literals of levels <= `level` stay, in trail
+            // order, and are propagated again (CaDiCaL's `backtrack`).
+            let mut j = start;
+            for i in start..self.trail.len() {
+                let l = self.trail[i];
+                let v = l.var();
+                if self.level[v.index()] <= level {
+                    self.trail[j] = l;
+                    j += 1;
+                    continue;
+                }
+                self.unassign(l, save_phases);
             }
-            self.order.insert(v);
+            self.trail.truncate(j);
+        } else {
+            for i in (start..self.trail.len()).rev() {
+                self.unassign(self.trail[i], save_phases);
+            }
+            self.trail.truncate(start);
         }
-        self.trail.truncate(start);
         self.trail_lim.truncate(level as usize);
-        self.qhead = start;
+        self.qhead = self.qhead.min(start);
         if let Some(log) = self.log.as_mut() {
-            log.trail_cut(start);
+            log.trail_cut(self.trail.len());
         }
+    }
+
+    #[inline]
+    fn unassign(&mut self, l: Lit, save_phases: bool) {
+        self.vals[l.index()] = UNASSIGNED;
+        self.vals[(!l).index()] = UNASSIGNED;
+        if save_phases {
+            self.phases.save(l.var(), !l.is_negated());
+        }
+        self.order.insert(l.var());
     }
 
     fn set_unsat_at_level_zero(&mut self) {
@@ -551,6 +759,30 @@ impl Solver {
                     self.set_unsat_at_level_zero();
                     return SolveResult::Unsat;
                 }
+                let conflict_level = if self.chrono_on {
+                    let (level, forced) = self.conflict_level(conflict);
+                    if level == 0 {
+                        self.set_unsat_at_level_zero();
+                        return SolveResult::Unsat;
+                    }
+                    self.update_target_and_best(level);
+                    if forced {
+                        // Only one literal at the top level: the clause
+                        // is unit below it, a missed lower implication.
+                        self.backtrack(level - 1, true);
+                        let l = self.db.lits(conflict)[0];
+                        let at = self.implied_level(conflict);
+                        self.assign_at(l, conflict, at);
+                        continue;
+                    }
+                    self.backtrack(level, true);
+                    level
+                } else {
+                    let level = self.decision_level();
+                    self.update_target_and_best(level);
+                    level
+                };
+                debug_assert_eq!(conflict_level, self.decision_level());
                 self.learn_from(conflict);
                 if self.stats.conflicts >= self.reduce.next {
                     self.reduce.interval += self.reduce.increment;
@@ -582,13 +814,26 @@ impl Solver {
                         return SolveResult::Unknown(StopReason::Terminated);
                     }
                 }
+                if self.opts.stable && self.mode_switch_due() {
+                    self.switch_mode();
+                }
                 if self.restarts.should_restart() {
                     self.restarts.restarted();
                     self.stats.restarts += 1;
-                    self.cancel_until(0);
+                    // A logged search restarts to level 0, as its trace says.
+                    let level = if self.opts.reuse_trail && self.log.is_none() {
+                        self.reuse_trail_level()
+                    } else {
+                        0
+                    };
+                    self.stats.reused_levels += level as u64;
+                    self.cancel_until(level);
                     if let Some(log) = self.log.as_mut() {
                         log.push(Event::Restart);
                     }
+                }
+                if self.opts.rephase && self.stats.conflicts >= self.next_rephase {
+                    self.rephase();
                 }
                 if self.decision_level() == 0
                     && self.trail.len() > self.simplified_at
@@ -637,7 +882,15 @@ impl Solver {
                 lbd,
             });
         }
-        self.cancel_until(backjump);
+        let current = self.decision_level();
+        // Units always go to level 0, which keeps level 0 a trail prefix
+        // whenever the search stops at a decision.
+        if self.chrono_on && self.learnt.len() > 1 && current - backjump > self.opts.chrono {
+            self.stats.chrono_backtracks += 1;
+            self.cancel_until(current - 1);
+        } else {
+            self.cancel_until(backjump);
+        }
         if let Some(p) = self.proof.as_mut() {
             p.add(&self.learnt);
         }
@@ -650,11 +903,75 @@ impl Solver {
             self.watches.attach(&self.db, c);
             self.bump_clause(c);
             self.stats.learnt_clauses += 1;
-            self.assign(asserting, c);
+            self.assign_at(asserting, c, backjump);
         }
         self.restarts.on_conflict(lbd, trail_at_conflict);
         self.order.decay_all();
         self.clause_increment /= self.opts.clause_decay as f32;
+    }
+
+    /// Remember the trail below `conflict_level` (conflict-free) as target
+    /// and best phase when it is the longest yet.
+    fn update_target_and_best(&mut self, conflict_level: u32) {
+        let use_target = self.use_target_phases();
+        if !use_target && !self.opts.rephase {
+            return;
+        }
+        let prefix = self.trail_lim[conflict_level as usize - 1];
+        if prefix > self.phases.target_assigned || prefix > self.phases.best_assigned {
+            let (trail, phases) = (&self.trail, &mut self.phases);
+            phases.update_target_and_best(&trail[..prefix], self.opts.rephase);
+        }
+    }
+
+    #[inline]
+    pub(super) fn use_target_phases(&self) -> bool {
+        self.opts.target == 2 || (self.opts.target == 1 && self.stable_mode)
+    }
+
+    fn mode_switch_due(&self) -> bool {
+        if self.mode_ticks == 0 {
+            self.stats.conflicts >= self.mode_limit
+        } else {
+            self.stats.propagations >= self.mode_limit
+        }
+    }
+
+    /// Focused <-> stable. Phases are measured in propagations (a proxy for
+    /// CaDiCaL's ticks) so both modes get similar time: each gets as many
+    /// as the first focused phase took, doubling after every stable phase.
+    fn switch_mode(&mut self) {
+        if self.mode_ticks == 0 {
+            self.mode_ticks = self.stats.propagations.max(1);
+        }
+        self.stats.mode_switches += 1;
+        self.stable_mode = !self.stable_mode;
+        let doublings = (self.stats.mode_switches / 2).min(40) as u32;
+        self.mode_limit = self.stats.propagations + (self.mode_ticks << doublings);
+        self.restarts.set_stable(self.stable_mode);
+        self.order.decay = if self.stable_mode {
+            self.opts.stable_var_decay
+        } else {
+            self.opts.var_decay
+        };
+        self.phases.reset_target();
+        self.cancel_until(0);
+    }
+
+    fn rephase(&mut self) {
+        self.stats.rephases += 1;
+        self.cancel_until(0);
+        let kind = self.phases.next_rephase(self.opts.walk);
+        if kind == Rephase::Walk {
+            let since = self.stats.propagations - self.walked_at_propagations;
+            let budget =
+                (since.saturating_mul(self.opts.walk_effort) / 1000).max(2 * self.db.size() as u64);
+            self.walk(budget);
+            self.walked_at_propagations = self.stats.propagations;
+        }
+        self.phases.rephase(kind);
+        self.next_rephase =
+            self.stats.conflicts + self.opts.rephase_interval * (self.stats.rephases + 1);
     }
 
     fn decide(&mut self) -> Decision {
@@ -756,16 +1073,17 @@ impl Solver {
             self.reason[v] = CREF_NONE;
         }
         self.db.prune_lists();
-        self.collect_garbage_if_wasteful();
+        let _ = self.collect_garbage_if_wasteful();
         self.watches.rebuild(&self.db);
         self.simplified_at = self.trail.len();
         self.next_simplify_propagations = self.stats.propagations + self.db.size() as u64;
     }
 
     /// Compact the arena when a fifth of it is dead, relocating reasons.
-    pub(super) fn collect_garbage_if_wasteful(&mut self) {
+    /// Returns the old arena when it compacted (for `Watches::relocate`).
+    pub(super) fn collect_garbage_if_wasteful(&mut self) -> Option<Vec<Lit>> {
         if self.db.wasted() * 5 < self.db.size() {
-            return;
+            return None;
         }
         self.stats.garbage_collections += 1;
         let old = self.db.collect_garbage();
@@ -778,6 +1096,7 @@ impl Solver {
                 self.reason[v] = moved;
             }
         }
+        Some(old)
     }
 }
 

@@ -3,7 +3,7 @@
 //! flagged in the watcher itself: the blocker is the other literal, so
 //! propagating them never touches the arena.
 
-use super::clause_db::{CRef, ClauseDb};
+use super::clause_db::{relocate_in, CRef, ClauseDb, CREF_NONE};
 use super::lit::Lit;
 
 const BINARY: u32 = 1 << 31;
@@ -64,6 +64,29 @@ impl Watches {
     #[inline]
     pub fn push(&mut self, l: Lit, w: Watcher) {
         self.lists[l.index()].push(w);
+    }
+
+    /// Stop watching clause `c` on literal `l` (a linear scan).
+    pub fn remove(&mut self, l: Lit, c: CRef) {
+        let list = &mut self.lists[l.index()];
+        if let Some(k) = list.iter().position(|w| w.cref() == c) {
+            list.swap_remove(k);
+        }
+    }
+
+    /// Drop watchers of deleted clauses and move the others to where
+    /// `collect_garbage` put their clauses (`old` is the arena it returned).
+    pub fn relocate(&mut self, old: &[Lit]) {
+        for list in &mut self.lists {
+            list.retain_mut(|w| {
+                let moved = relocate_in(old, w.cref());
+                if moved == CREF_NONE {
+                    return false;
+                }
+                *w = Watcher::new(moved, w.blocker, w.is_binary());
+                true
+            });
+        }
     }
 
     /// Drop every watcher and re-attach all live clauses (after garbage

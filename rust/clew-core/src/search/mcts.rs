@@ -189,7 +189,7 @@ enum Descent {
     /// The walk reached a leaf already in flight: nothing handed out.
     Collision,
     /// The walk reached a terminal node; its value was backed up again.
-    Terminal,
+    Terminal(u32),
 }
 
 /// A leaf handed out by [`Forest::ask`].
@@ -230,6 +230,25 @@ pub struct Forest {
     /// The tree the next ask starts from (round robin when k < trees).
     cursor: usize,
     scratch: Vec<f32>,
+    /// The terminal nodes the last ask's walks re-visited (no evaluation).
+    terminal_hits: Vec<Leaf>,
+}
+
+/// A read-only view of one node of one tree (see [`Forest::node`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct NodeStats {
+    /// [`NO_NODE`] for the root.
+    pub parent: u32,
+    pub action: u32,
+    pub visits: u32,
+    /// Mean backed-up value from the view of the player who moved here;
+    /// NaN when unvisited.
+    pub mean: f32,
+    pub prior: f32,
+    pub expanded: bool,
+    pub terminal: bool,
+    /// The children's node ids (contiguous).
+    pub children: std::ops::Range<u32>,
 }
 
 impl Forest {
@@ -251,6 +270,7 @@ impl Forest {
             trees,
             cursor: 0,
             scratch: Vec::new(),
+            terminal_hits: Vec::new(),
         })
     }
 
@@ -279,6 +299,7 @@ impl Forest {
     /// needs no evaluation).
     pub fn ask(&mut self, k: usize, out: &mut Vec<Leaf>) {
         out.clear();
+        self.terminal_hits.clear();
         let n = self.trees.len();
         // Each pass serves every tree once; a pass that hands nothing out
         // ends the ask, and so does a bound on passes (terminal walks only).
@@ -303,7 +324,16 @@ impl Forest {
                         next = (t + 1) % n;
                         progress = true;
                     }
-                    Descent::Terminal => progress = true,
+                    Descent::Terminal(node) => {
+                        let nd = &self.trees[t].nodes[node as usize];
+                        self.terminal_hits.push(Leaf {
+                            tree: t as u32,
+                            node,
+                            parent: nd.parent,
+                            action: nd.action,
+                        });
+                        progress = true;
+                    }
                     Descent::Collision => {}
                 }
             }
@@ -341,9 +371,41 @@ impl Forest {
                 Status::Terminal => {
                     let v = tree.nodes[node as usize].terminal_value;
                     backup(cfg, tree, node, v, false);
-                    return Descent::Terminal;
+                    return Descent::Terminal(node);
                 }
             }
+        }
+    }
+
+    /// The terminal nodes the last [`Forest::ask`] walked into: each was a
+    /// simulation, its exact value backed up again without an evaluation.
+    pub fn terminal_hits(&self) -> &[Leaf] {
+        &self.terminal_hits
+    }
+
+    /// Nodes of tree `t` (ids `0..len`; the root is 0).
+    pub fn tree_len(&self, t: usize) -> usize {
+        self.trees[t].nodes.len()
+    }
+
+    /// Node `node` of tree `t`.
+    pub fn node(&self, t: usize, node: u32) -> NodeStats {
+        let tree = &self.trees[t];
+        let nd = &tree.nodes[node as usize];
+        let r = tree.children(node);
+        NodeStats {
+            parent: nd.parent,
+            action: nd.action,
+            visits: nd.visits,
+            mean: if nd.visits == 0 {
+                f32::NAN
+            } else {
+                nd.value_sum / nd.visits as f32
+            },
+            prior: nd.prior,
+            expanded: nd.status == Status::Expanded,
+            terminal: nd.status == Status::Terminal,
+            children: r.start as u32..r.end as u32,
         }
     }
 

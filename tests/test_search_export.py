@@ -1,0 +1,111 @@
+"""Search trees recorded by solve(record=True), MCTS over the built-in
+Countdown environment, and its exports: the ASTRO-style trace (checked by
+the Countdown validator) and per-node value targets."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import clew
+from clew.search import Countdown, EnvMCTS, mcts_trace, solve
+from clew.traces import validate
+
+INSTANCES = clew.countdown.generate(6, seed=11)
+
+
+@pytest.mark.parametrize("algorithm", ["dfs", "bfs", "beam", "best_first", "astar"])
+def test_solve_records_the_tree(algorithm: str) -> None:
+    out = solve(Countdown(24), [4, 6, 2, 1], algorithm, beam_width=100, record=True)
+    tree = out.tree
+    assert tree is not None and len(tree["parent"]) == out.nodes
+    assert tree["parent"][0] == -1 and (tree["parent"][1:] >= 0).all()
+    (goal,) = np.flatnonzero(tree["outcome"] == "goal")
+    # The goal's path in the tree is the answer's actions.
+    path, n = [], int(goal)
+    while tree["parent"][n] >= 0:
+        path.append(int(tree["action"][n]))
+        n = int(tree["parent"][n])
+    assert path[::-1] == out.actions
+    assert (tree["depth"][1:] == tree["depth"][tree["parent"][1:]] + 1).all()
+    assert solve(Countdown(24), [4, 6, 2, 1], algorithm, beam_width=100).tree is None
+
+
+@pytest.mark.parametrize(("numbers", "target"), INSTANCES[:4])
+@pytest.mark.parametrize("style", ["astro", "wait", "backtrack", "compact"])
+def test_mcts_trace_validates(numbers: list[int], target: int, style: str) -> None:
+    rec = mcts_trace(numbers, target, simulations=800, seed=0, style=style)
+    assert rec["solved"], rec["trace"]
+    v = validate(rec["trace"], numbers, target, style)
+    assert v.valid and v.solved, (v.message, rec["trace"])
+    assert rec["length"] == len(rec["trace"]) and rec["nodes"] > 1 and rec["depth"] == len(numbers) - 1
+    assert rec["trace"].count("\n") >= len(numbers)
+
+
+def test_mcts_trace_record_and_backtracks() -> None:
+    numbers, target = INSTANCES[0]
+    full = mcts_trace(numbers, target, simulations=800, seed=2)
+    assert set(full) >= {"trace", "answer", "backtracks", "nodes", "depth", "length", "solved"}
+    assert full["backtracks"] == full["trace"].count("Let me go back to") > 0
+    assert clew.countdown.solve(numbers, target) is not None
+    for k in range(min(3, full["backtracks"]) + 1):
+        rec = mcts_trace(numbers, target, simulations=800, seed=2, backtracks=k)
+        assert rec["backtracks"] == k and validate(rec["trace"], numbers, target, "astro").solved
+    # Same seed, same record; another seed, another search.
+    assert mcts_trace(numbers, target, simulations=300, seed=5) == mcts_trace(numbers, target, simulations=300, seed=5)
+
+
+def test_export_values_are_process_reward_targets() -> None:
+    numbers, target = INSTANCES[1]
+    tree = EnvMCTS(Countdown(target), [numbers], seed=3)
+    tree.run(400)
+    v = tree.export_values(0)
+    n = len(v["node"])
+    assert all(len(col) == n for col in v.values())
+    assert v["parent"][0] == -1 and v["step"][0] == ""
+    # Every playout ends on a terminal state, so every root simulation finished.
+    assert v["finished"][0] == v["visits"][0] == tree.simulations()[0]
+    assert (v["correct"] <= v["finished"]).all() and (v["finished"] <= v["visits"]).all()
+    done = v["finished"] > 0
+    np.testing.assert_allclose(v["p_correct"][done], v["correct"][done] / v["finished"][done])
+    assert np.isnan(v["p_correct"][~done]).all()
+    assert v["goal"].any() and (v["p_correct"][v["goal"]] == 1).all()
+    assert all("=" in s for s in v["step"][1:])
+
+
+def test_python_evaluator_drives_the_search() -> None:
+    numbers, target = INSTANCES[2]
+    calls = []
+
+    def evaluator(obs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        calls.append(obs.shape)
+        # Closer sums score higher: a crude heuristic value in (0, 1].
+        nums = np.where(obs[:, :-1] < 0, 0, obs[:, :-1])
+        value = 1.0 / (1.0 + np.abs(nums.sum(axis=1) - obs[:, -1]))
+        return np.ones((len(obs), tree.num_actions), np.float32), value.astype(np.float32)
+
+    tree = EnvMCTS(Countdown(target), [numbers, numbers], seed=0)
+    tree.run(300, evaluator)
+    assert len(calls) <= 301 and all(s[1] == tree.obs_dim for s in calls)
+    assert (tree.simulations() >= 300).all()
+    rec = tree.export_trace(1, "astro")
+    assert validate(rec["trace"], numbers, target, "astro").valid
+    counts = tree.visit_counts()
+    assert counts.shape == (2, tree.num_actions) and counts.sum() > 0
+
+
+def test_env_mcts_ask_tell_and_bad_input() -> None:
+    tree = EnvMCTS(Countdown(24), [[4, 6, 2, 1]], seed=0)
+    ids, obs = tree.ask()
+    assert obs.shape == (1, tree.obs_dim) and obs[0, -1] == 24
+    with pytest.raises(clew.InputError):
+        tree.tell(ids, np.ones((1, tree.num_actions), np.float64), np.zeros(1, np.float32))
+    tree.tell(ids, np.ones((1, tree.num_actions), np.float32), np.zeros(1, np.float32))
+    with pytest.raises(clew.InputError):
+        tree.tell(ids, np.ones((1, tree.num_actions), np.float32), np.zeros(1, np.float32))
+    with pytest.raises(clew.InputError):
+        tree.export_trace(0, "sos")
+    with pytest.raises(clew.InputError):
+        tree.export_values(3)
+    with pytest.raises(TypeError):
+        EnvMCTS(clew.search.Sudoku(), ["."])  # type: ignore[arg-type]

@@ -109,3 +109,43 @@ def test_env_mcts_ask_tell_and_bad_input() -> None:
         tree.export_values(3)
     with pytest.raises(TypeError):
         EnvMCTS(clew.search.Sudoku(), ["."])  # type: ignore[arg-type]
+
+
+def _bandit(tree: clew.search.MCTS, sims: int, seed: int) -> None:
+    """16 arms, means 1/16 apart (best: arm 9), noisy pulls; a node's value
+    is one pull of the arm its path starts with."""
+    rng = np.random.default_rng(seed)
+    means = ((np.arange(16) * 7) % 16) / 16
+    arm: dict[int, int] = {}
+    for _ in range(sims + 1):
+        ids, obs = tree.ask()
+        values = np.zeros(len(ids), np.float32)
+        for i, (leaf, (_t, parent, action)) in enumerate(zip(ids & 0xFFFFFFFF, obs, strict=True)):
+            if parent < 0:
+                continue
+            a = int(action) if parent == 0 else arm[int(parent)]
+            arm[int(leaf)] = a
+            values[i] = means[a] + rng.uniform(-0.08, 0.08)
+        tree.tell(ids, np.ones((len(ids), 16), np.float32), values)
+
+
+def test_gumbel_root_finds_the_best_arm() -> None:
+    found = 0
+    for seed in range(10):
+        # A larger value scale than mctx's 0.1: arms 1/16 apart then outweigh
+        # the Gumbel noise in the final choice (0.1 samples near the best).
+        tree = clew.search.MCTS(16, gumbel=48, gumbel_value_scale=10.0, seed=seed)
+        _bandit(tree, 48, seed)
+        counts = tree.visit_counts()[0]
+        assert counts.sum() == 48 and (counts >= 1).all()  # every arm tried once at least
+        found += int(tree.best_actions()[0] == 9)
+    assert found == 10
+    # run_mcts(gumbel=True) plans the halving for its simulations.
+    evaluate = lambda obs: (np.ones((len(obs), 8), np.float32), np.zeros(len(obs), np.float32))  # noqa: E731
+    tree = clew.search.run_mcts(evaluate, 8, batch=4, simulations=24, gumbel=True, gumbel_considered=4)
+    counts = tree.visit_counts()
+    assert (counts.sum(axis=1) == 24).all() and ((counts > 0).sum(axis=1) == 4).all()
+    with pytest.raises(clew.InputError):
+        clew.search.MCTS(4, gumbel=10, two_player=True)
+    with pytest.raises(clew.InputError):
+        clew.search.MCTS(4, gumbel=0)

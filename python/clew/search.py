@@ -67,6 +67,12 @@ class MCTS:
     as having lost while several leaves come from one tree.
     ``dirichlet_fraction > 0`` mixes Dir(``dirichlet_alpha``) noise into each
     root's priors. ``fpu`` is the value of an unvisited child under PUCT.
+    ``gumbel=n`` selects at the roots as Gumbel MuZero (mctx's
+    ``gumbel_muzero_policy``): Gumbel-top-``gumbel_considered`` actions,
+    then sequential halving planned for ``n`` simulations, scored by ``g +
+    logits + sigma(q)`` with ``sigma(q) = (50 + max N) * gumbel_value_scale *
+    q``; :meth:`best_actions` is then mctx's choice. Below the roots
+    ``rule`` applies; no Dirichlet noise; single-agent only.
     Tree ``i`` draws from the random stream ``(seed, i)``: the same seed and
     the same calls give the same trees.
     """
@@ -86,9 +92,24 @@ class MCTS:
         two_player: bool = False,
         fpu: float = 0.0,
         seed: int = 0,
+        gumbel: int | None = None,
+        gumbel_considered: int = 16,
+        gumbel_value_scale: float = 0.1,
     ) -> None:
         self._core = _core.MctsForest(
-            num_actions, num_trees, rule, c, virtual_loss, dirichlet_alpha, dirichlet_fraction, two_player, fpu, seed
+            num_actions,
+            num_trees,
+            rule,
+            c,
+            virtual_loss,
+            dirichlet_alpha,
+            dirichlet_fraction,
+            two_player,
+            fpu,
+            seed,
+            gumbel,
+            gumbel_considered,
+            gumbel_value_scale,
         )
         self.num_actions = num_actions
         self.num_trees = num_trees
@@ -153,7 +174,8 @@ class MCTS:
         return np.asarray(self._core.root_values(), np.float32)
 
     def best_actions(self) -> NDArray[np.int64]:
-        """The most visited root action of each tree (-1 before expansion)."""
+        """The most visited root action of each tree (with a Gumbel root:
+        mctx's choice among the most visited); -1 before expansion."""
         return np.asarray(self._core.best_actions(), np.int64)
 
     def simulations(self) -> NDArray[np.int64]:
@@ -208,9 +230,12 @@ def run_mcts(
     back, so the evaluator always sees full batches. The evaluator returns
     ``(priors, values)`` and optionally ``terminal`` and ``legal`` masks (see
     :meth:`MCTS.tell`). ``leaves_per_tree > 1`` uses virtual loss to fill
-    larger batches from fewer trees. ``options`` go to :class:`MCTS`; pass
+    larger batches from fewer trees. ``options`` go to :class:`MCTS`
+    (``gumbel=True`` plans the Gumbel root for ``simulations``); pass
     ``tree`` to go on searching existing trees.
     """
+    if options.get("gumbel") is True:
+        options["gumbel"] = simulations
     fresh = tree is None or tree.root_values().size == 0 or bool(np.isnan(tree.root_values()).any())
     if tree is None:
         tree = MCTS(num_actions, batch, **options)

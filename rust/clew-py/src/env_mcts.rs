@@ -56,7 +56,8 @@ impl CountdownMcts {
     #[new]
     #[pyo3(signature = (roots, target, rules = "sos", heuristic = "sum", rule = "uct", c = 1.0,
                         virtual_loss = 1.0, dirichlet_alpha = 0.3, dirichlet_fraction = 0.0,
-                        fpu = 0.0, seed = 0))]
+                        fpu = 0.0, seed = 0, gumbel = None, gumbel_considered = 16,
+                        gumbel_value_scale = 0.1))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         roots: Vec<Vec<u64>>,
@@ -70,6 +71,9 @@ impl CountdownMcts {
         dirichlet_fraction: f32,
         fpu: f32,
         seed: u64,
+        gumbel: Option<u32>,
+        gumbel_considered: usize,
+        gumbel_value_scale: f32,
     ) -> PyResult<Self> {
         if roots.is_empty() {
             return Err(input("at least one root is needed".into()));
@@ -92,6 +96,7 @@ impl CountdownMcts {
             (dirichlet_alpha, dirichlet_fraction),
             false,
             fpu,
+            (gumbel, gumbel_considered, gumbel_value_scale),
             seed,
         )?;
         let env = CountdownEnv::new(target, rules, heuristic);

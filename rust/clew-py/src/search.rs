@@ -10,7 +10,7 @@
 use std::sync::{Mutex, MutexGuard, TryLockError};
 
 use clew_core::countdown::{HeuristicKind, Rules};
-use clew_core::search::mcts::{Evaluation, Forest, Leaf, MctsConfig, Rule, NO_NODE};
+use clew_core::search::mcts::{Evaluation, Forest, Gumbel, Leaf, MctsConfig, Rule, NO_NODE};
 use clew_core::search::{self, Budget, CountdownEnv, Env, Outcome, SudokuEnv};
 use clew_core::sudoku::Grid;
 use clew_core::trace::tree::{NoRecord, Recorder, Tree, NONE};
@@ -62,8 +62,15 @@ pub(crate) fn config(
     (dirichlet_alpha, dirichlet_fraction): (f32, f32),
     two_player: bool,
     fpu: f32,
+    gumbel: (Option<u32>, usize, f32),
     seed: u64,
 ) -> PyResult<MctsConfig> {
+    let (gumbel_simulations, considered, value_scale) = gumbel;
+    let gumbel = gumbel_simulations.map(|n| Gumbel {
+        considered,
+        value_scale,
+        ..Gumbel::new(n)
+    });
     let rule = match rule {
         "puct" => Rule::Puct,
         "uct" => Rule::Uct,
@@ -81,6 +88,7 @@ pub(crate) fn config(
         dirichlet_fraction,
         two_player,
         fpu,
+        gumbel,
         seed,
         ..MctsConfig::new(num_actions)
     })
@@ -117,7 +125,8 @@ impl MctsForest {
     #[new]
     #[pyo3(signature = (num_actions, num_trees = 1, rule = "puct", c = 1.25, virtual_loss = 1.0,
                         dirichlet_alpha = 0.3, dirichlet_fraction = 0.0, two_player = false,
-                        fpu = 0.0, seed = 0))]
+                        fpu = 0.0, seed = 0, gumbel = None, gumbel_considered = 16,
+                        gumbel_value_scale = 0.1))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         num_actions: i64,
@@ -130,6 +139,9 @@ impl MctsForest {
         two_player: bool,
         fpu: f32,
         seed: u64,
+        gumbel: Option<u32>,
+        gumbel_considered: usize,
+        gumbel_value_scale: f32,
     ) -> PyResult<Self> {
         if num_actions < 1 || num_trees < 1 {
             return Err(input(format!(
@@ -144,6 +156,7 @@ impl MctsForest {
             (dirichlet_alpha, dirichlet_fraction),
             two_player,
             fpu,
+            (gumbel, gumbel_considered, gumbel_value_scale),
             seed,
         )?;
         let forest = Forest::new(cfg, num_trees as usize).map_err(to_py)?;

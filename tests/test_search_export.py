@@ -149,3 +149,37 @@ def test_gumbel_root_finds_the_best_arm() -> None:
         clew.search.MCTS(4, gumbel=10, two_player=True)
     with pytest.raises(clew.InputError):
         clew.search.MCTS(4, gumbel=0)
+
+
+# ------------------------------------------- best-of-N, particles, IDDFS
+
+
+@pytest.mark.parametrize(
+    ("algorithm", "samples", "count"), [("best_of_n", 512, 6), ("particle_filter", 128, 5), ("iddfs", 1, 6)]
+)
+def test_new_algorithms_solve_countdown(algorithm: str, samples: int, count: int) -> None:
+    for numbers, target in INSTANCES[:count]:
+        out = solve(Countdown(target), numbers, algorithm, samples=samples, temperature=0.3, seed=0, record=True)
+        assert out.solved and out.goal == [target], (algorithm, numbers, target)
+        assert len(out.actions) == len(numbers) - 1
+        assert out.tree is not None and len(out.tree["parent"]) == out.nodes
+        again = solve(Countdown(target), numbers, algorithm, samples=samples, temperature=0.3, seed=0)
+        assert (again.actions, again.nodes) == (out.actions, out.nodes)
+
+
+@pytest.mark.parametrize("algorithm", ["best_of_n", "particle_filter", "iddfs"])
+def test_new_algorithms_over_a_python_env_with_budgets(algorithm: str) -> None:
+    from test_search_solve import PyCountdown
+
+    out = solve(PyCountdown(24), (1, 2, 4, 6), algorithm, samples=256, temperature=0.3, seed=1)
+    assert out.solved and out.goal == (24,) and out.evaluations > 0
+    out = solve(PyCountdown(999), (1, 2, 3, 4, 5), algorithm, samples=1000, max_nodes=50)
+    assert (out.stop, out.nodes) == ("nodes", 50)
+    if algorithm == "iddfs":
+        assert solve(PyCountdown(999), (1, 2, 3), algorithm).stop == "exhausted"
+        assert solve(PyCountdown(999), (1, 2, 3, 4), algorithm, max_depth=1).stop == "exhausted"
+        return
+    with pytest.raises(clew.InputError):
+        solve(Countdown(24), [1, 2], algorithm, samples=0)
+    with pytest.raises(clew.InputError):
+        solve(Countdown(24), [1, 2], algorithm, temperature=0.0)

@@ -386,20 +386,31 @@ def solve(
     max_evaluations: int | None = None,
     max_cost: float | None = None,
     record: bool = False,
+    samples: int = 16,
+    temperature: float = 1.0,
+    seed: int = 0,
 ) -> SearchResult:
     """Search ``env`` from ``root`` for a goal (a terminal state with a
     positive reward).
 
     ``algorithm``: ``"dfs"`` (children in heuristic order, ``max_depth``),
     ``"bfs"``, ``"beam"`` (``beam_width`` lowest-heuristic children per
-    level), ``"best_first"``/``"greedy"`` (heuristic) or ``"astar"`` (cost so
-    far + heuristic). The budgets stop the search where they run out; the
+    level), ``"best_first"``/``"greedy"`` (heuristic), ``"astar"`` (cost so
+    far + heuristic), ``"iddfs"`` (depth-first passes to depth 0, 1, ...,
+    up to ``max_depth``; each pass counts against the budget),
+    ``"best_of_n"`` (``samples`` paths sampled from the root, the best
+    reward kept) or ``"particle_filter"`` (``samples`` particles stepped
+    together, resampled by weight each step, the first goal wins). The two
+    samplers pick a child with probability ``exp(-(h - h_min) / (temperature
+    * spread))`` over its siblings' heuristics (uniform without one) and
+    are deterministic under ``seed``. The budgets stop the search where they run out; the
     result reports what was spent either way. ``record=True`` also returns
     the search tree (:attr:`SearchResult.tree`); off, recording costs
     nothing. A Python env is called from this thread; an exception it
     raises propagates.
     """
     limits = (algorithm, beam_width, max_depth, max_nodes, max_evaluations, max_cost)
+    sampling = {"record": record, "samples": samples, "temperature": temperature, "seed": seed}
     if isinstance(env, Countdown):
         out = _core.search_builtin(
             "countdown",
@@ -408,12 +419,12 @@ def solve(
             target=env.target,
             rules=env.rules,
             heuristic=env.heuristic,
-            record=record,
+            **sampling,
         )
     elif isinstance(env, Sudoku):
-        out = _core.search_builtin("sudoku", root, *limits, box_shape=env.box_shape, record=record)
+        out = _core.search_builtin("sudoku", root, *limits, box_shape=env.box_shape, **sampling)
     else:
-        out = _core.search_python(env, root, *limits, record=record)
+        out = _core.search_python(env, root, *limits, **sampling)
     stop, actions, goal, (nodes, evaluations, cost), columns = out
     tree = None
     if columns is not None:

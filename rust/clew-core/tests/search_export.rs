@@ -188,3 +188,128 @@ fn linearise_returns_once_per_branch() {
         ]
     );
 }
+
+// ------------------------------------------- best-of-N, particles, IDDFS
+
+const INSTANCES: [([u64; 4], u64); 6] = [
+    ([38, 83, 3, 10], 32),
+    ([19, 57, 29, 96], 59),
+    ([9, 21, 51, 9], 73),
+    ([91, 98, 50, 13], 44),
+    ([20, 87, 85, 27], 94),
+    ([20, 22, 43, 52], 94),
+];
+
+/// Replay `path` from `numbers` and check it reaches `target`.
+fn reaches(numbers: &[u64], target: u64, path: &[u32]) -> bool {
+    use clew_core::search::Env;
+    let mut e = CountdownEnv::new(target, Rules::SOS, HeuristicKind::Sum);
+    let mut s = CountdownEnv::root(numbers).unwrap();
+    for &a in path {
+        s = e.apply(&s, a);
+    }
+    e.is_goal(&s)
+}
+
+#[test]
+fn sampling_searches_and_iddfs_solve_countdown() {
+    let budget = Budget::default();
+    for (k, (numbers, target)) in INSTANCES.into_iter().enumerate() {
+        let root = CountdownEnv::root(&numbers).unwrap();
+        let mk = || CountdownEnv::new(target, Rules::SOS, HeuristicKind::Sum);
+        let mut outs = vec![
+            (
+                "best_of_n",
+                search::best_of_n(&mut mk(), root, 512, 0.3, 0, budget),
+            ),
+            ("iddfs", search::iddfs(&mut mk(), root, None, budget)),
+        ];
+        // 128 particles miss the last instance (seed 0): a sampler, not a
+        // complete search.
+        if k < 5 {
+            let out = search::particle_filter(&mut mk(), root, 128, 0.3, 0, budget);
+            outs.push(("particle_filter", out));
+        }
+        for (name, out) in outs {
+            assert_eq!(
+                out.stop,
+                search::Stop::Solved,
+                "{name} {numbers:?} {target}"
+            );
+            assert!(reaches(&numbers, target, &out.path), "{name}");
+            assert_eq!(out.path.len(), 3, "{name}");
+        }
+    }
+}
+
+#[test]
+fn sampling_searches_are_deterministic_and_record_their_trees() {
+    let (numbers, target) = INSTANCES[1];
+    let root = CountdownEnv::root(&numbers).unwrap();
+    let mk = || CountdownEnv::new(target, Rules::SOS, HeuristicKind::Sum);
+    let b = Budget::default();
+    for seed in [0, 1] {
+        let a = search::best_of_n(&mut mk(), root, 32, 1.0, seed, b);
+        let c = search::best_of_n(&mut mk(), root, 32, 1.0, seed, b);
+        assert_eq!((a.path, a.spent), (c.path, c.spent));
+        let a = search::particle_filter(&mut mk(), root, 16, 1.0, seed, b);
+        let c = search::particle_filter(&mut mk(), root, 16, 1.0, seed, b);
+        assert_eq!((a.path, a.spent), (c.path, c.spent));
+    }
+    let mut t1: Tree<u32> = Tree::new();
+    let out = search::particle_filter_recorded(&mut mk(), root, 16, 1.0, 0, b, &mut t1);
+    assert_eq!(t1.len() as u64, out.spent.nodes);
+    let mut t2: Tree<u32> = Tree::new();
+    let out = search::best_of_n_recorded(&mut mk(), root, 32, 1.0, 0, b, &mut t2);
+    assert_eq!(t2.len() as u64, out.spent.nodes);
+    if let Some(g) = t2.goal() {
+        let p: Vec<u32> = t2.path(g)[1..].iter().map(|&n| *t2.payload(n)).collect();
+        assert_eq!(p, out.path);
+    }
+    // IDDFS regenerates shallow nodes on each pass.
+    let mut t3: Tree<u32> = Tree::new();
+    let out = search::iddfs_recorded(&mut mk(), root, None, b, &mut t3);
+    let dfs = search::dfs(&mut mk(), root, None, b);
+    assert_eq!(t3.len() as u64, out.spent.nodes);
+    assert!(t3.children(0).count() > 10);
+    assert!(out.spent.nodes >= dfs.spent.nodes.min(30));
+}
+
+#[test]
+fn sampling_budgets_and_limits_stop_the_search() {
+    let (numbers, target) = INSTANCES[0];
+    let root = CountdownEnv::root(&numbers).unwrap();
+    let mk = || CountdownEnv::new(target, Rules::SOS, HeuristicKind::Sum);
+    let b = Budget {
+        nodes: Some(20),
+        ..Budget::default()
+    };
+    for out in [
+        search::best_of_n(&mut mk(), root, 100, 1.0, 0, b),
+        search::particle_filter(&mut mk(), root, 100, 1.0, 0, b),
+        search::iddfs(&mut mk(), root, None, b),
+    ] {
+        assert_eq!(out.spent.nodes, 20);
+        assert_ne!(out.stop, search::Stop::Exhausted);
+    }
+    // An unsolvable instance: every search ends exhausted.
+    let mk = || CountdownEnv::new(1000, Rules::SOS, HeuristicKind::Sum);
+    let root = CountdownEnv::root(&[1, 2, 3]).unwrap();
+    let b = Budget::default();
+    assert_eq!(
+        search::iddfs(&mut mk(), root, None, b).stop,
+        search::Stop::Exhausted
+    );
+    assert_eq!(
+        search::iddfs(&mut mk(), root, Some(1), b).stop,
+        search::Stop::Exhausted
+    );
+    assert_eq!(
+        search::best_of_n(&mut mk(), root, 8, 1.0, 0, b).stop,
+        search::Stop::Exhausted
+    );
+    assert_eq!(
+        search::particle_filter(&mut mk(), root, 8, 1.0, 0, b).stop,
+        search::Stop::Exhausted
+    );
+}

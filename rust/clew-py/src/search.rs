@@ -462,14 +462,47 @@ impl<'py> Env for PyEnv<'py> {
 #[derive(Clone, Copy)]
 enum Algorithm {
     Dfs(Option<u32>),
+    Iddfs(Option<u32>),
     Bfs,
     Beam(usize),
-    BestFirst { astar: bool },
+    BestFirst {
+        astar: bool,
+    },
+    /// `particles`: particle filtering, else best-of-N.
+    Sampling {
+        particles: bool,
+        n: usize,
+        temperature: f64,
+        seed: u64,
+    },
 }
 
-fn algorithm(name: &str, beam_width: i64, max_depth: Option<i64>) -> PyResult<Algorithm> {
+/// How the sampling searches sample: (samples, temperature, seed).
+type SamplingArgs = (i64, f64, u64);
+
+fn algorithm(
+    name: &str,
+    beam_width: i64,
+    max_depth: Option<i64>,
+    (samples, temperature, seed): SamplingArgs,
+) -> PyResult<Algorithm> {
+    let depth = max_depth.map(|d| d.clamp(0, u32::MAX as i64) as u32);
     Ok(match name {
-        "dfs" => Algorithm::Dfs(max_depth.map(|d| d.clamp(0, u32::MAX as i64) as u32)),
+        "dfs" => Algorithm::Dfs(depth),
+        "iddfs" => Algorithm::Iddfs(depth),
+        "best_of_n" | "particle_filter" => {
+            if samples < 1 || !(temperature.is_finite() && temperature > 0.0) {
+                return Err(input(format!(
+                    "{name} needs samples >= 1 and a temperature > 0, got {samples} and {temperature}"
+                )));
+            }
+            Algorithm::Sampling {
+                particles: name == "particle_filter",
+                n: samples as usize,
+                temperature,
+                seed,
+            }
+        }
         "bfs" => Algorithm::Bfs,
         "beam" => {
             if beam_width < 1 {
@@ -481,7 +514,8 @@ fn algorithm(name: &str, beam_width: i64, max_depth: Option<i64>) -> PyResult<Al
         "astar" => Algorithm::BestFirst { astar: true },
         other => {
             return Err(input(format!(
-                "unknown algorithm '{other}' (expected dfs, bfs, beam, best_first, greedy or astar)"
+                "unknown algorithm '{other}' (expected dfs, bfs, beam, best_first, greedy, astar, \
+                 iddfs, best_of_n or particle_filter)"
             )))
         }
     })
@@ -501,6 +535,19 @@ fn run_algorithm<E: Env, R: Recorder<u32>>(
         Algorithm::BestFirst { astar } => {
             search::best_first_recorded(env, root, astar, budget, rec)
         }
+        Algorithm::Iddfs(depth) => search::iddfs_recorded(env, root, depth, budget, rec),
+        Algorithm::Sampling {
+            particles: true,
+            n,
+            temperature,
+            seed,
+        } => search::particle_filter_recorded(env, root, n, temperature, seed, budget, rec),
+        Algorithm::Sampling {
+            n,
+            temperature,
+            seed,
+            ..
+        } => search::best_of_n_recorded(env, root, n, temperature, seed, budget, rec),
     }
 }
 
@@ -580,7 +627,8 @@ fn found<S>(out: &Outcome<S>, goal: Option<Py<PyAny>>, tree: Option<Tree<u32>>) 
 /// Search a Python environment (see clew.search.Env) from `root`.
 #[pyfunction]
 #[pyo3(signature = (env, root, algorithm = "best_first", beam_width = 10, max_depth = None,
-                    max_nodes = None, max_evaluations = None, max_cost = None, record = false))]
+                    max_nodes = None, max_evaluations = None, max_cost = None, record = false,
+                    samples = 16, temperature = 1.0, seed = 0))]
 #[allow(clippy::too_many_arguments)]
 fn search_python(
     env: &Bound<'_, PyAny>,
@@ -592,8 +640,16 @@ fn search_python(
     max_evaluations: Option<i64>,
     max_cost: Option<f64>,
     record: bool,
+    samples: i64,
+    temperature: f64,
+    seed: u64,
 ) -> PyResult<Found> {
-    let algo = self::algorithm(algorithm, beam_width, max_depth)?;
+    let algo = self::algorithm(
+        algorithm,
+        beam_width,
+        max_depth,
+        (samples, temperature, seed),
+    )?;
     let mut py_env = PyEnv::new(env.clone());
     py_env.states.push(root.clone());
     let (out, tree) = guarded(|| {
@@ -618,7 +674,8 @@ fn search_python(
 #[pyfunction]
 #[pyo3(signature = (kind, root, algorithm = "best_first", beam_width = 10, max_depth = None,
                     max_nodes = None, max_evaluations = None, max_cost = None,
-                    target = 0, rules = "sos", heuristic = "sum", box_shape = None, record = false))]
+                    target = 0, rules = "sos", heuristic = "sum", box_shape = None, record = false,
+                    samples = 16, temperature = 1.0, seed = 0))]
 #[allow(clippy::too_many_arguments)]
 fn search_builtin(
     py: Python<'_>,
@@ -635,8 +692,16 @@ fn search_builtin(
     heuristic: &str,
     box_shape: Option<(usize, usize)>,
     record: bool,
+    samples: i64,
+    temperature: f64,
+    seed: u64,
 ) -> PyResult<Found> {
-    let algo = self::algorithm(algorithm, beam_width, max_depth)?;
+    let algo = self::algorithm(
+        algorithm,
+        beam_width,
+        max_depth,
+        (samples, temperature, seed),
+    )?;
     let budget = budget(max_nodes, max_evaluations, max_cost);
     match kind {
         "countdown" => {

@@ -6,8 +6,11 @@
 //! * [`env_mcts`]: MCTS over an `Env` (leaves stepped in Rust, evaluated by
 //!   the caller or by random playouts) and its export: an ASTRO-style
 //!   trace and per-node value targets.
-//! * [`dfs()`], [`bfs()`], [`beam()`], [`best_first()`]: searches over any `Env`,
-//!   stopped by a [`Budget`] and reporting what they spent ([`Outcome`]).
+//! * [`dfs()`], [`bfs()`], [`beam()`], [`best_first()`], [`iddfs()`],
+//!   [`best_of_n()`], [`particle_filter()`]: searches over any `Env`,
+//!   stopped by a [`Budget`] and reporting what they spent ([`Outcome`]);
+//!   each has a `_recorded` twin that writes its search tree through a
+//!   [`Recorder`](crate::trace::Recorder).
 
 pub mod beam;
 pub mod best_first;
@@ -16,7 +19,9 @@ pub mod budget;
 pub mod dfs;
 pub mod env;
 pub mod env_mcts;
+pub mod iddfs;
 pub mod mcts;
+pub mod sampling;
 
 pub use beam::{beam, beam_recorded};
 pub use best_first::{best_first, best_first_recorded};
@@ -25,4 +30,6 @@ pub use budget::{Budget, Outcome, Spent, Stop};
 pub use dfs::{dfs, dfs_recorded};
 pub use env::{CountdownEnv, Env, SudokuEnv};
 pub use env_mcts::{countdown_trace, CountdownMctsTrace, EnvMcts, NodeValue};
+pub use iddfs::{iddfs, iddfs_recorded};
 pub use mcts::{Evaluation, Forest, Leaf, MctsConfig, NodeStats, Rule};
+pub use sampling::{best_of_n, best_of_n_recorded, particle_filter, particle_filter_recorded};

@@ -40,7 +40,18 @@ from numpy.typing import NDArray
 
 from clew import _core
 
-__all__ = ["MCTS", "Countdown", "Env", "SearchResult", "Sudoku", "run_mcts", "run_mcts_env", "solve"]
+__all__ = [
+    "MCTS",
+    "Countdown",
+    "Env",
+    "EnvMCTS",
+    "SearchResult",
+    "Sudoku",
+    "mcts_trace",
+    "run_mcts",
+    "run_mcts_env",
+    "solve",
+]
 
 _LOW = 0xFFFFFFFF
 
@@ -56,6 +67,12 @@ class MCTS:
     as having lost while several leaves come from one tree.
     ``dirichlet_fraction > 0`` mixes Dir(``dirichlet_alpha``) noise into each
     root's priors. ``fpu`` is the value of an unvisited child under PUCT.
+    ``gumbel=n`` selects at the roots as Gumbel MuZero (mctx's
+    ``gumbel_muzero_policy``): Gumbel-top-``gumbel_considered`` actions,
+    then sequential halving planned for ``n`` simulations, scored by ``g +
+    logits + sigma(q)`` with ``sigma(q) = (50 + max N) * gumbel_value_scale *
+    q``; :meth:`best_actions` is then mctx's choice. Below the roots
+    ``rule`` applies; no Dirichlet noise; single-agent only.
     Tree ``i`` draws from the random stream ``(seed, i)``: the same seed and
     the same calls give the same trees.
     """
@@ -75,9 +92,24 @@ class MCTS:
         two_player: bool = False,
         fpu: float = 0.0,
         seed: int = 0,
+        gumbel: int | None = None,
+        gumbel_considered: int = 16,
+        gumbel_value_scale: float = 0.1,
     ) -> None:
         self._core = _core.MctsForest(
-            num_actions, num_trees, rule, c, virtual_loss, dirichlet_alpha, dirichlet_fraction, two_player, fpu, seed
+            num_actions,
+            num_trees,
+            rule,
+            c,
+            virtual_loss,
+            dirichlet_alpha,
+            dirichlet_fraction,
+            two_player,
+            fpu,
+            seed,
+            gumbel,
+            gumbel_considered,
+            gumbel_value_scale,
         )
         self.num_actions = num_actions
         self.num_trees = num_trees
@@ -142,7 +174,8 @@ class MCTS:
         return np.asarray(self._core.root_values(), np.float32)
 
     def best_actions(self) -> NDArray[np.int64]:
-        """The most visited root action of each tree (-1 before expansion)."""
+        """The most visited root action of each tree (with a Gumbel root:
+        mctx's choice among the most visited); -1 before expansion."""
         return np.asarray(self._core.best_actions(), np.int64)
 
     def simulations(self) -> NDArray[np.int64]:
@@ -197,9 +230,12 @@ def run_mcts(
     back, so the evaluator always sees full batches. The evaluator returns
     ``(priors, values)`` and optionally ``terminal`` and ``legal`` masks (see
     :meth:`MCTS.tell`). ``leaves_per_tree > 1`` uses virtual loss to fill
-    larger batches from fewer trees. ``options`` go to :class:`MCTS`; pass
+    larger batches from fewer trees. ``options`` go to :class:`MCTS`
+    (``gumbel=True`` plans the Gumbel root for ``simulations``); pass
     ``tree`` to go on searching existing trees.
     """
+    if options.get("gumbel") is True:
+        options["gumbel"] = simulations
     fresh = tree is None or tree.root_values().size == 0 or bool(np.isnan(tree.root_values()).any())
     if tree is None:
         tree = MCTS(num_actions, batch, **options)
@@ -317,7 +353,14 @@ class SearchResult:
     ``"evaluations"`` or ``"cost"`` for the budget that ran out), the
     actions from the root to the goal (empty without one), the goal state,
     and what was spent: ``nodes`` generated (root included), heuristic
-    ``evaluations``, and the summed ``cost`` of the actions applied."""
+    ``evaluations``, and the summed ``cost`` of the actions applied.
+
+    ``tree`` (with ``record=True``): the search tree as numpy columns, one
+    row per generated node, the root first: ``parent`` and ``action`` (-1
+    for the root), ``depth``, ``value`` (heuristic, NaN without one),
+    ``outcome`` (``"open"``, ``"visited"``, ``"dead_end"``, ``"goal"``),
+    ``visit`` and ``expand`` (the order the node was visited/expanded, -1
+    for never)."""
 
     stop: str
     actions: list[int]
@@ -325,6 +368,7 @@ class SearchResult:
     nodes: int
     evaluations: int
     cost: float
+    tree: dict[str, NDArray[Any]] | None = None
 
     @property
     def solved(self) -> bool:
@@ -341,25 +385,178 @@ def solve(
     max_nodes: int | None = None,
     max_evaluations: int | None = None,
     max_cost: float | None = None,
+    record: bool = False,
+    samples: int = 16,
+    temperature: float = 1.0,
+    seed: int = 0,
 ) -> SearchResult:
     """Search ``env`` from ``root`` for a goal (a terminal state with a
     positive reward).
 
     ``algorithm``: ``"dfs"`` (children in heuristic order, ``max_depth``),
     ``"bfs"``, ``"beam"`` (``beam_width`` lowest-heuristic children per
-    level), ``"best_first"``/``"greedy"`` (heuristic) or ``"astar"`` (cost so
-    far + heuristic). The budgets stop the search where they run out; the
-    result reports what was spent either way. A Python env is called from
-    this thread; an exception it raises propagates.
+    level), ``"best_first"``/``"greedy"`` (heuristic), ``"astar"`` (cost so
+    far + heuristic), ``"iddfs"`` (depth-first passes to depth 0, 1, ...,
+    up to ``max_depth``; each pass counts against the budget),
+    ``"best_of_n"`` (``samples`` paths sampled from the root, the best
+    reward kept) or ``"particle_filter"`` (``samples`` particles stepped
+    together, resampled by weight each step, the first goal wins). The two
+    samplers pick a child with probability ``exp(-(h - h_min) / (temperature
+    * spread))`` over its siblings' heuristics (uniform without one) and
+    are deterministic under ``seed``. The budgets stop the search where they run out; the
+    result reports what was spent either way. ``record=True`` also returns
+    the search tree (:attr:`SearchResult.tree`); off, recording costs
+    nothing. A Python env is called from this thread; an exception it
+    raises propagates.
     """
     limits = (algorithm, beam_width, max_depth, max_nodes, max_evaluations, max_cost)
+    sampling = {"record": record, "samples": samples, "temperature": temperature, "seed": seed}
     if isinstance(env, Countdown):
         out = _core.search_builtin(
-            "countdown", list(root), *limits, target=env.target, rules=env.rules, heuristic=env.heuristic
+            "countdown",
+            list(root),
+            *limits,
+            target=env.target,
+            rules=env.rules,
+            heuristic=env.heuristic,
+            **sampling,
         )
     elif isinstance(env, Sudoku):
-        out = _core.search_builtin("sudoku", root, *limits, box_shape=env.box_shape)
+        out = _core.search_builtin("sudoku", root, *limits, box_shape=env.box_shape, **sampling)
     else:
-        out = _core.search_python(env, root, *limits)
-    stop, actions, goal, (nodes, evaluations, cost) = out
-    return SearchResult(stop, actions, goal, nodes, evaluations, cost)
+        out = _core.search_python(env, root, *limits, **sampling)
+    stop, actions, goal, (nodes, evaluations, cost), columns = out
+    tree = None
+    if columns is not None:
+        names = ("parent", "action", "depth", "value", "outcome", "visit", "expand")
+        dtypes = (np.int64, np.int64, np.int64, np.float64, np.str_, np.int64, np.int64)
+        tree = {n: np.asarray(c, d) for n, c, d in zip(names, columns, dtypes, strict=True)}
+    return SearchResult(stop, actions, goal, nodes, evaluations, cost, tree)
+
+
+# ------------------------------------------------ MCTS over a built-in env
+
+
+class EnvMCTS:
+    """MCTS over a built-in environment (today :class:`Countdown`), one tree
+    per root, stepped in Rust.
+
+    State contract: like :class:`MCTS`, but the environment is stepped for
+    you. :meth:`ask` hands out only leaves that need an evaluation, with
+    ``env.observe`` rows (for Countdown: the numbers padded with -1, then
+    the target); terminal leaves are told their reward inside. :meth:`tell`
+    takes priors over all ``num_actions`` actions (children are the legal
+    ones) and values in [0, 1]. Without an evaluator, :meth:`run` evaluates
+    by random playouts (uniform priors, the playout's reward as value). The
+    same seed and the same calls give the same trees. ``options`` are
+    :class:`MCTS`'s (``rule`` defaults to ``"uct"``, ``c`` to 1.0; no
+    ``two_player``).
+    """
+
+    __slots__ = ("_core", "num_actions", "num_trees", "obs_dim")
+
+    def __init__(self, env: Countdown, roots: Sequence[Sequence[int]], **options: Any) -> None:
+        if not isinstance(env, Countdown):
+            raise TypeError(f"EnvMCTS supports clew.search.Countdown, got {type(env).__name__}")
+        self._core = _core.CountdownMcts(
+            [list(r) for r in roots], env.target, env.rules, env.heuristic, **options
+        )
+        self.num_actions: int = self._core.num_actions
+        self.num_trees: int = self._core.num_trees
+        self.obs_dim: int = self._core.obs_dim
+
+    def ask(self, k: int | None = None) -> tuple[NDArray[np.int64], NDArray[np.float32]]:
+        """Up to ``k`` leaves (default: one per tree) that need an evaluation:
+        ``(leaf_ids (n,) int64, observations (n, obs_dim) float32)``."""
+        ids, obs, _rows = self._core.ask(self.num_trees if k is None else k)
+        return np.frombuffer(ids, np.int64), np.frombuffer(obs, np.float32).reshape(-1, self.obs_dim)
+
+    def tell(self, leaf_ids: NDArray[np.int64], priors: NDArray[np.float32], values: NDArray[np.float32]) -> None:
+        """Expand the leaves: ``priors`` float32 ``(n, num_actions)``,
+        ``values`` float32 ``(n,)``. All-or-nothing (InputError)."""
+        self._core.tell(_array(leaf_ids, np.int64), _array(priors, np.float32), _array(values, np.float32))
+
+    def run(self, simulations: int = 200, evaluator: Callable[[NDArray[np.float32]], Sequence[Any]] | None = None) -> None:
+        """``simulations`` rounds (one leaf per tree each, after the roots'
+        own round). ``evaluator(observations) -> (priors, values)`` is called
+        once per round on the whole batch; ``None``: random playouts in Rust,
+        the GIL released."""
+        if evaluator is None:
+            self._core.run_rollouts(simulations)
+            return
+        for _ in range(simulations + 1):
+            ids, obs = self.ask()
+            if len(ids):
+                priors, values = evaluator(obs)[:2]
+                self.tell(ids, np.asarray(priors, np.float32), np.asarray(values, np.float32))
+
+    def visit_counts(self) -> NDArray[np.int32]:
+        """Root visit counts, int32 ``(num_trees, num_actions)``."""
+        return np.frombuffer(self._core.root_visits(), np.int32).reshape(self.num_trees, self.num_actions)
+
+    def simulations(self) -> NDArray[np.int64]:
+        """Completed simulations per tree (terminal re-visits included)."""
+        return np.asarray(self._core.simulations(), np.int64)
+
+    def export_values(self, tree_index: int = 0) -> dict[str, NDArray[Any]]:
+        """Per-node value targets of one tree, numpy columns in visit order
+        (the root first): ``node``, ``parent``/``action`` (-1 for the
+        root), ``depth``, ``visits``, ``value`` (mean backed-up value, NaN
+        if unvisited), ``prior``, ``finished`` (simulations through the node
+        that ended on a terminal state, in the tree or by a playout),
+        ``correct`` (those that reached the target), ``p_correct``
+        (``correct / finished``, NaN when 0: ReST-MCTS*'s process-reward
+        target), ``terminal``, ``goal``, and ``step`` (the operation into the
+        node, e.g. ``"4*6=24"``; ``""`` for the root)."""
+        cols = self._core.values(tree_index)
+        out: dict[str, NDArray[Any]] = {}
+        for name, col in cols.items():
+            if name == "step":
+                out[name] = np.asarray(col, np.str_)
+            elif name in ("terminal", "goal"):
+                out[name] = np.asarray(col, np.bool_)
+            elif name in ("value", "prior", "p_correct"):
+                out[name] = np.asarray(col, np.float64)
+            else:
+                out[name] = np.asarray(col, np.int64)
+        return out
+
+    def export_trace(self, tree_index: int = 0, style: str = "astro", backtracks: int | None = None) -> dict[str, Any]:
+        """One tree as a trace record: ``trace`` (text), ``answer`` (an
+        expression, or None), ``backtracks``, ``nodes`` (nodes the search
+        reached), ``depth`` (deepest), ``length`` (characters), ``solved``,
+        ``style``.
+
+        The text is an ASTRO-style linearisation: the branches that ended on
+        a wrong number, in the order the search reached them, each followed
+        by a return to the state it shares with the next ("Hmm, that doesn't
+        work. Let me go back to ..."), then the final path: the most visited
+        one if it reaches the target, else the first path to the target in
+        the tree, else the first playout that reached it. ``backtracks=k``
+        keeps at most the first ``k`` wrong branches (one return each).
+        ``style``: ``"astro"``, ``"wait"``, ``"backtrack"``, ``"compact"``;
+        every one passes :func:`clew.traces.validate` for its style."""
+        return dict(self._core.trace(tree_index, style, backtracks))
+
+
+def mcts_trace(
+    numbers: Sequence[int],
+    target: int,
+    simulations: int = 200,
+    evaluator: Callable[[NDArray[np.float32]], Sequence[Any]] | None = None,
+    seed: int = 0,
+    *,
+    style: str = "astro",
+    backtracks: int | None = None,
+    **options: Any,
+) -> dict[str, Any]:
+    """Search a Countdown instance by MCTS and return its trace record (see
+    :meth:`EnvMCTS.export_trace`) with ``numbers``, ``target`` and
+    ``simulations`` added. ``evaluator``: see :meth:`EnvMCTS.run` (``None``:
+    random playouts). Deterministic under ``seed`` (for a deterministic
+    evaluator)."""
+    tree = EnvMCTS(Countdown(int(target)), [list(numbers)], seed=seed, **options)
+    tree.run(simulations, evaluator)
+    record = tree.export_trace(0, style, backtracks)
+    record.update(numbers=[int(n) for n in numbers], target=int(target), simulations=simulations)
+    return record

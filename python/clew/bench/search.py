@@ -12,7 +12,10 @@ batch x simulations / wall time, the evaluator's time included, the trees'
 construction too. One thread (the evaluator's numpy and JAX are pinned to
 one thread through the environment before they load).
 
-* clew: :func:`clew.search.run_mcts` (PUCT, one leaf per tree per round).
+* clew: :func:`clew.search.run_mcts` (PUCT, one leaf per tree per round);
+  ``clew_gumbel`` the same with the Gumbel root and sequential halving
+  (``gumbel=True``, mctx's defaults: 16 considered actions), the row to
+  read against mctx's ``gumbel_muzero_policy`` ("g/mctx").
 * LightZero ctree: ``lzero.mcts.ctree.ctree_muzero.mz_tree`` driven as
   ``MuZeroMCTSCtree.search`` drives it (batch_traverse / batch_backpropagate,
   the lists it passes), loaded straight from the installed ``lightzero``
@@ -79,12 +82,12 @@ def make_evaluator(actions: int, seed: int = 0) -> Callable[[Any], tuple[Any, An
     return evaluate
 
 
-def clew_search(batch: int, actions: int, simulations: int) -> float:
+def clew_search(batch: int, actions: int, simulations: int, gumbel: bool = False) -> float:
     from clew.search import run_mcts
 
     evaluate = make_evaluator(actions)
     start = time.perf_counter()
-    tree = run_mcts(evaluate, actions, batch=batch, simulations=simulations)
+    tree = run_mcts(evaluate, actions, batch=batch, simulations=simulations, gumbel=gumbel or None)
     elapsed = time.perf_counter() - start
     assert int(tree.simulations().min()) == simulations + 1
     return elapsed
@@ -223,7 +226,10 @@ def run(args: argparse.Namespace) -> int:
 
     configs = SMOKE_CONFIGS if args.smoke else CONFIGS
     repeats = 1 if args.smoke else max(1, args.repeats)
-    contenders: dict[str, Callable[[int, int, int], float]] = {"clew": clew_search}
+    contenders: dict[str, Callable[[int, int, int], float]] = {
+        "clew": clew_search,
+        "clew_gumbel": lambda b, a, s: clew_search(b, a, s, gumbel=True),
+    }
     notes = []
     if not args.no_anchors:
         try:
@@ -253,8 +259,8 @@ def run(args: argparse.Namespace) -> int:
     print(f"clew {clew.__version__} ({build} build), numpy {np.__version__}, {platform.machine()}, one thread")
     print("sims/s = batch x simulations / wall time, the Python evaluator included (best of "
           f"{repeats}); 'ref' = issue 5's reference figure, not measured here")
-    header = (f"{'batch':>5} {'actions':>7} {'sims':>5} {'clew':>10} {'lightzero':>12} {'mctx':>12} {'mctx_jit':>12}"
-              f" {'vs LZ':>6} {'vs mctx':>7}")
+    header = (f"{'batch':>5} {'actions':>7} {'sims':>5} {'clew':>10} {'gumbel':>10} {'lightzero':>12} {'mctx':>12}"
+              f" {'mctx_jit':>12} {'vs LZ':>6} {'vs mctx':>7} {'g/mctx':>6}")
     print(header)
     rows = []
     for batch, actions, sims in configs:
@@ -278,9 +284,9 @@ def run(args: argparse.Namespace) -> int:
         lz = rates.get("lightzero", rates.get("lightzero_ref"))
         # Against the faster mctx variant measured (or the reference).
         mx = max(rates.get("mctx", 0.0), rates.get("mctx_jit", 0.0)) or rates.get("mctx_ref")
-        ratio = lambda other: f"{rates['clew'] / other:.1f}x" if other else "-"  # noqa: E731
-        print(f"{batch:>5} {actions:>7} {sims:>5} {rates['clew'] / 1e3:9.1f}k {cells[0]} {cells[1]} {jit_cell}"
-              f" {ratio(lz):>6} {ratio(mx):>7}")
+        ratio = lambda other, who="clew": f"{rates[who] / other:.1f}x" if other else "-"  # noqa: E731
+        print(f"{batch:>5} {actions:>7} {sims:>5} {rates['clew'] / 1e3:9.1f}k {rates['clew_gumbel'] / 1e3:9.1f}k"
+              f" {cells[0]} {cells[1]} {jit_cell} {ratio(lz):>6} {ratio(mx):>7} {ratio(mx, 'clew_gumbel'):>6}")
         sys.stdout.flush()
         rows.append(row)
     for note in notes:

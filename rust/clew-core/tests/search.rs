@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use clew_core::search::mcts::{Evaluation, Forest, Leaf, MctsConfig, Rule};
+use clew_core::search::mcts::{Evaluation, Forest, Gumbel, Leaf, MctsConfig, Rule};
 use clew_core::sudoku::rng::Rng;
 
 /// Run `rounds` ask/tell rounds of `k` leaves, `eval(leaf) -> (priors, value, terminal, legal)`.
@@ -85,6 +85,103 @@ fn bandit_visits_go_to_the_best_arm() {
             "{rule:?}: {v:?}"
         );
     }
+}
+
+/// A 16-armed bandit with noisy pulls (uniform noise of +-0.08 around means
+/// 1/16 apart): `sims` simulations with uniform priors; the root's choice.
+fn bandit16(cfg: MctsConfig, sims: usize) -> (Forest, u32) {
+    let means = |a: usize| ((a * 7) % 16) as f32 / 16.0; // best arm: 9
+    let mut forest = Forest::new(cfg.clone(), 1).unwrap();
+    let mut rng = Rng::new(cfg.seed ^ 0xABCD);
+    let mut arm: HashMap<u32, usize> = HashMap::new();
+    drive(&mut forest, 1, sims + 1, |leaf| {
+        if leaf.action == u32::MAX {
+            return (vec![1.0; 16], 0.5, false, None);
+        }
+        let a = if leaf.parent == 0 {
+            leaf.action as usize
+        } else {
+            arm[&leaf.parent]
+        };
+        arm.insert(leaf.node, a);
+        let noise = (rng.next_u64() >> 40) as f32 / (1u64 << 24) as f32 * 0.16 - 0.08;
+        (vec![1.0; 16], means(a) + noise, false, None)
+    });
+    let best = forest.best_action(0).unwrap();
+    (forest, best)
+}
+
+#[test]
+fn gumbel_root_finds_the_best_arm_with_few_simulations() {
+    let sims = 48;
+    let mut found = [0, 0];
+    for seed in 0..20 {
+        // value_scale 1: arms 1/16 apart outweigh the Gumbel noise, so the
+        // root's final choice is the best arm rather than a sample near it.
+        let gumbel = MctsConfig {
+            gumbel: Some(Gumbel {
+                value_scale: 1.0,
+                ..Gumbel::new(sims as u32)
+            }),
+            seed,
+            ..MctsConfig::new(16)
+        };
+        let (forest, best) = bandit16(gumbel, sims);
+        found[0] += (best == 9) as u32;
+        // Sequential halving: every arm is tried, the survivors most.
+        let v = visits(&forest, 0);
+        assert!(v.iter().all(|&n| n >= 1), "{v:?}");
+        assert_eq!(v.iter().sum::<u32>(), sims as u32);
+        let puct = MctsConfig {
+            seed,
+            ..MctsConfig::new(16)
+        };
+        found[1] += (bandit16(puct, sims).1 == 9) as u32;
+    }
+    eprintln!("best arm found (gumbel, puct) of 20: {found:?}");
+    assert!(
+        found[0] >= 18,
+        "gumbel found the best arm {} times of 20",
+        found[0]
+    );
+    assert!(found[0] > found[1], "gumbel {found:?} vs puct");
+}
+
+#[test]
+fn gumbel_halving_schedule_is_mctx_s() {
+    // mctx: get_sequence_of_considered_visits(4, 16) (seq_halving_test.py).
+    let cfg = MctsConfig {
+        gumbel: Some(Gumbel {
+            considered: 4,
+            ..Gumbel::new(16)
+        }),
+        ..MctsConfig::new(4)
+    };
+    let (forest, _) = bandit16_like(cfg, 16);
+    // 2 phases: 4 arms x 2 visits, then the best 2 arms x 4 visits.
+    let mut v = visits(&forest, 0);
+    v.sort_unstable();
+    assert_eq!(v, vec![2, 2, 6, 6]);
+}
+
+/// A 4-armed deterministic bandit (arm a pays a / 4).
+fn bandit16_like(cfg: MctsConfig, sims: usize) -> (Forest, u32) {
+    let mut forest = Forest::new(cfg, 1).unwrap();
+    let mut arm: HashMap<u32, usize> = HashMap::new();
+    drive(&mut forest, 1, sims + 1, |leaf| {
+        if leaf.action == u32::MAX {
+            return (vec![1.0; 4], 0.0, false, None);
+        }
+        let a = if leaf.parent == 0 {
+            leaf.action as usize
+        } else {
+            arm[&leaf.parent]
+        };
+        arm.insert(leaf.node, a);
+        (vec![1.0; 4], a as f32 / 4.0, false, None)
+    });
+    let best = forest.best_action(0).unwrap();
+    (forest, best)
 }
 
 // ------------------------------------------------------------ tic-tac-toe

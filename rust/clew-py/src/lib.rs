@@ -3,6 +3,7 @@
 
 mod countdown;
 mod dataset;
+mod env_mcts;
 mod errors;
 mod run;
 mod search;

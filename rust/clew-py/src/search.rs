@@ -10,9 +10,10 @@
 use std::sync::{Mutex, MutexGuard, TryLockError};
 
 use clew_core::countdown::{HeuristicKind, Rules};
-use clew_core::search::mcts::{Evaluation, Forest, Leaf, MctsConfig, Rule, NO_NODE};
+use clew_core::search::mcts::{Evaluation, Forest, Gumbel, Leaf, MctsConfig, Rule, NO_NODE};
 use clew_core::search::{self, Budget, CountdownEnv, Env, Outcome, SudokuEnv};
 use clew_core::sudoku::Grid;
+use clew_core::trace::tree::{NoRecord, Recorder, Tree, NONE};
 use clew_core::ClewError as CoreError;
 use pyo3::buffer::{Element, PyBuffer};
 use pyo3::exceptions::PyRuntimeError;
@@ -22,14 +23,14 @@ use pyo3::types::PyByteArray;
 use crate::errors::{self, to_py};
 use crate::run::{detached, guarded};
 
-fn input(message: String) -> PyErr {
+pub(crate) fn input(message: String) -> PyErr {
     to_py(CoreError::InvalidInput(message))
 }
 
 /// A numpy array (or any buffer) of element type `T`, copied out when not
 /// C-contiguous. The error names the argument, the expected dtype and the
 /// one it got.
-fn array<T: Element>(
+pub(crate) fn array<T: Element>(
     obj: &Bound<'_, PyAny>,
     name: &str,
     dtype: &str,
@@ -49,6 +50,48 @@ fn array<T: Element>(
         )));
     }
     buf.to_vec(obj.py())
+}
+
+/// The forest settings from the Python arguments.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn config(
+    num_actions: usize,
+    rule: &str,
+    c: f32,
+    virtual_loss: f32,
+    (dirichlet_alpha, dirichlet_fraction): (f32, f32),
+    two_player: bool,
+    fpu: f32,
+    gumbel: (Option<u32>, usize, f32),
+    seed: u64,
+) -> PyResult<MctsConfig> {
+    let (gumbel_simulations, considered, value_scale) = gumbel;
+    let gumbel = gumbel_simulations.map(|n| Gumbel {
+        considered,
+        value_scale,
+        ..Gumbel::new(n)
+    });
+    let rule = match rule {
+        "puct" => Rule::Puct,
+        "uct" => Rule::Uct,
+        other => {
+            return Err(input(format!(
+                "unknown rule '{other}' (expected 'puct' or 'uct')"
+            )))
+        }
+    };
+    Ok(MctsConfig {
+        rule,
+        c,
+        virtual_loss,
+        dirichlet_alpha,
+        dirichlet_fraction,
+        two_player,
+        fpu,
+        gumbel,
+        seed,
+        ..MctsConfig::new(num_actions)
+    })
 }
 
 #[pyclass(frozen, module = "clew._core")]
@@ -72,7 +115,7 @@ impl MctsForest {
     }
 }
 
-fn bytes_of<T: Copy>(values: &[T]) -> &[u8] {
+pub(crate) fn bytes_of<T: Copy>(values: &[T]) -> &[u8] {
     // SAFETY: plain-old-data integers, read as their bytes.
     unsafe { std::slice::from_raw_parts(values.as_ptr().cast(), std::mem::size_of_val(values)) }
 }
@@ -82,7 +125,8 @@ impl MctsForest {
     #[new]
     #[pyo3(signature = (num_actions, num_trees = 1, rule = "puct", c = 1.25, virtual_loss = 1.0,
                         dirichlet_alpha = 0.3, dirichlet_fraction = 0.0, two_player = false,
-                        fpu = 0.0, seed = 0))]
+                        fpu = 0.0, seed = 0, gumbel = None, gumbel_considered = 16,
+                        gumbel_value_scale = 0.1))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         num_actions: i64,
@@ -95,32 +139,26 @@ impl MctsForest {
         two_player: bool,
         fpu: f32,
         seed: u64,
+        gumbel: Option<u32>,
+        gumbel_considered: usize,
+        gumbel_value_scale: f32,
     ) -> PyResult<Self> {
         if num_actions < 1 || num_trees < 1 {
             return Err(input(format!(
                 "num_actions and num_trees must be positive, got {num_actions} and {num_trees}"
             )));
         }
-        let rule = match rule {
-            "puct" => Rule::Puct,
-            "uct" => Rule::Uct,
-            other => {
-                return Err(input(format!(
-                    "unknown rule '{other}' (expected 'puct' or 'uct')"
-                )))
-            }
-        };
-        let cfg = MctsConfig {
+        let cfg = config(
+            num_actions as usize,
             rule,
             c,
             virtual_loss,
-            dirichlet_alpha,
-            dirichlet_fraction,
+            (dirichlet_alpha, dirichlet_fraction),
             two_player,
             fpu,
+            (gumbel, gumbel_considered, gumbel_value_scale),
             seed,
-            ..MctsConfig::new(num_actions as usize)
-        };
+        )?;
         let forest = Forest::new(cfg, num_trees as usize).map_err(to_py)?;
         Ok(MctsForest {
             inner: Mutex::new(forest),
@@ -424,14 +462,47 @@ impl<'py> Env for PyEnv<'py> {
 #[derive(Clone, Copy)]
 enum Algorithm {
     Dfs(Option<u32>),
+    Iddfs(Option<u32>),
     Bfs,
     Beam(usize),
-    BestFirst { astar: bool },
+    BestFirst {
+        astar: bool,
+    },
+    /// `particles`: particle filtering, else best-of-N.
+    Sampling {
+        particles: bool,
+        n: usize,
+        temperature: f64,
+        seed: u64,
+    },
 }
 
-fn algorithm(name: &str, beam_width: i64, max_depth: Option<i64>) -> PyResult<Algorithm> {
+/// How the sampling searches sample: (samples, temperature, seed).
+type SamplingArgs = (i64, f64, u64);
+
+fn algorithm(
+    name: &str,
+    beam_width: i64,
+    max_depth: Option<i64>,
+    (samples, temperature, seed): SamplingArgs,
+) -> PyResult<Algorithm> {
+    let depth = max_depth.map(|d| d.clamp(0, u32::MAX as i64) as u32);
     Ok(match name {
-        "dfs" => Algorithm::Dfs(max_depth.map(|d| d.clamp(0, u32::MAX as i64) as u32)),
+        "dfs" => Algorithm::Dfs(depth),
+        "iddfs" => Algorithm::Iddfs(depth),
+        "best_of_n" | "particle_filter" => {
+            if samples < 1 || !(temperature.is_finite() && temperature > 0.0) {
+                return Err(input(format!(
+                    "{name} needs samples >= 1 and a temperature > 0, got {samples} and {temperature}"
+                )));
+            }
+            Algorithm::Sampling {
+                particles: name == "particle_filter",
+                n: samples as usize,
+                temperature,
+                seed,
+            }
+        }
         "bfs" => Algorithm::Bfs,
         "beam" => {
             if beam_width < 1 {
@@ -443,24 +514,86 @@ fn algorithm(name: &str, beam_width: i64, max_depth: Option<i64>) -> PyResult<Al
         "astar" => Algorithm::BestFirst { astar: true },
         other => {
             return Err(input(format!(
-                "unknown algorithm '{other}' (expected dfs, bfs, beam, best_first, greedy or astar)"
+                "unknown algorithm '{other}' (expected dfs, bfs, beam, best_first, greedy, astar, \
+                 iddfs, best_of_n or particle_filter)"
             )))
         }
     })
 }
 
-fn run_algorithm<E: Env>(
+fn run_algorithm<E: Env, R: Recorder<u32>>(
     env: &mut E,
     root: E::State,
     algo: Algorithm,
     budget: Budget,
+    rec: &mut R,
 ) -> Outcome<E::State> {
     match algo {
-        Algorithm::Dfs(depth) => search::dfs(env, root, depth, budget),
-        Algorithm::Bfs => search::bfs(env, root, budget),
-        Algorithm::Beam(width) => search::beam(env, root, width, budget),
-        Algorithm::BestFirst { astar } => search::best_first(env, root, astar, budget),
+        Algorithm::Dfs(depth) => search::dfs_recorded(env, root, depth, budget, rec),
+        Algorithm::Bfs => search::bfs_recorded(env, root, budget, rec),
+        Algorithm::Beam(width) => search::beam_recorded(env, root, width, budget, rec),
+        Algorithm::BestFirst { astar } => {
+            search::best_first_recorded(env, root, astar, budget, rec)
+        }
+        Algorithm::Iddfs(depth) => search::iddfs_recorded(env, root, depth, budget, rec),
+        Algorithm::Sampling {
+            particles: true,
+            n,
+            temperature,
+            seed,
+        } => search::particle_filter_recorded(env, root, n, temperature, seed, budget, rec),
+        Algorithm::Sampling {
+            n,
+            temperature,
+            seed,
+            ..
+        } => search::best_of_n_recorded(env, root, n, temperature, seed, budget, rec),
     }
+}
+
+/// Run with a tree recorder when `record`, else with none (free).
+fn run_maybe_recorded<E: Env>(
+    env: &mut E,
+    root: E::State,
+    algo: Algorithm,
+    budget: Budget,
+    record: bool,
+) -> (Outcome<E::State>, Option<Tree<u32>>) {
+    if record {
+        let mut tree = Tree::new();
+        let out = run_algorithm(env, root, algo, budget, &mut tree);
+        (out, Some(tree))
+    } else {
+        (run_algorithm(env, root, algo, budget, &mut NoRecord), None)
+    }
+}
+
+/// A recorded tree as columns: (parent, action, depth, value, outcome,
+/// visit, expand); -1 for "none"/"never".
+type TreeColumns = (
+    Vec<i64>,
+    Vec<i64>,
+    Vec<u32>,
+    Vec<f64>,
+    Vec<String>,
+    Vec<i64>,
+    Vec<i64>,
+);
+
+fn columns(tree: &Tree<u32>) -> TreeColumns {
+    let signed = |v: u32| if v == NONE { -1 } else { v as i64 };
+    let nodes = tree.nodes();
+    (
+        nodes.iter().map(|n| signed(n.parent)).collect(),
+        (0..nodes.len() as u32)
+            .map(|i| signed(*tree.payload(i)))
+            .collect(),
+        nodes.iter().map(|n| n.depth).collect(),
+        nodes.iter().map(|n| n.value).collect(),
+        nodes.iter().map(|n| n.outcome.name().to_string()).collect(),
+        nodes.iter().map(|n| signed(n.visit)).collect(),
+        nodes.iter().map(|n| signed(n.expand)).collect(),
+    )
 }
 
 fn budget(max_nodes: Option<i64>, max_evaluations: Option<i64>, max_cost: Option<f64>) -> Budget {
@@ -471,23 +604,31 @@ fn budget(max_nodes: Option<i64>, max_evaluations: Option<i64>, max_cost: Option
     }
 }
 
-/// (stop, actions, goal, (nodes, evaluations, cost))
-type Found = (String, Vec<u32>, Option<Py<PyAny>>, (u64, u64, f64));
+/// (stop, actions, goal, (nodes, evaluations, cost), recorded tree)
+type Found = (
+    String,
+    Vec<u32>,
+    Option<Py<PyAny>>,
+    (u64, u64, f64),
+    Option<TreeColumns>,
+);
 
-fn found<S>(out: &Outcome<S>, goal: Option<Py<PyAny>>) -> Found {
+fn found<S>(out: &Outcome<S>, goal: Option<Py<PyAny>>, tree: Option<Tree<u32>>) -> Found {
     let s = out.spent;
     (
         out.stop.name().to_string(),
         out.path.clone(),
         goal,
         (s.nodes, s.evaluations, s.cost),
+        tree.as_ref().map(columns),
     )
 }
 
 /// Search a Python environment (see clew.search.Env) from `root`.
 #[pyfunction]
 #[pyo3(signature = (env, root, algorithm = "best_first", beam_width = 10, max_depth = None,
-                    max_nodes = None, max_evaluations = None, max_cost = None))]
+                    max_nodes = None, max_evaluations = None, max_cost = None, record = false,
+                    samples = 16, temperature = 1.0, seed = 0))]
 #[allow(clippy::too_many_arguments)]
 fn search_python(
     env: &Bound<'_, PyAny>,
@@ -498,23 +639,33 @@ fn search_python(
     max_nodes: Option<i64>,
     max_evaluations: Option<i64>,
     max_cost: Option<f64>,
+    record: bool,
+    samples: i64,
+    temperature: f64,
+    seed: u64,
 ) -> PyResult<Found> {
-    let algo = self::algorithm(algorithm, beam_width, max_depth)?;
+    let algo = self::algorithm(
+        algorithm,
+        beam_width,
+        max_depth,
+        (samples, temperature, seed),
+    )?;
     let mut py_env = PyEnv::new(env.clone());
     py_env.states.push(root.clone());
-    let out = guarded(|| {
-        Ok(run_algorithm(
+    let (out, tree) = guarded(|| {
+        Ok(run_maybe_recorded(
             &mut py_env,
             0,
             algo,
             budget(max_nodes, max_evaluations, max_cost),
+            record,
         ))
     })?;
     if let Some(e) = py_env.error.take() {
         return Err(e);
     }
     let goal = out.goal.map(|g| py_env.states[g as usize].clone().unbind());
-    Ok(found(&out, goal))
+    Ok(found(&out, goal, tree))
 }
 
 /// Search a built-in environment: `"countdown"` (root: the numbers;
@@ -523,7 +674,8 @@ fn search_python(
 #[pyfunction]
 #[pyo3(signature = (kind, root, algorithm = "best_first", beam_width = 10, max_depth = None,
                     max_nodes = None, max_evaluations = None, max_cost = None,
-                    target = 0, rules = "sos", heuristic = "sum", box_shape = None))]
+                    target = 0, rules = "sos", heuristic = "sum", box_shape = None, record = false,
+                    samples = 16, temperature = 1.0, seed = 0))]
 #[allow(clippy::too_many_arguments)]
 fn search_builtin(
     py: Python<'_>,
@@ -539,8 +691,17 @@ fn search_builtin(
     rules: &str,
     heuristic: &str,
     box_shape: Option<(usize, usize)>,
+    record: bool,
+    samples: i64,
+    temperature: f64,
+    seed: u64,
 ) -> PyResult<Found> {
-    let algo = self::algorithm(algorithm, beam_width, max_depth)?;
+    let algo = self::algorithm(
+        algorithm,
+        beam_width,
+        max_depth,
+        (samples, temperature, seed),
+    )?;
     let budget = budget(max_nodes, max_evaluations, max_cost);
     match kind {
         "countdown" => {
@@ -550,9 +711,9 @@ fn search_builtin(
             let heuristic = HeuristicKind::from_name(heuristic)
                 .ok_or_else(|| input(format!("unknown heuristic '{heuristic}' (sum, mult)")))?;
             let state = CountdownEnv::root(&numbers).map_err(to_py)?;
-            let out = detached(py, move |_| {
+            let (out, tree) = detached(py, move |_| {
                 let mut env = CountdownEnv::new(target, rules, heuristic);
-                Ok(run_algorithm(&mut env, state, algo, budget))
+                Ok(run_maybe_recorded(&mut env, state, algo, budget, record))
             })?;
             let goal = out
                 .goal
@@ -563,21 +724,27 @@ fn search_builtin(
                         .map(|o| o.into_any().unbind())
                 })
                 .transpose()?;
-            Ok(found(&out, goal))
+            Ok(found(&out, goal, tree))
         }
         "sudoku" => {
             let text: String = root.extract()?;
             let grid = Grid::parse(&text, box_shape).map_err(to_py)?;
             grid.check_givens().map_err(to_py)?;
-            let out = detached(py, move |_| {
-                Ok(run_algorithm(&mut SudokuEnv, grid, algo, budget))
+            let (out, tree) = detached(py, move |_| {
+                Ok(run_maybe_recorded(
+                    &mut SudokuEnv,
+                    grid,
+                    algo,
+                    budget,
+                    record,
+                ))
             })?;
             let goal = out
                 .goal
                 .as_ref()
                 .map(|g| g.to_text().into_pyobject(py).map(|o| o.into_any().unbind()))
                 .transpose()?;
-            Ok(found(&out, goal))
+            Ok(found(&out, goal, tree))
         }
         other => Err(input(format!(
             "unknown built-in environment '{other}' (countdown, sudoku)"
@@ -589,5 +756,5 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<MctsForest>()?;
     m.add_function(wrap_pyfunction!(search_python, m)?)?;
     m.add_function(wrap_pyfunction!(search_builtin, m)?)?;
-    Ok(())
+    crate::env_mcts::register(m)
 }

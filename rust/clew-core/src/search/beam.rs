@@ -3,6 +3,7 @@
 
 use super::budget::{Book, Budget, Outcome};
 use super::env::Env;
+use crate::trace::tree::{NoRecord, Recorder};
 
 pub fn beam<E: Env>(
     env: &mut E,
@@ -10,8 +11,20 @@ pub fn beam<E: Env>(
     width: usize,
     budget: Budget,
 ) -> Outcome<E::State> {
-    let mut book = Book::new(budget);
-    let id = book.root();
+    beam_recorded(env, root, width, budget, &mut NoRecord)
+}
+
+/// [`beam`], recording the search tree into `rec` (payload: the action
+/// into each node; value: its heuristic, NaN without one).
+pub fn beam_recorded<E: Env, R: Recorder<u32>>(
+    env: &mut E,
+    root: E::State,
+    width: usize,
+    budget: Budget,
+    rec: &mut R,
+) -> Outcome<E::State> {
+    let mut book = Book::new(budget, rec);
+    let id = book.root(f64::NAN);
     let mut level = vec![(0.0, id, root)];
     let mut next: Vec<(f64, u32, E::State)> = Vec::new();
     let mut actions = Vec::new();

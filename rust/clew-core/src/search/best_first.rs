@@ -6,6 +6,7 @@ use std::collections::BinaryHeap;
 
 use super::budget::{Book, Budget, Outcome};
 use super::env::Env;
+use crate::trace::tree::{NoRecord, Recorder};
 
 struct Entry<S> {
     priority: f64,
@@ -42,9 +43,21 @@ pub fn best_first<E: Env>(
     astar: bool,
     budget: Budget,
 ) -> Outcome<E::State> {
-    let mut book = Book::new(budget);
-    let id = book.root();
+    best_first_recorded(env, root, astar, budget, &mut NoRecord)
+}
+
+/// [`best_first`], recording the search tree into `rec` (payload: the action
+/// into each node; value: its heuristic, NaN without one).
+pub fn best_first_recorded<E: Env, R: Recorder<u32>>(
+    env: &mut E,
+    root: E::State,
+    astar: bool,
+    budget: Budget,
+    rec: &mut R,
+) -> Outcome<E::State> {
+    let mut book = Book::new(budget, rec);
     let h = book.evaluate(env, &root);
+    let id = book.root(h);
     let mut heap = BinaryHeap::from([Entry {
         priority: h,
         seq: id,

@@ -4,10 +4,22 @@ use std::collections::VecDeque;
 
 use super::budget::{Book, Budget, Outcome};
 use super::env::Env;
+use crate::trace::tree::{NoRecord, Recorder};
 
 pub fn bfs<E: Env>(env: &mut E, root: E::State, budget: Budget) -> Outcome<E::State> {
-    let mut book = Book::new(budget);
-    let id = book.root();
+    bfs_recorded(env, root, budget, &mut NoRecord)
+}
+
+/// [`bfs`], recording the search tree into `rec` (payload: the action
+/// into each node; value: its heuristic, NaN without one).
+pub fn bfs_recorded<E: Env, R: Recorder<u32>>(
+    env: &mut E,
+    root: E::State,
+    budget: Budget,
+    rec: &mut R,
+) -> Outcome<E::State> {
+    let mut book = Book::new(budget, rec);
+    let id = book.root(f64::NAN);
     let mut queue = VecDeque::from([(id, root)]);
     let mut actions = Vec::new();
     while let Some((id, state)) = queue.pop_front() {

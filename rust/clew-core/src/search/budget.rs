@@ -1,6 +1,8 @@
 //! Budgets for the searches over an [`Env`](super::env::Env), and what a
 //! search reports: how it stopped, the path it found, what it spent.
 
+use crate::trace::tree::{Outcome as TreeOutcome, Recorder};
+
 /// Limits; `None` is unlimited. `nodes` counts states generated (the root
 /// included), `evaluations` heuristic calls, `cost` the sum of
 /// [`Env::cost`](super::env::Env::cost) over the actions applied.
@@ -51,19 +53,23 @@ pub struct Outcome<S> {
     pub spent: Spent,
 }
 
-/// The searched nodes (parent, action) for path reconstruction, and the meter.
-pub(crate) struct Book {
+/// The searched nodes (parent, action) for path reconstruction, the meter,
+/// and the recorder every search writes its tree through (node ids are the
+/// same in both: the root is 0, then generation order).
+pub(crate) struct Book<'r, R: Recorder<u32>> {
     pub budget: Budget,
     pub spent: Spent,
     links: Vec<(u32, u32)>,
+    rec: &'r mut R,
 }
 
-impl Book {
-    pub fn new(budget: Budget) -> Book {
+impl<'r, R: Recorder<u32>> Book<'r, R> {
+    pub fn new(budget: Budget, rec: &'r mut R) -> Self {
         Book {
             budget,
             spent: Spent::default(),
             links: Vec::new(),
+            rec,
         }
     }
 
@@ -81,16 +87,21 @@ impl Book {
         }
     }
 
-    /// Record a generated node; returns its id.
-    pub fn node(&mut self, parent: u32, action: u32, cost: f64) -> u32 {
+    /// Record a generated node (heuristic `h`); returns its id.
+    pub fn node(&mut self, parent: u32, action: u32, cost: f64, h: f64) -> u32 {
         self.spent.nodes += 1;
         self.spent.cost += cost;
         self.links.push((parent, action));
+        if parent == u32::MAX {
+            self.rec.root(|| action, h);
+        } else {
+            self.rec.child(parent, || action, h, TreeOutcome::Open);
+        }
         (self.links.len() - 1) as u32
     }
 
-    pub fn root(&mut self) -> u32 {
-        self.node(u32::MAX, u32::MAX, 0.0)
+    pub fn root(&mut self, h: f64) -> u32 {
+        self.node(u32::MAX, u32::MAX, 0.0, h)
     }
 
     /// The heuristic of `state`, counted as an evaluation when there is one.
@@ -121,10 +132,17 @@ impl Book {
             return Some(Stop::Failed);
         }
         if env.is_goal(state) {
+            self.rec.visit(id, TreeOutcome::Goal);
             return Some(Stop::Solved);
         }
         actions.clear();
         env.legal_actions(state, actions);
+        if actions.is_empty() {
+            self.rec.visit(id, TreeOutcome::DeadEnd);
+            return None;
+        }
+        self.rec.visit(id, TreeOutcome::Visited);
+        self.rec.expand(id);
         for &a in actions.iter() {
             if let Some(stop) = self.over() {
                 return Some(stop);
@@ -134,9 +152,9 @@ impl Book {
             let h = if evaluate {
                 self.evaluate(env, &next)
             } else {
-                0.0
+                f64::NAN
             };
-            child(self.node(id, a, cost), next, h, cost);
+            child(self.node(id, a, cost, h), next, h, cost);
         }
         None
     }

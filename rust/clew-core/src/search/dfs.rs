@@ -3,6 +3,7 @@
 
 use super::budget::{Book, Budget, Outcome};
 use super::env::Env;
+use crate::trace::tree::{NoRecord, Recorder};
 
 /// DFS from `root`, at most `max_depth` steps deep.
 pub fn dfs<E: Env>(
@@ -11,8 +12,20 @@ pub fn dfs<E: Env>(
     max_depth: Option<u32>,
     budget: Budget,
 ) -> Outcome<E::State> {
-    let mut book = Book::new(budget);
-    let id = book.root();
+    dfs_recorded(env, root, max_depth, budget, &mut NoRecord)
+}
+
+/// [`dfs`], recording the search tree into `rec` (payload: the action
+/// into each node; value: its heuristic, NaN without one).
+pub fn dfs_recorded<E: Env, R: Recorder<u32>>(
+    env: &mut E,
+    root: E::State,
+    max_depth: Option<u32>,
+    budget: Budget,
+    rec: &mut R,
+) -> Outcome<E::State> {
+    let mut book = Book::new(budget, rec);
+    let id = book.root(f64::NAN);
     let mut stack = vec![(id, root, 0u32)];
     let mut actions = Vec::new();
     let mut kids: Vec<(f64, u32, E::State)> = Vec::new();

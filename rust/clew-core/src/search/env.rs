@@ -59,6 +59,19 @@ impl CountdownEnv {
         }
     }
 
+    /// The step action `action` takes from `state`, as a trace records it.
+    pub fn step(&mut self, state: &countdown::State, action: u32) -> countdown::search::Step {
+        self.moves.clear();
+        countdown::state::moves(state, self.rules, &mut self.moves);
+        let m = self.moves[action as usize];
+        countdown::search::Step::new(m.i as usize, m.j as usize, m.op)
+    }
+
+    /// The most actions a state of `n` numbers has: four steps per pair.
+    pub fn max_actions(n: usize) -> usize {
+        (n * n.saturating_sub(1) / 2 * 4).max(1)
+    }
+
     pub fn root(numbers: &[u64]) -> Result<countdown::State> {
         if numbers.is_empty() || numbers.len() > countdown::state::MAX_NUMBERS {
             return Err(ClewError::InvalidInput(format!(

@@ -34,6 +34,36 @@ pub enum Rule {
     Uct,
 }
 
+/// Gumbel MuZero's root (Danihelka et al. 2022): sample `considered`
+/// actions without replacement by Gumbel-top-k on the prior logits, then
+/// spread `simulations` over them by sequential halving, keeping the half
+/// with the best `g + logits + sigma(q)` after each phase. The root picks
+/// exactly as mctx's `gumbel_muzero_policy` does; below the root the tree's
+/// [`Rule`] still applies.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Gumbel {
+    /// Actions considered at the root (mctx: `max_num_considered_actions`).
+    pub considered: usize,
+    /// The simulation budget the halving schedule is planned for.
+    pub simulations: u32,
+    /// `sigma(q) = (maxvisit_init + max_b N(b)) * value_scale * q`, q
+    /// completed by the mixed value and rescaled to [0, 1].
+    pub value_scale: f32,
+    pub maxvisit_init: f32,
+}
+
+impl Gumbel {
+    /// mctx's defaults: 16 considered actions, value_scale 0.1, maxvisit_init 50.
+    pub fn new(simulations: u32) -> Gumbel {
+        Gumbel {
+            considered: 16,
+            simulations,
+            value_scale: 0.1,
+            maxvisit_init: 50.0,
+        }
+    }
+}
+
 /// Search settings; [`MctsConfig::new`] gives AlphaZero-like defaults.
 #[derive(Clone, Debug)]
 pub struct MctsConfig {
@@ -51,6 +81,8 @@ pub struct MctsConfig {
     pub two_player: bool,
     /// Q of an unvisited child under PUCT ("first play urgency").
     pub fpu: f32,
+    /// Select at the root by Gumbel sequential halving (no Dirichlet noise then).
+    pub gumbel: Option<Gumbel>,
     pub seed: u64,
 }
 
@@ -65,6 +97,7 @@ impl MctsConfig {
             dirichlet_fraction: 0.0,
             two_player: false,
             fpu: 0.0,
+            gumbel: None,
             seed: 0,
         }
     }
@@ -102,6 +135,22 @@ impl MctsConfig {
         }
         if !self.fpu.is_finite() {
             return bad(format!("fpu must be finite, got {}", self.fpu));
+        }
+        if let Some(g) = self.gumbel {
+            if g.considered == 0 || g.simulations == 0 || g.simulations > 1 << 24 {
+                return bad(format!(
+                    "gumbel needs considered >= 1 and 1 <= simulations <= 2^24, got {} and {}",
+                    g.considered, g.simulations
+                ));
+            }
+            if !(g.value_scale.is_finite() && g.maxvisit_init.is_finite()) {
+                return bad("gumbel value_scale and maxvisit_init must be finite".into());
+            }
+            if self.two_player {
+                return bad(
+                    "the gumbel root is for single-agent search (two_player = false)".into(),
+                );
+            }
         }
         Ok(())
     }
@@ -161,6 +210,10 @@ struct Tree {
     nodes: Vec<Node>,
     rng: Rng,
     pending: u32,
+    /// Gumbel root only: one Gumbel(0, 1) draw per root child, and the
+    /// root's own evaluation (the mixed value's anchor).
+    gumbel: Vec<f32>,
+    root_raw: f32,
 }
 
 impl Tree {
@@ -169,6 +222,8 @@ impl Tree {
             nodes: vec![Node::new(NO_NODE, NO_NODE, 1.0)],
             rng,
             pending: 0,
+            gumbel: Vec::new(),
+            root_raw: 0.0,
         }
     }
 
@@ -189,7 +244,7 @@ enum Descent {
     /// The walk reached a leaf already in flight: nothing handed out.
     Collision,
     /// The walk reached a terminal node; its value was backed up again.
-    Terminal,
+    Terminal(u32),
 }
 
 /// A leaf handed out by [`Forest::ask`].
@@ -230,6 +285,28 @@ pub struct Forest {
     /// The tree the next ask starts from (round robin when k < trees).
     cursor: usize,
     scratch: Vec<f32>,
+    /// The terminal nodes the last ask's walks re-visited (no evaluation).
+    terminal_hits: Vec<Leaf>,
+    /// Gumbel root: `halving[m][i]`, the visit count the `i`-th simulation
+    /// gives to one of `m` considered actions (mctx's table).
+    halving: Vec<Vec<u32>>,
+}
+
+/// A read-only view of one node of one tree (see [`Forest::node`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct NodeStats {
+    /// [`NO_NODE`] for the root.
+    pub parent: u32,
+    pub action: u32,
+    pub visits: u32,
+    /// Mean backed-up value from the view of the player who moved here;
+    /// NaN when unvisited.
+    pub mean: f32,
+    pub prior: f32,
+    pub expanded: bool,
+    pub terminal: bool,
+    /// The children's node ids (contiguous).
+    pub children: std::ops::Range<u32>,
 }
 
 impl Forest {
@@ -246,11 +323,14 @@ impl Forest {
         let trees = (0..num_trees)
             .map(|i| Tree::new(Rng::derive(cfg.seed, i as u64)))
             .collect();
+        let halving = cfg_halving(&cfg);
         Ok(Forest {
             cfg,
             trees,
             cursor: 0,
             scratch: Vec::new(),
+            terminal_hits: Vec::new(),
+            halving,
         })
     }
 
@@ -279,6 +359,7 @@ impl Forest {
     /// needs no evaluation).
     pub fn ask(&mut self, k: usize, out: &mut Vec<Leaf>) {
         out.clear();
+        self.terminal_hits.clear();
         let n = self.trees.len();
         // Each pass serves every tree once; a pass that hands nothing out
         // ends the ask, and so does a bound on passes (terminal walks only).
@@ -303,7 +384,16 @@ impl Forest {
                         next = (t + 1) % n;
                         progress = true;
                     }
-                    Descent::Terminal => progress = true,
+                    Descent::Terminal(node) => {
+                        let nd = &self.trees[t].nodes[node as usize];
+                        self.terminal_hits.push(Leaf {
+                            tree: t as u32,
+                            node,
+                            parent: nd.parent,
+                            action: nd.action,
+                        });
+                        progress = true;
+                    }
                     Descent::Collision => {}
                 }
             }
@@ -322,6 +412,9 @@ impl Forest {
         let mut node = 0u32;
         loop {
             match tree.nodes[node as usize].status {
+                Status::Expanded if node == 0 && cfg.gumbel.is_some() => {
+                    node = gumbel_select(cfg, tree, &self.halving, false)
+                }
                 Status::Expanded => node = select_child(cfg, tree, node),
                 Status::New => {
                     tree.nodes[node as usize].status = Status::Pending;
@@ -341,9 +434,41 @@ impl Forest {
                 Status::Terminal => {
                     let v = tree.nodes[node as usize].terminal_value;
                     backup(cfg, tree, node, v, false);
-                    return Descent::Terminal;
+                    return Descent::Terminal(node);
                 }
             }
+        }
+    }
+
+    /// The terminal nodes the last [`Forest::ask`] walked into: each was a
+    /// simulation, its exact value backed up again without an evaluation.
+    pub fn terminal_hits(&self) -> &[Leaf] {
+        &self.terminal_hits
+    }
+
+    /// Nodes of tree `t` (ids `0..len`; the root is 0).
+    pub fn tree_len(&self, t: usize) -> usize {
+        self.trees[t].nodes.len()
+    }
+
+    /// Node `node` of tree `t`.
+    pub fn node(&self, t: usize, node: u32) -> NodeStats {
+        let tree = &self.trees[t];
+        let nd = &tree.nodes[node as usize];
+        let r = tree.children(node);
+        NodeStats {
+            parent: nd.parent,
+            action: nd.action,
+            visits: nd.visits,
+            mean: if nd.visits == 0 {
+                f32::NAN
+            } else {
+                nd.value_sum / nd.visits as f32
+            },
+            prior: nd.prior,
+            expanded: nd.status == Status::Expanded,
+            terminal: nd.status == Status::Terminal,
+            children: r.start as u32..r.end as u32,
         }
     }
 
@@ -451,7 +576,10 @@ impl Forest {
             nd.status = Status::Expanded;
             nd.first_child = first;
             nd.num_children = count as u32;
-            if n == 0 && cfg.dirichlet_fraction > 0.0 {
+            if n == 0 && cfg.gumbel.is_some() {
+                draw_gumbel(tree);
+                tree.root_raw = e.value;
+            } else if n == 0 && cfg.dirichlet_fraction > 0.0 {
                 add_dirichlet(cfg, tree, &mut self.scratch);
             }
         }
@@ -502,9 +630,15 @@ impl Forest {
     }
 
     /// The most visited root action of tree `t` (ties: the higher prior,
-    /// then the lower action); `None` before the root is expanded.
+    /// then the lower action); with a Gumbel root, the best `g + logits +
+    /// sigma(q)` among the most visited considered actions (mctx's
+    /// choice). `None` before the root is expanded.
     pub fn best_action(&self, t: usize) -> Option<u32> {
         let tree = &self.trees[t];
+        if self.cfg.gumbel.is_some() && tree.nodes[0].status == Status::Expanded {
+            let c = gumbel_select(&self.cfg, tree, &self.halving, true);
+            return Some(tree.nodes[c as usize].action);
+        }
         tree.children(0)
             .map(|c| &tree.nodes[c])
             .fold(None::<&Node>, |best, nd| match best {
@@ -564,7 +698,11 @@ impl Forest {
             nodes.push(Node::new(NO_NODE, NO_NODE, 1.0));
         }
         tree.nodes = nodes;
-        if tree.nodes[0].status == Status::Expanded && self.cfg.dirichlet_fraction > 0.0 {
+        if tree.nodes[0].status == Status::Expanded && self.cfg.gumbel.is_some() {
+            draw_gumbel(tree);
+            let root = &tree.nodes[0];
+            tree.root_raw = root.value_sum / root.visits.max(1) as f32;
+        } else if tree.nodes[0].status == Status::Expanded && self.cfg.dirichlet_fraction > 0.0 {
             add_dirichlet(&self.cfg, tree, &mut self.scratch);
         }
         Ok(())
@@ -631,6 +769,121 @@ fn select_child(cfg: &MctsConfig, tree: &Tree, n: u32) -> u32 {
         }
     }
     (first + best) as u32
+}
+
+/// mctx's `get_table_of_considered_visits` for the config's Gumbel root.
+fn cfg_halving(cfg: &MctsConfig) -> Vec<Vec<u32>> {
+    let Some(g) = cfg.gumbel else {
+        return Vec::new();
+    };
+    let most = g.considered.min(cfg.num_actions);
+    let n = g.simulations as usize;
+    (0..=most)
+        .map(|m| {
+            if m <= 1 {
+                return (0..n as u32).collect();
+            }
+            let log2max = (m as f64).log2().ceil() as usize;
+            let mut seq = Vec::with_capacity(n);
+            let mut visits = vec![0u32; m];
+            let mut considered = m;
+            while seq.len() < n {
+                let extra = (n / (log2max * considered)).max(1);
+                for _ in 0..extra {
+                    seq.extend_from_slice(&visits[..considered]);
+                    for v in &mut visits[..considered] {
+                        *v += 1;
+                    }
+                }
+                considered = (considered / 2).max(2);
+            }
+            seq.truncate(n);
+            seq
+        })
+        .collect()
+}
+
+/// Gumbel(0, 1) noise for each root child.
+fn draw_gumbel(tree: &mut Tree) {
+    let k = tree.children(0).len();
+    tree.gumbel.clear();
+    for _ in 0..k {
+        let u = uniform(&mut tree.rng);
+        tree.gumbel.push(-(-u.ln()).ln() as f32);
+    }
+}
+
+/// The Gumbel root's choice, as mctx: among the root children whose visit
+/// count (leaves in flight included) is the one the halving schedule asks
+/// for now, the best `g + logits + sigma(completed q)`. `last`: the final
+/// action (the best among the most visited) instead.
+fn gumbel_select(cfg: &MctsConfig, tree: &Tree, halving: &[Vec<u32>], last: bool) -> u32 {
+    let g = cfg.gumbel.expect("gumbel root");
+    let range = tree.children(0);
+    let first = range.start;
+    let kids = &tree.nodes[range];
+    let count = |c: &Node| c.visits + c.in_flight;
+    // Completed Q: visited children keep theirs, the others get the mixed
+    // value (the root's raw value blended with the prior-weighted Q).
+    let (mut sum_n, mut sum_p, mut sum_pq) = (0f32, 0f32, 0f32);
+    for c in kids.iter().filter(|c| c.visits > 0) {
+        let q = c.value_sum / c.visits as f32;
+        sum_n += c.visits as f32;
+        sum_p += c.prior;
+        sum_pq += c.prior * q;
+    }
+    let weighted = if sum_p > 0.0 { sum_pq / sum_p } else { 0.0 };
+    let mixed = (tree.root_raw + sum_n * weighted) / (sum_n + 1.0);
+    let q = |c: &Node| {
+        if c.visits > 0 {
+            c.value_sum / c.visits as f32
+        } else {
+            mixed
+        }
+    };
+    let (lo, hi) = kids
+        .iter()
+        .fold((f32::INFINITY, f32::NEG_INFINITY), |(lo, hi), c| {
+            (lo.min(q(c)), hi.max(q(c)))
+        });
+    let max_n = kids.iter().map(count).max().unwrap_or(0);
+    let scale = (g.maxvisit_init + max_n as f32) * g.value_scale;
+    let max_logit = kids
+        .iter()
+        .map(|c| c.prior.max(1e-30).ln())
+        .fold(f32::NEG_INFINITY, f32::max);
+    let score = |i: usize, c: &Node| {
+        let logit = c.prior.max(1e-30).ln() - max_logit;
+        let qn = (q(c) - lo) / (hi - lo).max(1e-8);
+        (tree.gumbel[i] + logit + scale * qn).max(-1e9)
+    };
+    let want = if last {
+        max_n
+    } else {
+        let m = g.considered.min(kids.len());
+        let sim = kids.iter().map(count).sum::<u32>() as usize;
+        let row = &halving[m];
+        row.get(sim).copied().unwrap_or(max_n)
+    };
+    let pick = |only: bool| {
+        let mut best = None::<(usize, f32)>;
+        for (i, c) in kids.iter().enumerate() {
+            if only && count(c) != want {
+                continue;
+            }
+            let s = score(i, c);
+            if best.is_none_or(|(_, b)| s > b) {
+                best = Some((i, s));
+            }
+        }
+        best
+    };
+    // Past the planned budget no child may have the wanted count: then the
+    // best score over every child.
+    let (i, _) = pick(true)
+        .or_else(|| pick(false))
+        .expect("the root has children");
+    (first + i) as u32
 }
 
 /// Add `value` (view of the player to move at `leaf`) to every node from

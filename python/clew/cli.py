@@ -429,7 +429,7 @@ def _add_generate(subparsers: argparse._SubParsersAction[argparse.ArgumentParser
     g.add_argument("--out", required=True, metavar="DIR", help="output directory (new, empty, or this dataset's)")
     g.add_argument("--style", default=None, help="trace style: sos, backtrack, wait, astro, compact "
                    "(default: sos for countdown, backtrack for sudoku)")
-    g.add_argument("--strategy", default=None, help="search: countdown dfs|bfs|best_first|beam (default dfs); "
+    g.add_argument("--strategy", default=None, help="search: countdown dfs|bfs|best_first|beam|mcts (default dfs); "
                    "sudoku hidden_singles|naked_singles|none, the deductions between guesses (default hidden_singles)")
     g.add_argument("--backtracks", default=None, metavar="K|LO-HI",
                    help="traces with exactly K backtracks (or one drawn per record from LO-HI); "
@@ -448,6 +448,7 @@ def _add_generate(subparsers: argparse._SubParsersAction[argparse.ArgumentParser
     cd.add_argument("--targets", default=None, metavar="LO-HI", help="range of the targets")
     cd.add_argument("--heuristic", default=None, help="sum or mult (Stream of Search's)")
     cd.add_argument("--beam-size", type=int, default=None, help="beam width for bfs/beam")
+    cd.add_argument("--simulations", type=int, default=None, help="MCTS simulations per record (--strategy mcts)")
     cd.add_argument("--held-out-targets", action="store_true",
                     help="Stream of Search's held-out tenth of the targets goes to the test split")
     sd = g.add_argument_group("sudoku options")
@@ -465,7 +466,7 @@ def _add_generate(subparsers: argparse._SubParsersAction[argparse.ArgumentParser
 
 
 _TASK_OPTIONS = {
-    "countdown": ("preset", "numbers", "values", "targets", "heuristic", "beam_size", "held_out_targets"),
+    "countdown": ("preset", "numbers", "values", "targets", "heuristic", "beam_size", "held_out_targets", "simulations"),
     "sudoku": ("size", "box", "empty", "difficulty"),
     "sat": ("vars", "ratio", "k", "max_events"),
 }

@@ -153,11 +153,13 @@ class CountdownTask(Task):
     """Countdown with Stream of Search's rules. Options: ``preset`` ("sos"
     or "reasoning_gym"), ``numbers`` (count or LO-HI), ``values`` (LO-HI),
     ``targets`` (LO-HI), ``heuristic`` ("sum"/"mult"), ``beam_size``,
-    ``held_out_targets`` (SoS's held-out tenth of the targets goes to test)."""
+    ``held_out_targets`` (SoS's held-out tenth of the targets goes to test),
+    ``simulations`` (strategy ``mcts``: MCTS with random playouts from the
+    search core, exported as an ASTRO-style linearisation of its tree)."""
 
     name: ClassVar[str] = "countdown"
     styles: ClassVar[tuple[str, ...]] = STYLES
-    strategies: ClassVar[tuple[str, ...]] = ("dfs", "bfs", "best_first", "beam")
+    strategies: ClassVar[tuple[str, ...]] = ("dfs", "bfs", "best_first", "beam", "mcts")
     schema: ClassVar[pa.Schema] = pa.schema(
         [
             ("numbers", pa.list_(pa.int64())),
@@ -195,8 +197,45 @@ class CountdownTask(Task):
             raise OptionError(f"countdown options: {exc}") from None
         width = self._width
         self.plan_dtype = np.dtype([*_PLAN_BASE, ("numbers", "<i8", (width,)), ("target", "<i8")])
-        if self.style != "sos" and self.strategy != "dfs":
+        if self.strategy == "mcts":
+            o["simulations"] = int(o.get("simulations", 200))
+            if o["simulations"] < 1:
+                raise OptionError(f"simulations must be positive, got {o['simulations']}")
+            if self.style == "sos":
+                raise OptionError("strategy mcts renders astro, wait, backtrack or compact traces, not sos")
+        elif self.style != "sos" and self.strategy != "dfs":
             raise OptionError(f"style {self.style!r} renders depth-first searches: use --strategy dfs")
+
+    def _mcts(self, numbers: np.ndarray, target: int, seed: int, k: int) -> dict[str, Any]:
+        from clew.search import mcts_trace
+
+        nums = [int(v) for v in numbers if v >= 0]
+        return mcts_trace(
+            nums, int(target), self.options["simulations"], seed=int(seed), style=self.style,
+            backtracks=None if k < 0 else int(k),
+        )
+
+    def _mcts_table(self, rows: np.ndarray) -> pa.Table:
+        """MCTS traces, one Python call a record (the search core's export)."""
+        from clew import countdown
+
+        cols: dict[str, list[Any]] = {k: [] for k in self.schema.names}
+        for r in rows:
+            rec = self._mcts(r["numbers"], r["target"], r["seed"], r["k"])
+            nums = [int(v) for v in r["numbers"] if v >= 0]
+            target = int(r["target"])
+            cols["numbers"].append(nums)
+            cols["target"].append(target)
+            cols["answer"].append(rec.get("answer") or countdown.solve(nums, target) or "")
+            cols["optimal_path"].append(countdown.optimal_path(nums, target) or "")
+            cols["solved"].append(bool(rec["solved"]))
+            cols["trace"].append(rec["trace"])
+            cols["style"].append(self.style)
+            for key in ("backtracks", "nodes", "depth", "length"):
+                cols[key].append(int(rec[key]))
+            cols["difficulty"].append(float(countdown.trace_record(nums, target).nodes_expanded))
+            cols["seed"].append(int(r["seed"]))
+        return pa.Table.from_pydict(cols, schema=self.schema)
 
     def _gen_args(self) -> dict[str, Any]:
         o = self.options
@@ -231,6 +270,15 @@ class CountdownTask(Task):
         )
 
     def feasible(self, rows: np.ndarray, threads: int) -> np.ndarray:
+        if self.strategy == "mcts":
+            return np.array(
+                [
+                    (rec := self._mcts(r["numbers"], r["target"], r["seed"], r["k"]))["solved"]
+                    and rec["backtracks"] == r["k"]
+                    for r in rows
+                ],
+                dtype=bool,
+            )
         mask = _core.countdown_feasible(
             np.ascontiguousarray(rows["numbers"]).tobytes(),
             self._width,
@@ -248,6 +296,8 @@ class CountdownTask(Task):
         return np.where(np.isin(rows["target"], np.array(held, dtype=np.int64)), 2, -1)
 
     def table(self, rows: np.ndarray, threads: int) -> pa.Table:
+        if self.strategy == "mcts":
+            return self._mcts_table(rows)
         n = len(rows)
         ks = rows["k"]
         cols = _core.countdown_trace_rows(

@@ -101,7 +101,7 @@ impl Generator {
     pub fn new(geom: &'static Geometry) -> Generator {
         Generator {
             geom,
-            filler: Solver::new(
+            filler: Solver::fast(
                 geom,
                 SolveOptions {
                     deduction: Deduction::HiddenSingles,
@@ -113,7 +113,7 @@ impl Generator {
             ),
             // Singles only: on the many small checks of digging, locked
             // candidates cost more than the guesses they save.
-            checker: Solver::new(
+            checker: Solver::fast(
                 geom,
                 SolveOptions {
                     deduction: Deduction::HiddenSingles,

@@ -354,34 +354,34 @@ impl Board {
     }
 
     /// The branching cell: the first with two candidates, else the first
-    /// with the fewest (the generic engine's MRV).
+    /// with the fewest (the generic engine's MRV). Candidate counts are
+    /// kept bit-sliced (bit j of every cell's count in one word per band).
     fn choose(&self) -> usize {
-        for b in 0..3 {
-            let (mut ones, mut twos, mut threes) = (0u32, 0u32, 0u32);
+        let mut counts = [[0u32; 4]; 3];
+        for (b, n) in counts.iter_mut().enumerate() {
             for d in 0..9 {
                 let x = self.f[3 * d + b];
-                threes |= twos & x;
-                twos |= ones & x;
-                ones |= x;
-            }
-            let pairs = twos & !threes & self.open[b];
-            if pairs != 0 {
-                return 27 * b + pairs.trailing_zeros() as usize;
+                let c1 = n[0] & x;
+                n[0] ^= x;
+                let c2 = n[1] & c1;
+                n[1] ^= c1;
+                let c3 = n[2] & c2;
+                n[2] ^= c2;
+                n[3] |= c3;
             }
         }
-        let mut best = (u32::MAX, 0);
-        for b in 0..3 {
-            let mut open = self.open[b];
-            while open != 0 {
-                let i = open.trailing_zeros() as usize;
-                open &= open - 1;
-                let k = self.cands(27 * b + i).count_ones();
-                if k < best.0 {
-                    best = (k, 27 * b + i);
+        for k in 2..=9u32 {
+            for (b, n) in counts.iter().enumerate() {
+                let mut m = self.open[b];
+                for (j, &bits) in n.iter().enumerate() {
+                    m &= if k >> j & 1 != 0 { bits } else { !bits };
+                }
+                if m != 0 {
+                    return 27 * b + m.trailing_zeros() as usize;
                 }
             }
         }
-        best.1
+        0
     }
 }
 

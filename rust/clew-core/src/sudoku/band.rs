@@ -221,19 +221,17 @@ impl Board {
         if (x & BOX) == 0 || (x & BOX << 3) == 0 || (x & BOX << 6) == 0 {
             return false;
         }
+        // Units with exactly one open place, gathered without branches.
         let y = x & self.open[b];
-        for r in 0..3 {
-            let s = y & (ROW << (9 * r));
-            if s != 0 && s & (s - 1) == 0 {
-                *changed |= self.try_assign(d, b, s.trailing_zeros() as usize);
-            }
+        let mut singles = 0u32;
+        for unit in [ROW, ROW << 9, ROW << 18, BOX, BOX << 3, BOX << 6] {
+            let g = y & unit;
+            singles |= g & 0u32.wrapping_sub((g & g.wrapping_sub(1) == 0) as u32);
         }
-        let y = self.f[3 * d + b] & self.open[b];
-        for k in 0..3 {
-            let s = y & (BOX << (3 * k));
-            if s != 0 && s & (s - 1) == 0 {
-                *changed |= self.try_assign(d, b, s.trailing_zeros() as usize);
-            }
+        while singles != 0 {
+            let i = singles.trailing_zeros() as usize;
+            singles &= singles - 1;
+            *changed |= self.try_assign(d, b, i);
         }
         true
     }

@@ -14,7 +14,23 @@ techniques alone do not solve them):
 * ``clew solve_batch 1 thread`` and ``clew solve_batch N threads``;
 * ``norvig (Python)``: Peter Norvig's constraint propagation + search,
   written in this file;
-* ``py-sudoku``: the PyPI package (``pip install py-sudoku``), when installed.
+* ``py-sudoku``: the PyPI package (``pip install py-sudoku``), when installed;
+* ``tdoku`` (C++, t-dillon/tdoku), with ``--tdoku PATH``, on the 17-clue set
+  only: ``PATH`` is either tdoku's own ``run_benchmark`` program (run on the
+  same puzzles, first solution, no permutation; its puzzles/s is read from
+  its table) or its shared library ``libtdoku.so`` (called through ctypes
+  one puzzle at a time, so the rate includes ctypes' per-call overhead).
+  Nothing of tdoku ships with clew; build it yourself outside the checkout::
+
+      git clone https://github.com/t-dillon/tdoku /tmp/tdoku && cd /tmp/tdoku
+      ./BUILD.sh run_benchmark           # CMake: build/run_benchmark (-O3 -march=native)
+      # or, without CMake (the source files the CMake target uses):
+      #   sed 's/${[A-Z_]*}//' src/build_info.h.in > src/build_info.h
+      #   g++ -O3 -march=native -std=c++17 -o run_benchmark src/run_benchmark.cc \
+      #       src/util.cc src/solver_dpll_triad_simd.cc other/other_solvers.cc
+      #   g++ -O3 -march=native -shared -fPIC -o libtdoku.so \
+      #       src/solver_dpll_triad_simd.cc src/util.cc
+      clew bench sudoku --tdoku /tmp/tdoku/build/run_benchmark
 
 The slow solvers run on an evenly spaced sample of each set (``--sample``,
 and at most ``--budget`` seconds each); every rate is puzzles per second of
@@ -42,7 +58,10 @@ import csv
 import json
 import os
 import platform
+import re
+import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -236,6 +255,45 @@ def time_solver(solve: Callable[[str], str | None], puzzles: Sequence[str], budg
     return len(answers), elapsed, wrong
 
 
+def bench_tdoku(path: Path, puzzles: list[str], opts: dict[str, Any], table: Table, task: str) -> None:
+    """tdoku on the same puzzles: its benchmark program, or its library via ctypes."""
+    if path.suffix == ".so" or ".so." in path.name:
+        import ctypes
+
+        lib = ctypes.CDLL(str(path))
+        fn = lib.TdokuSolverDpllTriadSimd
+        fn.restype = ctypes.c_size_t
+        fn.argtypes = [ctypes.c_char_p, ctypes.c_size_t, ctypes.c_uint32, ctypes.c_char_p, ctypes.c_void_p]
+        out = ctypes.create_string_buffer(82)
+        guesses = ctypes.c_size_t()
+        encoded = [p.encode() for p in puzzles]
+        start = time.perf_counter()
+        for p in encoded:
+            fn(p, 1, 0, out, ctypes.byref(guesses))
+        dt = time.perf_counter() - start
+        step = max(1, len(puzzles) // 2000)
+        wrong = 0
+        for p in puzzles[::step]:
+            n = fn(p.encode(), 1, 0, out, ctypes.byref(guesses))
+            wrong += n != 1 or not check(p, out.raw[:81].decode())
+        table.add(task, "tdoku (C++, ctypes)", len(puzzles), dt, wrong, "includes ctypes call overhead")
+        return
+    seconds = 1 if opts.get("smoke") else 5
+    with tempfile.TemporaryDirectory() as tmp:
+        data = Path(tmp) / "puzzles.txt"  # tdoku reads '.' blanks, one puzzle a line
+        data.write_text("\n".join(puzzles) + "\n")
+        cmd = [str(path), "-s", "tdoku", "-n", str(len(puzzles)), "-r0", "-f", "-w", "1", "-t", str(seconds), str(data)]
+        res = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    m = re.search(r"^\|tdoku\s[^|]*\|\s*([0-9.]+)", res.stdout, re.M)
+    if res.returncode != 0 or m is None:
+        print(f"  tdoku: {' '.join(cmd)} failed (exit {res.returncode}): {res.stdout[-300:]}{res.stderr[-300:]}")
+        table.failures += 1
+        return
+    rate = float(m.group(1))
+    # tdoku times itself over whole passes of the set; report one pass at its rate.
+    table.add(task, "tdoku (C++, run_benchmark)", len(puzzles), len(puzzles) / rate, note=f"-f -r0 -t {seconds}; validated in warmup")
+
+
 def bench_solving(task: str, puzzles: list[str], opts: dict[str, Any], table: Table, threads: int) -> None:
     print(f"\n{task}: {len(puzzles)} puzzles")
     boards = np.array([[0 if ch == "." else int(ch) for ch in p] for p in puzzles], dtype=np.uint8)
@@ -248,6 +306,8 @@ def bench_solving(task: str, puzzles: list[str], opts: dict[str, Any], table: Ta
         strings = ["".join(str(v) for v in row) for row in sols[:: max(1, len(sols) // 2000)]]
         wrong += sum(not check(p, s) for p, s in zip(puzzles[:: max(1, len(sols) // 2000)], strings))
         table.add(task, f"clew solve_batch {label}", len(puzzles), dt, wrong)
+    if opts.get("tdoku") and task == "17-clue":
+        bench_tdoku(Path(opts["tdoku"]), puzzles, opts, table, task)
     n, dt, wrong = time_solver(sudoku.solve, puzzles, opts["budget"])
     table.add(task, "clew solve() per call", n, dt, wrong, "Python call per puzzle")
     norvig = Norvig()
@@ -336,6 +396,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--generate", type=int, default=None, help="clew puzzles generated, over blank counts 50..60")
     parser.add_argument("--traces", type=int, default=None, help="puzzles traced, over blank counts 50..60")
     parser.add_argument("--threads", type=int, default=None, help="threads for the parallel rows (default: all cores)")
+    parser.add_argument(
+        "--tdoku", type=Path, default=None, help="tdoku's run_benchmark program or libtdoku.so, built by you (see above)"
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--smoke", action="store_true", help="tiny sizes, finishes in seconds (CI)")
     parser.add_argument("--out", type=Path, default=None, help="write results.json and results.csv here")
@@ -347,6 +410,7 @@ def run(args: argparse.Namespace) -> int:
         if getattr(args, key) is not None:
             opts[key] = getattr(args, key)
     threads = args.threads or os.cpu_count() or 1
+    opts["tdoku"] = str(args.tdoku) if args.tdoku else None
     print(
         f"clew {clew.__version__} ({clew._core.__build_profile__} build), Python {platform.python_version()}, "
         f"{platform.machine()}, {os.cpu_count()} cores; {'smoke' if args.smoke else 'full'} run"

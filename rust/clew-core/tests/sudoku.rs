@@ -640,3 +640,88 @@ fn seventeen_clue_sample_if_present() {
         assert!(out.solution.unwrap().solves(&g));
     }
 }
+
+/// The band engine behind `Solver::fast` must walk the generic engine's
+/// search tree: same status, solutions (first one included), nodes,
+/// guesses, backtracks, contradictions and depth, on unique, multi-solution,
+/// sparse, unsolvable and forbidden-value searches, at both levels it runs.
+#[test]
+fn fast_solver_walks_the_generic_search_tree() {
+    let geom = Geometry::cached(3, 3).unwrap();
+    let mut rng = Rng::new(7);
+    let mut gen = Generator::new(geom);
+    let mut puzzles: Vec<Vec<u8>> = vec![
+        Grid::parse(EASY, None).unwrap().cells,
+        Grid::parse(SEVENTEEN, None).unwrap().cells,
+        vec![0; 81],
+    ];
+    for empty in [40, 55, 60] {
+        for _ in 0..15 {
+            let p = gen
+                .generate_with(
+                    &GenerateOptions {
+                        empty: Some(empty),
+                        ..GenerateOptions::default()
+                    },
+                    &mut rng,
+                )
+                .unwrap();
+            let mut cells = p.puzzle.cells.clone();
+            puzzles.push(cells.clone());
+            // Fewer clues: several solutions; a changed clue: often none.
+            for _ in 0..4 {
+                let c = rng.below(81) as usize;
+                cells[c] = 0;
+            }
+            puzzles.push(cells.clone());
+            let c = (0..81).find(|&c| cells[c] != 0).unwrap();
+            cells[c] = cells[c] % 9 + 1;
+            puzzles.push(cells);
+        }
+    }
+    for deduction in [Deduction::HiddenSingles, Deduction::LockedCandidates] {
+        for (limit, shuffle) in [(1, false), (2, false), (50, false), (1, true)] {
+            let opts = SolveOptions {
+                deduction,
+                limit,
+                shuffle_values: shuffle,
+                seed: 3,
+                node_limit: Some(20_000),
+                ..SolveOptions::default()
+            };
+            let mut plain = Solver::new(geom, opts);
+            let mut fast = Solver::fast(geom, opts);
+            for (k, p) in puzzles.iter().enumerate() {
+                let forbid = (k % 3 == 0)
+                    .then(|| (0..81).find(|&c| p[c] != 0))
+                    .flatten()
+                    .map(|c| ((c + 1) % 81, p[c]));
+                let (mut a, mut b) = (vec![0u8; 81], vec![0u8; 81]);
+                let ra = plain.solve_cells(p, forbid, &mut a, &mut || false);
+                let rb = fast.solve_cells(p, forbid, &mut b, &mut || false);
+                assert_eq!(ra, rb, "{deduction:?} limit {limit} puzzle {k}");
+                if ra.1 > 0 {
+                    assert_eq!(a, b, "{deduction:?} limit {limit} puzzle {k}");
+                }
+                let (sa, sb) = (plain.stats(), fast.stats());
+                assert_eq!(
+                    (
+                        sa.nodes,
+                        sa.guesses,
+                        sa.backtracks,
+                        sa.contradictions,
+                        sa.max_depth
+                    ),
+                    (
+                        sb.nodes,
+                        sb.guesses,
+                        sb.backtracks,
+                        sb.contradictions,
+                        sb.max_depth
+                    ),
+                    "{deduction:?} limit {limit} puzzle {k}"
+                );
+            }
+        }
+    }
+}

@@ -36,7 +36,12 @@ fn seventeen_clue_throughput() {
     if let Ok(level) = std::env::var("CLEW_LEVEL") {
         opts.deduction = Deduction::parse(&level).unwrap();
     }
-    let mut s = Solver::new(g, opts);
+    // CLEW_GENERIC=1 measures the generic engine instead of the band engine.
+    let mut s = if std::env::var_os("CLEW_GENERIC").is_some() {
+        Solver::new(g, opts)
+    } else {
+        Solver::fast(g, opts)
+    };
     let mut out = vec![0u8; 81];
     let mut guesses = 0u64;
     let t = Instant::now();

@@ -64,7 +64,7 @@ fn sudoku_solve(
     let grid = puzzle.grid(box_shape)?;
     grid.check_givens().map_err(to_py)?;
     let outcome = detached(py, |term| {
-        let mut solver = Solver::new(grid.geom, SolveOptions::default());
+        let mut solver = Solver::fast(grid.geom, SolveOptions::default());
         solver.solve_with(&grid, term).map_err(to_py)
     })?;
     match outcome.solution {
@@ -90,7 +90,7 @@ fn sudoku_count(
     let grid = puzzle.grid(box_shape)?;
     grid.check_givens().map_err(to_py)?;
     let outcome = detached(py, |term| {
-        let mut solver = Solver::new(
+        let mut solver = Solver::fast(
             grid.geom,
             SolveOptions {
                 limit: limit as u64,

@@ -118,7 +118,7 @@ pub fn solve_batch(
         .map(Mutex::new)
         .collect();
     run_parallel(chunks, threads, &stop, terminate, || {
-        let mut solver = Solver::new(geom, SolveOptions::default());
+        let mut solver = Solver::fast(geom, SolveOptions::default());
         let (slots, stop) = (&slots, &stop);
         move |i: usize| {
             let mut guard = slots[i].lock().unwrap_or_else(|e| e.into_inner());

@@ -7,7 +7,9 @@
 //! `c != v` (one with `c = v` solves the bigger puzzle, so it is `S`); so one
 //! search for a solution with `v` forbidden at `c` decides it. Removals that
 //! leave `v` as the only candidate of `c` (its peers hold every other value)
-//! skip the search. The same seed gives the same puzzle.
+//! skip the search, and so do removals that a second solution found earlier
+//! already refutes (it agrees with every other clue). The same seed gives
+//! the same puzzle.
 
 use super::board::{Geometry, Grid};
 use super::rate::{Difficulty, Rater, Rating};
@@ -69,6 +71,9 @@ pub struct Generated {
     pub attempts: u32,
 }
 
+/// Second solutions kept for the search-free check in `try_remove`.
+const POOL: usize = 64;
+
 /// Rounds of [`Generator::improve`] per solution grid.
 const IMPROVE_ROUNDS: usize = 40;
 /// Nodes a uniqueness check may take before the clue is kept anyway (on
@@ -92,16 +97,28 @@ pub struct Generator {
     rater: Option<Rater>,
     out: Vec<u8>,
     order: Vec<u16>,
-    /// Per clue cell: a second solution of the puzzle without it.
-    witness: Vec<u8>,
+    /// Per clue cell: a second solution of the puzzle without it, as the
+    /// cells where it differs from the solution (a bitset of `words` u64s).
+    witness: Vec<u64>,
     has_witness: Vec<bool>,
+    /// The latest second solutions found (same form, [`POOL`] at most, a
+    /// ring): one that agrees with every clue but `c` shows that `c` is
+    /// needed without a search.
+    pool: Vec<u64>,
+    pool_len: usize,
+    pool_next: usize,
+    words: usize,
+    clue_mask: Vec<u64>,
+    solution: Vec<u8>,
+    pins: Vec<u64>,
+    pinned: Vec<bool>,
 }
 
 impl Generator {
     pub fn new(geom: &'static Geometry) -> Generator {
         Generator {
             geom,
-            filler: Solver::new(
+            filler: Solver::fast(
                 geom,
                 SolveOptions {
                     deduction: Deduction::HiddenSingles,
@@ -113,7 +130,7 @@ impl Generator {
             ),
             // Singles only: on the many small checks of digging, locked
             // candidates cost more than the guesses they save.
-            checker: Solver::new(
+            checker: Solver::fast(
                 geom,
                 SolveOptions {
                     deduction: Deduction::HiddenSingles,
@@ -124,8 +141,16 @@ impl Generator {
             rater: None,
             out: vec![0; geom.cells],
             order: (0..geom.cells as u16).collect(),
-            witness: vec![0; geom.cells * geom.cells],
+            witness: vec![0; geom.cells * geom.cells.div_ceil(64)],
             has_witness: vec![false; geom.cells],
+            pool: vec![0; POOL * geom.cells.div_ceil(64)],
+            pool_len: 0,
+            pool_next: 0,
+            words: geom.cells.div_ceil(64),
+            clue_mask: vec![0; geom.cells.div_ceil(64)],
+            solution: Vec::new(),
+            pins: Vec::new(),
+            pinned: Vec::new(),
         }
     }
 
@@ -212,6 +237,13 @@ impl Generator {
         if self.forced(puzzle, c, v) {
             return true;
         }
+        let w = self.words;
+        if let Some(k) = self.pool_hit(puzzle, c) {
+            puzzle[c] = v;
+            self.has_witness[c] = true;
+            self.witness[c * w..(c + 1) * w].copy_from_slice(&self.pool[k * w..(k + 1) * w]);
+            return false;
+        }
         let (status, _) =
             self.checker
                 .solve_cells(puzzle, Some((c, v)), &mut self.out, &mut || false);
@@ -219,12 +251,88 @@ impl Generator {
             return true;
         }
         puzzle[c] = v;
-        let cells = self.geom.cells;
         self.has_witness[c] = status == Status::LimitReached;
         if self.has_witness[c] {
-            self.witness[c * cells..(c + 1) * cells].copy_from_slice(&self.out);
+            let diff = &mut self.witness[c * w..(c + 1) * w];
+            diff.fill(0);
+            for (i, (&a, &b)) in self.out.iter().zip(&self.solution).enumerate() {
+                diff[i / 64] |= ((a != b) as u64) << (i % 64);
+            }
+            let k = self.pool_next;
+            self.pool[k * w..(k + 1) * w].copy_from_slice(diff);
+            self.pool_next = (k + 1) % POOL;
+            self.pool_len = (self.pool_len + 1).min(POOL);
         }
         false
+    }
+
+    fn set_clue_mask(&mut self, puzzle: &[u8]) {
+        self.clue_mask.fill(0);
+        for (i, &x) in puzzle.iter().enumerate() {
+            self.clue_mask[i / 64] |= ((x != 0) as u64) << (i % 64);
+        }
+    }
+
+    /// A kept second solution that differs from the solution at `c` and
+    /// agrees with every clue of `puzzle` (where `c` is blank): it solves
+    /// `puzzle`, so the clue at `c` is needed.
+    fn pool_hit(&mut self, puzzle: &[u8], c: usize) -> Option<usize> {
+        if self.pool_len == 0 {
+            return None;
+        }
+        let w = self.words;
+        self.set_clue_mask(puzzle);
+        let (cw, cb) = (c / 64, 1u64 << (c % 64));
+        (0..self.pool_len).find(|&k| {
+            let d = &self.pool[k * w..(k + 1) * w];
+            d[cw] & cb != 0 && d.iter().zip(&self.clue_mask).all(|(&a, &m)| a & m == 0)
+        })
+    }
+
+    /// For every clue `a` of `puzzle` that some known second solution pins
+    /// (it agrees with every clue but `a`): the blanks where all of them
+    /// differ from the solution, in `self.pins` (only such a blank, put
+    /// back, can make `a` removable); `self.pinned[a]` says whether any does.
+    fn find_pins(&mut self, puzzle: &[u8]) {
+        let (w, cells) = (self.words, self.geom.cells);
+        self.set_clue_mask(puzzle);
+        self.pins.clear();
+        self.pins.resize(cells * w, u64::MAX);
+        self.pinned.clear();
+        self.pinned.resize(cells, false);
+        let own = (0..cells).filter(|&a| self.has_witness[a]);
+        let sources = own
+            .map(|a| (true, a))
+            .chain((0..self.pool_len).map(|k| (false, k)));
+        for (own, k) in sources {
+            let d = if own {
+                &self.witness[k * w..(k + 1) * w]
+            } else {
+                &self.pool[k * w..(k + 1) * w]
+            };
+            // The clue it disagrees with, when there is exactly one.
+            let mut at = usize::MAX;
+            let mut count = 0;
+            for (i, (&x, &m)) in d.iter().zip(&self.clue_mask).enumerate() {
+                let h = x & m;
+                if h != 0 {
+                    count += if h & (h - 1) == 0 { 1 } else { 2 };
+                    at = i * 64 + h.trailing_zeros() as usize;
+                }
+            }
+            if count == 1 {
+                self.pinned[at] = true;
+                for (p, &x) in self.pins[at * w..(at + 1) * w].iter_mut().zip(d) {
+                    *p &= x;
+                }
+            }
+        }
+    }
+
+    /// Whether putting blank `b` back may free clue `a` (see [`Self::find_pins`]).
+    #[inline]
+    fn frees(&self, a: usize, b: usize) -> bool {
+        !self.pinned[a] || self.pins[a * self.words + b / 64] >> (b % 64) & 1 != 0
     }
 
     /// Blank cells of `puzzle` in the order of `self.order` while the
@@ -257,10 +365,11 @@ impl Generator {
     }
 
     /// From a minimal puzzle short of `target` blanks, trade clues: put
-    /// back the blank `b` that kills the most witnesses (a witness of clue
-    /// `a` is a second solution of the puzzle without `a`; a clue whose
-    /// witness survives `b` is still needed), then try to remove the clues
-    /// whose witness it killed. A round that frees one clue breaks even, two
+    /// back the blank `b` that may free the most clues (a witness of clue
+    /// `a` is a second solution of the puzzle without `a`; while one that
+    /// agrees with `b` survives, `a` is still needed; every witness found
+    /// so far counts, see [`Self::find_pins`]), then try to remove those
+    /// clues. A round that frees one clue breaks even, two
     /// gains one; a round that frees none is undone. Up to
     /// [`IMPROVE_ROUNDS`] rounds.
     fn improve(
@@ -278,14 +387,12 @@ impl Generator {
             if empties >= target || terminate() {
                 break;
             }
-            // The blank that kills the most witnesses (random tie-break).
+            // The blank that may free the most clues (random tie-break).
+            self.find_pins(puzzle);
             let mut best = (0usize, 0u64, usize::MAX);
             for b in (0..cells).filter(|&b| puzzle[b] == 0) {
                 let score = (0..cells)
-                    .filter(|&a| {
-                        puzzle[a] != 0
-                            && (!self.has_witness[a] || self.witness[a * cells + b] != solution[b])
-                    })
+                    .filter(|&a| puzzle[a] != 0 && self.frees(a, b))
                     .count();
                 let tie = rng.next_u64();
                 if (score, tie) > (best.0, best.1) {
@@ -293,6 +400,7 @@ impl Generator {
                 }
             }
             let (score, _, b) = best;
+
             if score < 2 {
                 break;
             }
@@ -301,9 +409,7 @@ impl Generator {
             candidates.clear();
             candidates.extend((0..cells as u16).filter(|&a| {
                 let a = a as usize;
-                a != b
-                    && puzzle[a] != 0
-                    && (!self.has_witness[a] || self.witness[a * cells + b] != solution[b])
+                a != b && puzzle[a] != 0 && self.frees(a, b)
             }));
             rng.shuffle(&mut candidates);
             let mut freed = 0;
@@ -354,6 +460,9 @@ impl Generator {
             }
             rng.shuffle(&mut self.order);
             self.has_witness.fill(false);
+            self.pool_len = 0;
+            self.pool_next = 0;
+            self.solution.clone_from(&solution);
             let mut puzzle = solution.clone();
             let mut empties = self.dig(&mut puzzle, target, opts.unique, terminate);
             if opts.unique && opts.empty.is_some() && empties < target {

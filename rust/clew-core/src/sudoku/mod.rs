@@ -4,6 +4,8 @@
 //! * [`board`]: geometry tables, [`Grid`] and its text form, clash checks.
 //! * [`propagate`]: bitmask candidates and the deductions (naked and hidden
 //!   singles, locked candidates, naked and hidden pairs), each step labelled.
+//! * `band`: a 9x9 engine on band-wise bitboards with the generic engine's
+//!   search tree, behind [`Solver::fast`].
 //! * [`solve`]: depth-first search with a chosen deduction level and
 //!   branching rule, solution counting, the reusable [`Solver`].
 //! * [`steps`]: the techniques and the opt-in step log.
@@ -20,6 +22,7 @@
 //! assert!(s.solves(&g));
 //! ```
 
+mod band;
 pub mod batch;
 pub mod board;
 pub mod generate;

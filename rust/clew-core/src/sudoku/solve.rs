@@ -7,6 +7,7 @@
 //! MRV, values ascending) the search order, and so the first solution of a
 //! puzzle with several, is fully determined by the puzzle.
 
+use super::band::BandEngine;
 use super::board::{Geometry, Grid};
 use super::propagate::{Engine, Frame, LoadError, State, SOLVED};
 use super::rng::Rng;
@@ -417,6 +418,49 @@ fn make_engine<R: TakeLog>(g: &'static Geometry, opts: SolveOptions, rec: R) -> 
     }
 }
 
+/// 9x9 with 3x3 boxes: the band engine where it reproduces the options
+/// (see [`BandEngine::supports`]), the generic engine otherwise.
+struct Fast9 {
+    band: BandEngine,
+    generic: Engine<9, 81, NoLog>,
+    band_ran: bool,
+}
+
+impl DynEngine for Fast9 {
+    fn run_dyn(
+        &mut self,
+        cells: &[u8],
+        forbid: Option<(usize, u8)>,
+        sol: &mut [u8],
+        solutions: &mut u64,
+        terminate: &mut dyn FnMut() -> bool,
+    ) -> RunEnd {
+        self.band_ran = BandEngine::supports(&self.band.opts);
+        if self.band_ran {
+            self.band.run(cells, forbid, sol, solutions, terminate)
+        } else {
+            self.generic.run(cells, forbid, sol, solutions, terminate)
+        }
+    }
+    fn stats(&self) -> Stats {
+        if self.band_ran {
+            self.band.stats
+        } else {
+            self.generic.stats
+        }
+    }
+    fn set_options(&mut self, opts: SolveOptions) {
+        self.band.opts = opts;
+        self.generic.set_options(opts);
+    }
+    fn options(&self) -> SolveOptions {
+        self.band.opts
+    }
+    fn take_log(&mut self) -> StepLog {
+        StepLog::default()
+    }
+}
+
 /// A reusable solver for one geometry. Reusing it across puzzles (as the
 /// batch and generator do) avoids every allocation after the first solve.
 pub struct Solver {
@@ -432,6 +476,27 @@ impl Solver {
         Solver {
             geom,
             engine: make_engine(geom, opts, NoLog),
+            logging: false,
+            sol: vec![0; geom.cells],
+        }
+    }
+
+    /// A solver for callers that need solutions, counts and the search
+    /// counters but not technique counts: on 9x9 grids with 3x3 boxes it
+    /// runs the band-wise engine (2-3x faster; same search tree, solutions
+    /// and counters as [`Solver::new`], but `Stats::techniques` stays zero),
+    /// elsewhere it is [`Solver::new`].
+    pub fn fast(geom: &'static Geometry, opts: SolveOptions) -> Solver {
+        if geom.box_rows != 3 || geom.box_cols != 3 {
+            return Solver::new(geom, opts);
+        }
+        Solver {
+            geom,
+            engine: Box::new(Fast9 {
+                band: BandEngine::new(opts),
+                generic: Engine::new(geom, opts, NoLog),
+                band_ran: false,
+            }),
             logging: false,
             sol: vec![0; geom.cells],
         }
@@ -570,13 +635,13 @@ impl Solver {
 /// solution in search order, `None` when there is none; clashing givens are
 /// an error.
 pub fn solve(grid: &Grid) -> Result<Option<Grid>> {
-    let mut s = Solver::new(grid.geom, SolveOptions::default());
+    let mut s = Solver::fast(grid.geom, SolveOptions::default());
     Ok(s.solve(grid)?.solution)
 }
 
 /// Number of solutions of `grid`, counting stops at `limit`.
 pub fn count_solutions(grid: &Grid, limit: u64) -> Result<u64> {
-    let mut s = Solver::new(grid.geom, SolveOptions::default());
+    let mut s = Solver::fast(grid.geom, SolveOptions::default());
     s.count(grid, limit)
 }
 

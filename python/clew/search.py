@@ -410,7 +410,6 @@ def solve(
     raises propagates.
     """
     limits = (algorithm, beam_width, max_depth, max_nodes, max_evaluations, max_cost)
-    sampling = {"record": record, "samples": samples, "temperature": temperature, "seed": seed}
     if isinstance(env, Countdown):
         out = _core.search_builtin(
             "countdown",
@@ -419,14 +418,28 @@ def solve(
             target=env.target,
             rules=env.rules,
             heuristic=env.heuristic,
-            **sampling,
+            record=record,
+            samples=samples,
+            temperature=temperature,
+            seed=seed,
         )
     elif isinstance(env, Sudoku):
-        out = _core.search_builtin("sudoku", root, *limits, box_shape=env.box_shape, **sampling)
+        out = _core.search_builtin(
+            "sudoku",
+            root,
+            *limits,
+            box_shape=env.box_shape,
+            record=record,
+            samples=samples,
+            temperature=temperature,
+            seed=seed,
+        )
     else:
-        out = _core.search_python(env, root, *limits, **sampling)
+        out = _core.search_python(
+            env, root, *limits, record=record, samples=samples, temperature=temperature, seed=seed
+        )
     stop, actions, goal, (nodes, evaluations, cost), columns = out
-    tree = None
+    tree: dict[str, NDArray[Any]] | None = None
     if columns is not None:
         names = ("parent", "action", "depth", "value", "outcome", "visit", "expand")
         dtypes = (np.int64, np.int64, np.int64, np.float64, np.str_, np.int64, np.int64)

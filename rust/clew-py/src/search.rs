@@ -101,17 +101,23 @@ pub struct MctsForest {
     leaves: Mutex<Vec<Leaf>>,
 }
 
+/// The lock of a tree batch, or an error saying why not: busy in another
+/// thread (calls never wait), or poisoned by an earlier panic.
+pub(crate) fn lock_trees<T>(m: &Mutex<T>) -> PyResult<MutexGuard<'_, T>> {
+    match m.try_lock() {
+        Ok(g) => Ok(g),
+        Err(TryLockError::WouldBlock) => Err(PyRuntimeError::new_err(
+            "this MCTS is busy in another thread (one call at a time per tree batch)",
+        )),
+        Err(TryLockError::Poisoned(_)) => Err(errors::internal(
+            "the tree batch is unusable after an earlier internal error",
+        )),
+    }
+}
+
 impl MctsForest {
     fn lock(&self) -> PyResult<MutexGuard<'_, Forest>> {
-        match self.inner.try_lock() {
-            Ok(g) => Ok(g),
-            Err(TryLockError::WouldBlock) => Err(PyRuntimeError::new_err(
-                "this MCTS is busy in another thread (one call at a time per tree batch)",
-            )),
-            Err(TryLockError::Poisoned(_)) => Err(errors::internal(
-                "the tree batch is unusable after an earlier internal error",
-            )),
-        }
+        lock_trees(&self.inner)
     }
 }
 

@@ -183,3 +183,23 @@ def test_new_algorithms_over_a_python_env_with_budgets(algorithm: str) -> None:
         solve(Countdown(24), [1, 2], algorithm, samples=0)
     with pytest.raises(clew.InputError):
         solve(Countdown(24), [1, 2], algorithm, temperature=0.0)
+
+
+def test_progressive_widening_limits_candidates() -> None:
+    priors = np.arange(1, 101, dtype=np.float32)  # action 99 has the best prior
+
+    def evaluate(obs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return np.tile(priors, (len(obs), 1)), np.zeros(len(obs), np.float32)
+
+    wide = clew.search.run_mcts(evaluate, 100, batch=2, simulations=64, widening=(1.0, 0.5))
+    counts = wide.visit_counts()
+    tried = [np.flatnonzero(row) for row in counts]
+    assert all(len(t) <= 8 and (t >= 92).all() for t in tried)  # ceil(sqrt(64)) best priors
+    plain = clew.search.run_mcts(evaluate, 100, batch=2, simulations=64)
+    assert (plain.visit_counts() > 0).sum() > (counts > 0).sum()
+    with pytest.raises(clew.InputError):
+        clew.search.MCTS(4, widening=(1.0, 2.0))
+    # Over Countdown too: the search still finds and renders a valid trace.
+    numbers, target = INSTANCES[0]
+    rec = mcts_trace(numbers, target, simulations=400, seed=0, widening=(2.0, 0.5))
+    assert validate(rec["trace"], numbers, target, "astro").valid

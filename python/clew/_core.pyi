@@ -414,6 +414,7 @@ class MctsForest:
         gumbel: int | None = None,
         gumbel_considered: int = 16,
         gumbel_value_scale: float = 0.1,
+        widening: tuple[float, float] | None = None,
     ) -> MctsForest: ...
     def ask(self, k: int) -> tuple[bytearray, bytearray]:
         """(int64 leaf ids, int64 (tree, parent, action) rows) as raw bytes."""
@@ -492,6 +493,7 @@ class CountdownMcts:
         gumbel: int | None = None,
         gumbel_considered: int = 16,
         gumbel_value_scale: float = 0.1,
+        widening: tuple[float, float] | None = None,
     ) -> CountdownMcts: ...
     def ask(self, k: int) -> tuple[bytearray, bytearray, bytearray]:
         """(int64 leaf ids, float32 observations, int64 (tree, parent, action) rows) as raw bytes."""

@@ -73,6 +73,9 @@ class MCTS:
     logits + sigma(q)`` with ``sigma(q) = (50 + max N) * gumbel_value_scale *
     q``; :meth:`best_actions` is then mctx's choice. Below the roots
     ``rule`` applies; no Dirichlet noise; single-agent only.
+    ``widening=(c, alpha)``: progressive widening for open-ended actions, a
+    node visited ``N`` times considers only its ``ceil(c * N**alpha)``
+    children of highest prior (below a Gumbel root; everywhere otherwise).
     Tree ``i`` draws from the random stream ``(seed, i)``: the same seed and
     the same calls give the same trees.
     """
@@ -95,6 +98,7 @@ class MCTS:
         gumbel: int | None = None,
         gumbel_considered: int = 16,
         gumbel_value_scale: float = 0.1,
+        widening: tuple[float, float] | None = None,
     ) -> None:
         self._core = _core.MctsForest(
             num_actions,
@@ -110,6 +114,7 @@ class MCTS:
             gumbel,
             gumbel_considered,
             gumbel_value_scale,
+            widening,
         )
         self.num_actions = num_actions
         self.num_trees = num_trees

@@ -48,7 +48,7 @@ impl CountdownMcts {
     #[pyo3(signature = (roots, target, rules = "sos", heuristic = "sum", rule = "uct", c = 1.0,
                         virtual_loss = 1.0, dirichlet_alpha = 0.3, dirichlet_fraction = 0.0,
                         fpu = 0.0, seed = 0, gumbel = None, gumbel_considered = 16,
-                        gumbel_value_scale = 0.1))]
+                        gumbel_value_scale = 0.1, widening = None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         roots: Vec<Vec<u64>>,
@@ -65,6 +65,7 @@ impl CountdownMcts {
         gumbel: Option<u32>,
         gumbel_considered: usize,
         gumbel_value_scale: f32,
+        widening: Option<(f32, f32)>,
     ) -> PyResult<Self> {
         if roots.is_empty() {
             return Err(input("at least one root is needed".into()));
@@ -88,6 +89,7 @@ impl CountdownMcts {
             false,
             fpu,
             (gumbel, gumbel_considered, gumbel_value_scale),
+            widening,
             seed,
         )?;
         let env = CountdownEnv::new(target, rules, heuristic);

@@ -10,7 +10,9 @@
 use std::sync::{Mutex, MutexGuard, TryLockError};
 
 use clew_core::countdown::{HeuristicKind, Rules};
-use clew_core::search::mcts::{Evaluation, Forest, Gumbel, Leaf, MctsConfig, Rule, NO_NODE};
+use clew_core::search::mcts::{
+    Evaluation, Forest, Gumbel, Leaf, MctsConfig, Rule, Widening, NO_NODE,
+};
 use clew_core::search::{self, Budget, CountdownEnv, Env, Outcome, SudokuEnv};
 use clew_core::sudoku::Grid;
 use clew_core::trace::tree::{NoRecord, Recorder, Tree, NONE};
@@ -63,8 +65,10 @@ pub(crate) fn config(
     two_player: bool,
     fpu: f32,
     gumbel: (Option<u32>, usize, f32),
+    widening: Option<(f32, f32)>,
     seed: u64,
 ) -> PyResult<MctsConfig> {
+    let widening = widening.map(|(c, alpha)| Widening { c, alpha });
     let (gumbel_simulations, considered, value_scale) = gumbel;
     let gumbel = gumbel_simulations.map(|n| Gumbel {
         considered,
@@ -89,6 +93,7 @@ pub(crate) fn config(
         two_player,
         fpu,
         gumbel,
+        widening,
         seed,
         ..MctsConfig::new(num_actions)
     })
@@ -132,7 +137,7 @@ impl MctsForest {
     #[pyo3(signature = (num_actions, num_trees = 1, rule = "puct", c = 1.25, virtual_loss = 1.0,
                         dirichlet_alpha = 0.3, dirichlet_fraction = 0.0, two_player = false,
                         fpu = 0.0, seed = 0, gumbel = None, gumbel_considered = 16,
-                        gumbel_value_scale = 0.1))]
+                        gumbel_value_scale = 0.1, widening = None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         num_actions: i64,
@@ -148,6 +153,7 @@ impl MctsForest {
         gumbel: Option<u32>,
         gumbel_considered: usize,
         gumbel_value_scale: f32,
+        widening: Option<(f32, f32)>,
     ) -> PyResult<Self> {
         if num_actions < 1 || num_trees < 1 {
             return Err(input(format!(
@@ -163,6 +169,7 @@ impl MctsForest {
             two_player,
             fpu,
             (gumbel, gumbel_considered, gumbel_value_scale),
+            widening,
             seed,
         )?;
         let forest = Forest::new(cfg, num_trees as usize).map_err(to_py)?;

@@ -203,3 +203,23 @@ def test_progressive_widening_limits_candidates() -> None:
     numbers, target = INSTANCES[0]
     rec = mcts_trace(numbers, target, simulations=400, seed=0, widening=(2.0, 0.5))
     assert validate(rec["trace"], numbers, target, "astro").valid
+
+
+def test_transpositions_merge_repeated_states() -> None:
+    from test_search_solve import PyCountdown
+
+    numbers, target = INSTANCES[5]
+    for algorithm in ("dfs", "bfs", "astar"):
+        plain = solve(Countdown(target), numbers, algorithm)
+        merged = solve(Countdown(target), numbers, algorithm, transpositions=True)
+        assert merged.solved and merged.nodes < plain.nodes
+    plain = solve(PyCountdown(target), tuple(numbers), "bfs")
+    merged = solve(PyCountdown(target), tuple(numbers), "bfs", transpositions=True, record=True)
+    assert merged.solved and merged.nodes < plain.nodes and merged.cost > merged.nodes - 1
+
+    class Unhashable(PyCountdown):
+        def step(self, s: tuple[int, ...], action: int) -> list[int]:  # type: ignore[override]
+            return list(super().step(s, action))
+
+    with pytest.raises(TypeError):
+        solve(Unhashable(24), (1, 2, 4, 6), "bfs", transpositions=True)

@@ -452,6 +452,7 @@ def search_python(
     samples: int = 16,
     temperature: float = 1.0,
     seed: int = 0,
+    transpositions: bool = False,
 ) -> tuple[str, list[int], Any, tuple[int, int, float], _TreeColumns | None]:
     """(stop, actions, goal state, (nodes, evaluations, cost), recorded tree columns)."""
 def search_builtin(
@@ -471,6 +472,7 @@ def search_builtin(
     samples: int = 16,
     temperature: float = 1.0,
     seed: int = 0,
+    transpositions: bool = False,
 ) -> tuple[str, list[int], Any, tuple[int, int, float], _TreeColumns | None]: ...
 
 @final

@@ -394,6 +394,7 @@ def solve(
     samples: int = 16,
     temperature: float = 1.0,
     seed: int = 0,
+    transpositions: bool = False,
 ) -> SearchResult:
     """Search ``env`` from ``root`` for a goal (a terminal state with a
     positive reward).
@@ -408,7 +409,11 @@ def solve(
     together, resampled by weight each step, the first goal wins). The two
     samplers pick a child with probability ``exp(-(h - h_min) / (temperature
     * spread))`` over its siblings' heuristics (uniform without one) and
-    are deterministic under ``seed``. The budgets stop the search where they run out; the
+    are deterministic under ``seed``. ``transpositions=True`` (dfs, bfs,
+    beam, best-first, A*) merges states reached twice (a transposition
+    table: the built-in envs key a state by its content, a Python env by
+    ``hash(state)``): a repeated child is dropped, its step's cost counted,
+    not a node. The budgets stop the search where they run out; the
     result reports what was spent either way. ``record=True`` also returns
     the search tree (:attr:`SearchResult.tree`); off, recording costs
     nothing. A Python env is called from this thread; an exception it
@@ -427,6 +432,7 @@ def solve(
             samples=samples,
             temperature=temperature,
             seed=seed,
+            transpositions=transpositions,
         )
     elif isinstance(env, Sudoku):
         out = _core.search_builtin(
@@ -438,10 +444,18 @@ def solve(
             samples=samples,
             temperature=temperature,
             seed=seed,
+            transpositions=transpositions,
         )
     else:
         out = _core.search_python(
-            env, root, *limits, record=record, samples=samples, temperature=temperature, seed=seed
+            env,
+            root,
+            *limits,
+            record=record,
+            samples=samples,
+            temperature=temperature,
+            seed=seed,
+            transpositions=transpositions,
         )
     stop, actions, goal, (nodes, evaluations, cost), columns = out
     tree: dict[str, NDArray[Any]] | None = None

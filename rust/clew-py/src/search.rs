@@ -466,6 +466,13 @@ impl<'py> Env for PyEnv<'py> {
         })
     }
 
+    /// Python's hash of the state (asked only when merging transpositions).
+    fn key(&mut self, state: &u32) -> Option<u64> {
+        self.call(None, |me| {
+            Ok(Some(me.states[*state as usize].hash()? as u64))
+        })
+    }
+
     fn failed(&self) -> bool {
         self.error.is_some()
     }
@@ -609,11 +616,17 @@ fn columns(tree: &Tree<u32>) -> TreeColumns {
     )
 }
 
-fn budget(max_nodes: Option<i64>, max_evaluations: Option<i64>, max_cost: Option<f64>) -> Budget {
+fn budget(
+    max_nodes: Option<i64>,
+    max_evaluations: Option<i64>,
+    max_cost: Option<f64>,
+    transpositions: bool,
+) -> Budget {
     Budget {
         nodes: max_nodes.map(|n| n.max(0) as u64),
         evaluations: max_evaluations.map(|n| n.max(0) as u64),
         cost: max_cost,
+        transpositions,
     }
 }
 
@@ -641,7 +654,7 @@ fn found<S>(out: &Outcome<S>, goal: Option<Py<PyAny>>, tree: Option<Tree<u32>>) 
 #[pyfunction]
 #[pyo3(signature = (env, root, algorithm = "best_first", beam_width = 10, max_depth = None,
                     max_nodes = None, max_evaluations = None, max_cost = None, record = false,
-                    samples = 16, temperature = 1.0, seed = 0))]
+                    samples = 16, temperature = 1.0, seed = 0, transpositions = false))]
 #[allow(clippy::too_many_arguments)]
 fn search_python(
     env: &Bound<'_, PyAny>,
@@ -656,6 +669,7 @@ fn search_python(
     samples: i64,
     temperature: f64,
     seed: u64,
+    transpositions: bool,
 ) -> PyResult<Found> {
     let algo = self::algorithm(
         algorithm,
@@ -670,7 +684,7 @@ fn search_python(
             &mut py_env,
             0,
             algo,
-            budget(max_nodes, max_evaluations, max_cost),
+            budget(max_nodes, max_evaluations, max_cost, transpositions),
             record,
         ))
     })?;
@@ -688,7 +702,7 @@ fn search_python(
 #[pyo3(signature = (kind, root, algorithm = "best_first", beam_width = 10, max_depth = None,
                     max_nodes = None, max_evaluations = None, max_cost = None,
                     target = 0, rules = "sos", heuristic = "sum", box_shape = None, record = false,
-                    samples = 16, temperature = 1.0, seed = 0))]
+                    samples = 16, temperature = 1.0, seed = 0, transpositions = false))]
 #[allow(clippy::too_many_arguments)]
 fn search_builtin(
     py: Python<'_>,
@@ -708,6 +722,7 @@ fn search_builtin(
     samples: i64,
     temperature: f64,
     seed: u64,
+    transpositions: bool,
 ) -> PyResult<Found> {
     let algo = self::algorithm(
         algorithm,
@@ -715,7 +730,7 @@ fn search_builtin(
         max_depth,
         (samples, temperature, seed),
     )?;
-    let budget = budget(max_nodes, max_evaluations, max_cost);
+    let budget = budget(max_nodes, max_evaluations, max_cost, transpositions);
     match kind {
         "countdown" => {
             let numbers: Vec<u64> = root.extract()?;

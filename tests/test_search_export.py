@@ -183,3 +183,43 @@ def test_new_algorithms_over_a_python_env_with_budgets(algorithm: str) -> None:
         solve(Countdown(24), [1, 2], algorithm, samples=0)
     with pytest.raises(clew.InputError):
         solve(Countdown(24), [1, 2], algorithm, temperature=0.0)
+
+
+def test_progressive_widening_limits_candidates() -> None:
+    priors = np.arange(1, 101, dtype=np.float32)  # action 99 has the best prior
+
+    def evaluate(obs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return np.tile(priors, (len(obs), 1)), np.zeros(len(obs), np.float32)
+
+    wide = clew.search.run_mcts(evaluate, 100, batch=2, simulations=64, widening=(1.0, 0.5))
+    counts = wide.visit_counts()
+    tried = [np.flatnonzero(row) for row in counts]
+    assert all(len(t) <= 8 and (t >= 92).all() for t in tried)  # ceil(sqrt(64)) best priors
+    plain = clew.search.run_mcts(evaluate, 100, batch=2, simulations=64)
+    assert (plain.visit_counts() > 0).sum() > (counts > 0).sum()
+    with pytest.raises(clew.InputError):
+        clew.search.MCTS(4, widening=(1.0, 2.0))
+    # Over Countdown too: the search still finds and renders a valid trace.
+    numbers, target = INSTANCES[0]
+    rec = mcts_trace(numbers, target, simulations=400, seed=0, widening=(2.0, 0.5))
+    assert validate(rec["trace"], numbers, target, "astro").valid
+
+
+def test_transpositions_merge_repeated_states() -> None:
+    from test_search_solve import PyCountdown
+
+    numbers, target = INSTANCES[5]
+    for algorithm in ("dfs", "bfs", "astar"):
+        plain = solve(Countdown(target), numbers, algorithm)
+        merged = solve(Countdown(target), numbers, algorithm, transpositions=True)
+        assert merged.solved and merged.nodes < plain.nodes
+    plain = solve(PyCountdown(target), tuple(numbers), "bfs")
+    merged = solve(PyCountdown(target), tuple(numbers), "bfs", transpositions=True, record=True)
+    assert merged.solved and merged.nodes < plain.nodes and merged.cost > merged.nodes - 1
+
+    class Unhashable(PyCountdown):
+        def step(self, s: tuple[int, ...], action: int) -> list[int]:  # type: ignore[override]
+            return list(super().step(s, action))
+
+    with pytest.raises(TypeError):
+        solve(Unhashable(24), (1, 2, 4, 6), "bfs", transpositions=True)

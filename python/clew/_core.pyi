@@ -400,7 +400,7 @@ def sat_rows(
 ) -> dict[str, Any]: ...
 # --- search (clew.search wraps these) ---------------------------------------
 
-__all__ += ["MctsForest", "search_builtin", "search_python"]
+__all__ += ["CountdownMcts", "MctsForest", "search_builtin", "search_python"]
 
 @final
 class MctsForest:
@@ -418,6 +418,10 @@ class MctsForest:
         two_player: bool = False,
         fpu: float = 0.0,
         seed: int = 0,
+        gumbel: int | None = None,
+        gumbel_considered: int = 16,
+        gumbel_value_scale: float = 0.1,
+        widening: tuple[float, float] | None = None,
     ) -> MctsForest: ...
     def ask(self, k: int) -> tuple[bytearray, bytearray]:
         """(int64 leaf ids, int64 (tree, parent, action) rows) as raw bytes."""
@@ -440,6 +444,8 @@ class MctsForest:
     @property
     def pending(self) -> int: ...
 
+_TreeColumns = tuple[list[int], list[int], list[int], list[float], list[str], list[int], list[int]]
+
 def search_python(
     env: Any,
     root: Any,
@@ -449,8 +455,13 @@ def search_python(
     max_nodes: int | None = None,
     max_evaluations: int | None = None,
     max_cost: float | None = None,
-) -> tuple[str, list[int], Any, tuple[int, int, float]]:
-    """(stop, actions, goal state, (nodes, evaluations, cost))."""
+    record: bool = False,
+    samples: int = 16,
+    temperature: float = 1.0,
+    seed: int = 0,
+    transpositions: bool = False,
+) -> tuple[str, list[int], Any, tuple[int, int, float], _TreeColumns | None]:
+    """(stop, actions, goal state, (nodes, evaluations, cost), recorded tree columns)."""
 def search_builtin(
     kind: str,
     root: Any,
@@ -464,4 +475,47 @@ def search_builtin(
     rules: str = "sos",
     heuristic: str = "sum",
     box_shape: tuple[int, int] | None = None,
-) -> tuple[str, list[int], Any, tuple[int, int, float]]: ...
+    record: bool = False,
+    samples: int = 16,
+    temperature: float = 1.0,
+    seed: int = 0,
+    transpositions: bool = False,
+) -> tuple[str, list[int], Any, tuple[int, int, float], _TreeColumns | None]: ...
+
+@final
+class CountdownMcts:
+    """MCTS over the built-in Countdown environment (see clew.search.EnvMCTS)."""
+
+    def __new__(
+        cls,
+        roots: Sequence[Sequence[int]],
+        target: int,
+        rules: str = "sos",
+        heuristic: str = "sum",
+        rule: str = "uct",
+        c: float = 1.0,
+        virtual_loss: float = 1.0,
+        dirichlet_alpha: float = 0.3,
+        dirichlet_fraction: float = 0.0,
+        fpu: float = 0.0,
+        seed: int = 0,
+        gumbel: int | None = None,
+        gumbel_considered: int = 16,
+        gumbel_value_scale: float = 0.1,
+        widening: tuple[float, float] | None = None,
+    ) -> CountdownMcts: ...
+    def ask(self, k: int) -> tuple[bytearray, bytearray, bytearray]:
+        """(int64 leaf ids, float32 observations, int64 (tree, parent, action) rows) as raw bytes."""
+    def tell(self, leaf_ids: Any, priors: Any, values: Any) -> None: ...
+    def tell_rollouts(self, leaf_ids: Any) -> None: ...
+    def run_rollouts(self, simulations: int) -> None: ...
+    def values(self, t: int) -> dict[str, list[Any]]: ...
+    def trace(self, t: int = 0, style: str = "astro", backtracks: int | None = None) -> dict[str, Any]: ...
+    def root_visits(self) -> bytearray: ...
+    def simulations(self) -> list[int]: ...
+    @property
+    def num_actions(self) -> int: ...
+    @property
+    def num_trees(self) -> int: ...
+    @property
+    def obs_dim(self) -> int: ...

@@ -73,6 +73,9 @@ class MCTS:
     logits + sigma(q)`` with ``sigma(q) = (50 + max N) * gumbel_value_scale *
     q``; :meth:`best_actions` is then mctx's choice. Below the roots
     ``rule`` applies; no Dirichlet noise; single-agent only.
+    ``widening=(c, alpha)``: progressive widening for open-ended actions, a
+    node visited ``N`` times considers only its ``ceil(c * N**alpha)``
+    children of highest prior (below a Gumbel root; everywhere otherwise).
     Tree ``i`` draws from the random stream ``(seed, i)``: the same seed and
     the same calls give the same trees.
     """
@@ -95,6 +98,7 @@ class MCTS:
         gumbel: int | None = None,
         gumbel_considered: int = 16,
         gumbel_value_scale: float = 0.1,
+        widening: tuple[float, float] | None = None,
     ) -> None:
         self._core = _core.MctsForest(
             num_actions,
@@ -110,6 +114,7 @@ class MCTS:
             gumbel,
             gumbel_considered,
             gumbel_value_scale,
+            widening,
         )
         self.num_actions = num_actions
         self.num_trees = num_trees
@@ -389,6 +394,7 @@ def solve(
     samples: int = 16,
     temperature: float = 1.0,
     seed: int = 0,
+    transpositions: bool = False,
 ) -> SearchResult:
     """Search ``env`` from ``root`` for a goal (a terminal state with a
     positive reward).
@@ -403,14 +409,17 @@ def solve(
     together, resampled by weight each step, the first goal wins). The two
     samplers pick a child with probability ``exp(-(h - h_min) / (temperature
     * spread))`` over its siblings' heuristics (uniform without one) and
-    are deterministic under ``seed``. The budgets stop the search where they run out; the
+    are deterministic under ``seed``. ``transpositions=True`` (dfs, bfs,
+    beam, best-first, A*) merges states reached twice (a transposition
+    table: the built-in envs key a state by its content, a Python env by
+    ``hash(state)``): a repeated child is dropped, its step's cost counted,
+    not a node. The budgets stop the search where they run out; the
     result reports what was spent either way. ``record=True`` also returns
     the search tree (:attr:`SearchResult.tree`); off, recording costs
     nothing. A Python env is called from this thread; an exception it
     raises propagates.
     """
     limits = (algorithm, beam_width, max_depth, max_nodes, max_evaluations, max_cost)
-    sampling = {"record": record, "samples": samples, "temperature": temperature, "seed": seed}
     if isinstance(env, Countdown):
         out = _core.search_builtin(
             "countdown",
@@ -419,14 +428,37 @@ def solve(
             target=env.target,
             rules=env.rules,
             heuristic=env.heuristic,
-            **sampling,
+            record=record,
+            samples=samples,
+            temperature=temperature,
+            seed=seed,
+            transpositions=transpositions,
         )
     elif isinstance(env, Sudoku):
-        out = _core.search_builtin("sudoku", root, *limits, box_shape=env.box_shape, **sampling)
+        out = _core.search_builtin(
+            "sudoku",
+            root,
+            *limits,
+            box_shape=env.box_shape,
+            record=record,
+            samples=samples,
+            temperature=temperature,
+            seed=seed,
+            transpositions=transpositions,
+        )
     else:
-        out = _core.search_python(env, root, *limits, **sampling)
+        out = _core.search_python(
+            env,
+            root,
+            *limits,
+            record=record,
+            samples=samples,
+            temperature=temperature,
+            seed=seed,
+            transpositions=transpositions,
+        )
     stop, actions, goal, (nodes, evaluations, cost), columns = out
-    tree = None
+    tree: dict[str, NDArray[Any]] | None = None
     if columns is not None:
         names = ("parent", "action", "depth", "value", "outcome", "visit", "expand")
         dtypes = (np.int64, np.int64, np.int64, np.float64, np.str_, np.int64, np.int64)

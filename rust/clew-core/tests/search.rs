@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use clew_core::search::mcts::{Evaluation, Forest, Gumbel, Leaf, MctsConfig, Rule};
+use clew_core::search::mcts::{Evaluation, Forest, Gumbel, Leaf, MctsConfig, Rule, Widening};
 use clew_core::sudoku::rng::Rng;
 
 /// Run `rounds` ask/tell rounds of `k` leaves, `eval(leaf) -> (priors, value, terminal, legal)`.
@@ -182,6 +182,38 @@ fn bandit16_like(cfg: MctsConfig, sims: usize) -> (Forest, u32) {
     });
     let best = forest.best_action(0).unwrap();
     (forest, best)
+}
+
+#[test]
+fn progressive_widening_admits_children_as_visits_grow() {
+    // 100 actions, priors decreasing with the action's index reversed (the
+    // best prior is action 99); every value 0, so only the widening and the
+    // priors decide.
+    let priors: Vec<f32> = (0..100).map(|a| (a + 1) as f32).collect();
+    let run = |widening| {
+        let cfg = MctsConfig {
+            widening,
+            ..MctsConfig::new(100)
+        };
+        let mut forest = Forest::new(cfg, 1).unwrap();
+        drive(&mut forest, 1, 1 + 64, |_| {
+            (priors.clone(), 0.0, false, None)
+        });
+        visits(&forest, 0)
+    };
+    let wide = run(Some(Widening { c: 1.0, alpha: 0.5 }));
+    let tried: Vec<usize> = (0..100).filter(|&a| wide[a] > 0).collect();
+    // ceil(sqrt(64)) = 8 candidates at most, the 8 of highest prior.
+    assert!(tried.len() <= 8, "{tried:?}");
+    assert!(tried.iter().all(|&a| a >= 92), "{tried:?}");
+    assert_eq!(wide.iter().sum::<u32>(), 64);
+    let plain = run(None);
+    assert!((0..100).filter(|&a| plain[a] > 0).count() > tried.len());
+    let bad = MctsConfig {
+        widening: Some(Widening { c: 0.0, alpha: 0.5 }),
+        ..MctsConfig::new(4)
+    };
+    assert!(Forest::new(bad, 1).is_err());
 }
 
 // ------------------------------------------------------------ tic-tac-toe

@@ -313,3 +313,49 @@ fn sampling_budgets_and_limits_stop_the_search() {
         search::Stop::Exhausted
     );
 }
+
+#[test]
+fn transpositions_are_merged_when_asked() {
+    use clew_core::search::Env;
+    let (numbers, target) = INSTANCES[5];
+    let root = CountdownEnv::root(&numbers).unwrap();
+    let mk = || CountdownEnv::new(target, Rules::SOS, HeuristicKind::Sum);
+    let merged = Budget {
+        transpositions: true,
+        ..Budget::default()
+    };
+    for name in ["dfs", "bfs"] {
+        let mut tree: Tree<u32> = Tree::new();
+        let (plain, out) = if name == "dfs" {
+            (
+                search::dfs(&mut mk(), root, None, Budget::default()),
+                search::dfs_recorded(&mut mk(), root, None, merged, &mut tree),
+            )
+        } else {
+            (
+                search::bfs(&mut mk(), root, Budget::default()),
+                search::bfs_recorded(&mut mk(), root, merged, &mut tree),
+            )
+        };
+        assert_eq!(out.stop, search::Stop::Solved, "{name}");
+        assert!(reaches(&numbers, target, &out.path));
+        assert!(out.spent.nodes < plain.spent.nodes, "{name}");
+        // Every recorded state is distinct; the dropped steps still cost.
+        let mut env = mk();
+        let mut keys = std::collections::HashSet::new();
+        let mut states = vec![root; tree.len()];
+        for id in 1..tree.len() as u32 {
+            let p = tree.node(id).parent as usize;
+            states[id as usize] = env.apply(&states[p], *tree.payload(id));
+            assert!(
+                keys.insert(env.key(&states[id as usize]).unwrap()),
+                "{name}"
+            );
+        }
+        assert!(out.spent.cost > (out.spent.nodes - 1) as f64, "{name}");
+    }
+    // Iterative deepening ignores the switch (it would lose solutions).
+    let a = search::iddfs(&mut mk(), root, None, merged);
+    let b = search::iddfs(&mut mk(), root, None, Budget::default());
+    assert_eq!((a.path, a.spent), (b.path, b.spent));
+}

@@ -4,7 +4,7 @@
 //! Same conventions as `search.rs`: ask/tell keep the GIL (short calls),
 //! arrays cross as bytes, the playout loop runs detached.
 
-use std::sync::{Mutex, MutexGuard, TryLockError};
+use std::sync::{Mutex, MutexGuard};
 
 use clew_core::countdown::{HeuristicKind, Rules};
 use clew_core::search::env_mcts::{countdown_trace, EnvMcts};
@@ -12,13 +12,12 @@ use clew_core::search::mcts::{Leaf, NO_NODE};
 use clew_core::search::CountdownEnv;
 use clew_core::trace::Style;
 use pyo3::buffer::PyBuffer;
-use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyByteArray, PyDict};
 
-use crate::errors::{self, to_py};
+use crate::errors::to_py;
 use crate::run::{detached, guarded};
-use crate::search::{array, bytes_of, config, input};
+use crate::search::{array, bytes_of, config, input, lock_trees};
 
 #[pyclass(frozen, module = "clew._core")]
 pub struct CountdownMcts {
@@ -29,15 +28,7 @@ pub struct CountdownMcts {
 
 impl CountdownMcts {
     fn lock(&self) -> PyResult<MutexGuard<'_, EnvMcts<CountdownEnv>>> {
-        match self.inner.try_lock() {
-            Ok(g) => Ok(g),
-            Err(TryLockError::WouldBlock) => Err(PyRuntimeError::new_err(
-                "this MCTS is busy in another thread (one call at a time per tree batch)",
-            )),
-            Err(TryLockError::Poisoned(_)) => Err(errors::internal(
-                "the tree batch is unusable after an earlier internal error",
-            )),
-        }
+        lock_trees(&self.inner)
     }
 }
 
@@ -57,7 +48,7 @@ impl CountdownMcts {
     #[pyo3(signature = (roots, target, rules = "sos", heuristic = "sum", rule = "uct", c = 1.0,
                         virtual_loss = 1.0, dirichlet_alpha = 0.3, dirichlet_fraction = 0.0,
                         fpu = 0.0, seed = 0, gumbel = None, gumbel_considered = 16,
-                        gumbel_value_scale = 0.1))]
+                        gumbel_value_scale = 0.1, widening = None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         roots: Vec<Vec<u64>>,
@@ -74,6 +65,7 @@ impl CountdownMcts {
         gumbel: Option<u32>,
         gumbel_considered: usize,
         gumbel_value_scale: f32,
+        widening: Option<(f32, f32)>,
     ) -> PyResult<Self> {
         if roots.is_empty() {
             return Err(input("at least one root is needed".into()));
@@ -97,6 +89,7 @@ impl CountdownMcts {
             false,
             fpu,
             (gumbel, gumbel_considered, gumbel_value_scale),
+            widening,
             seed,
         )?;
         let env = CountdownEnv::new(target, rules, heuristic);

@@ -10,7 +10,9 @@
 use std::sync::{Mutex, MutexGuard, TryLockError};
 
 use clew_core::countdown::{HeuristicKind, Rules};
-use clew_core::search::mcts::{Evaluation, Forest, Gumbel, Leaf, MctsConfig, Rule, NO_NODE};
+use clew_core::search::mcts::{
+    Evaluation, Forest, Gumbel, Leaf, MctsConfig, Rule, Widening, NO_NODE,
+};
 use clew_core::search::{self, Budget, CountdownEnv, Env, Outcome, SudokuEnv};
 use clew_core::sudoku::Grid;
 use clew_core::trace::tree::{NoRecord, Recorder, Tree, NONE};
@@ -63,8 +65,10 @@ pub(crate) fn config(
     two_player: bool,
     fpu: f32,
     gumbel: (Option<u32>, usize, f32),
+    widening: Option<(f32, f32)>,
     seed: u64,
 ) -> PyResult<MctsConfig> {
+    let widening = widening.map(|(c, alpha)| Widening { c, alpha });
     let (gumbel_simulations, considered, value_scale) = gumbel;
     let gumbel = gumbel_simulations.map(|n| Gumbel {
         considered,
@@ -89,6 +93,7 @@ pub(crate) fn config(
         two_player,
         fpu,
         gumbel,
+        widening,
         seed,
         ..MctsConfig::new(num_actions)
     })
@@ -101,17 +106,23 @@ pub struct MctsForest {
     leaves: Mutex<Vec<Leaf>>,
 }
 
+/// The lock of a tree batch, or an error saying why not: busy in another
+/// thread (calls never wait), or poisoned by an earlier panic.
+pub(crate) fn lock_trees<T>(m: &Mutex<T>) -> PyResult<MutexGuard<'_, T>> {
+    match m.try_lock() {
+        Ok(g) => Ok(g),
+        Err(TryLockError::WouldBlock) => Err(PyRuntimeError::new_err(
+            "this MCTS is busy in another thread (one call at a time per tree batch)",
+        )),
+        Err(TryLockError::Poisoned(_)) => Err(errors::internal(
+            "the tree batch is unusable after an earlier internal error",
+        )),
+    }
+}
+
 impl MctsForest {
     fn lock(&self) -> PyResult<MutexGuard<'_, Forest>> {
-        match self.inner.try_lock() {
-            Ok(g) => Ok(g),
-            Err(TryLockError::WouldBlock) => Err(PyRuntimeError::new_err(
-                "this MCTS is busy in another thread (one call at a time per tree batch)",
-            )),
-            Err(TryLockError::Poisoned(_)) => Err(errors::internal(
-                "the tree batch is unusable after an earlier internal error",
-            )),
-        }
+        lock_trees(&self.inner)
     }
 }
 
@@ -126,7 +137,7 @@ impl MctsForest {
     #[pyo3(signature = (num_actions, num_trees = 1, rule = "puct", c = 1.25, virtual_loss = 1.0,
                         dirichlet_alpha = 0.3, dirichlet_fraction = 0.0, two_player = false,
                         fpu = 0.0, seed = 0, gumbel = None, gumbel_considered = 16,
-                        gumbel_value_scale = 0.1))]
+                        gumbel_value_scale = 0.1, widening = None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         num_actions: i64,
@@ -142,6 +153,7 @@ impl MctsForest {
         gumbel: Option<u32>,
         gumbel_considered: usize,
         gumbel_value_scale: f32,
+        widening: Option<(f32, f32)>,
     ) -> PyResult<Self> {
         if num_actions < 1 || num_trees < 1 {
             return Err(input(format!(
@@ -157,6 +169,7 @@ impl MctsForest {
             two_player,
             fpu,
             (gumbel, gumbel_considered, gumbel_value_scale),
+            widening,
             seed,
         )?;
         let forest = Forest::new(cfg, num_trees as usize).map_err(to_py)?;
@@ -453,6 +466,13 @@ impl<'py> Env for PyEnv<'py> {
         })
     }
 
+    /// Python's hash of the state (asked only when merging transpositions).
+    fn key(&mut self, state: &u32) -> Option<u64> {
+        self.call(None, |me| {
+            Ok(Some(me.states[*state as usize].hash()? as u64))
+        })
+    }
+
     fn failed(&self) -> bool {
         self.error.is_some()
     }
@@ -596,11 +616,17 @@ fn columns(tree: &Tree<u32>) -> TreeColumns {
     )
 }
 
-fn budget(max_nodes: Option<i64>, max_evaluations: Option<i64>, max_cost: Option<f64>) -> Budget {
+fn budget(
+    max_nodes: Option<i64>,
+    max_evaluations: Option<i64>,
+    max_cost: Option<f64>,
+    transpositions: bool,
+) -> Budget {
     Budget {
         nodes: max_nodes.map(|n| n.max(0) as u64),
         evaluations: max_evaluations.map(|n| n.max(0) as u64),
         cost: max_cost,
+        transpositions,
     }
 }
 
@@ -628,7 +654,7 @@ fn found<S>(out: &Outcome<S>, goal: Option<Py<PyAny>>, tree: Option<Tree<u32>>) 
 #[pyfunction]
 #[pyo3(signature = (env, root, algorithm = "best_first", beam_width = 10, max_depth = None,
                     max_nodes = None, max_evaluations = None, max_cost = None, record = false,
-                    samples = 16, temperature = 1.0, seed = 0))]
+                    samples = 16, temperature = 1.0, seed = 0, transpositions = false))]
 #[allow(clippy::too_many_arguments)]
 fn search_python(
     env: &Bound<'_, PyAny>,
@@ -643,6 +669,7 @@ fn search_python(
     samples: i64,
     temperature: f64,
     seed: u64,
+    transpositions: bool,
 ) -> PyResult<Found> {
     let algo = self::algorithm(
         algorithm,
@@ -657,7 +684,7 @@ fn search_python(
             &mut py_env,
             0,
             algo,
-            budget(max_nodes, max_evaluations, max_cost),
+            budget(max_nodes, max_evaluations, max_cost, transpositions),
             record,
         ))
     })?;
@@ -675,7 +702,7 @@ fn search_python(
 #[pyo3(signature = (kind, root, algorithm = "best_first", beam_width = 10, max_depth = None,
                     max_nodes = None, max_evaluations = None, max_cost = None,
                     target = 0, rules = "sos", heuristic = "sum", box_shape = None, record = false,
-                    samples = 16, temperature = 1.0, seed = 0))]
+                    samples = 16, temperature = 1.0, seed = 0, transpositions = false))]
 #[allow(clippy::too_many_arguments)]
 fn search_builtin(
     py: Python<'_>,
@@ -695,6 +722,7 @@ fn search_builtin(
     samples: i64,
     temperature: f64,
     seed: u64,
+    transpositions: bool,
 ) -> PyResult<Found> {
     let algo = self::algorithm(
         algorithm,
@@ -702,7 +730,7 @@ fn search_builtin(
         max_depth,
         (samples, temperature, seed),
     )?;
-    let budget = budget(max_nodes, max_evaluations, max_cost);
+    let budget = budget(max_nodes, max_evaluations, max_cost, transpositions);
     match kind {
         "countdown" => {
             let numbers: Vec<u64> = root.extract()?;

@@ -24,6 +24,7 @@ pub fn beam_recorded<E: Env, R: Recorder<u32>>(
     rec: &mut R,
 ) -> Outcome<E::State> {
     let mut book = Book::new(budget, rec);
+    book.seen_root(env, &root);
     let id = book.root(f64::NAN);
     let mut level = vec![(0.0, id, root)];
     let mut next: Vec<(f64, u32, E::State)> = Vec::new();

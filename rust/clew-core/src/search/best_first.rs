@@ -56,6 +56,7 @@ pub fn best_first_recorded<E: Env, R: Recorder<u32>>(
     rec: &mut R,
 ) -> Outcome<E::State> {
     let mut book = Book::new(budget, rec);
+    book.seen_root(env, &root);
     let h = book.evaluate(env, &root);
     let id = book.root(h);
     let mut heap = BinaryHeap::from([Entry {

@@ -19,6 +19,7 @@ pub fn bfs_recorded<E: Env, R: Recorder<u32>>(
     rec: &mut R,
 ) -> Outcome<E::State> {
     let mut book = Book::new(budget, rec);
+    book.seen_root(env, &root);
     let id = book.root(f64::NAN);
     let mut queue = VecDeque::from([(id, root)]);
     let mut actions = Vec::new();

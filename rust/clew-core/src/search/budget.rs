@@ -6,11 +6,17 @@ use crate::trace::tree::{Outcome as TreeOutcome, Recorder};
 /// Limits; `None` is unlimited. `nodes` counts states generated (the root
 /// included), `evaluations` heuristic calls, `cost` the sum of
 /// [`Env::cost`](super::env::Env::cost) over the actions applied.
+/// `transpositions`: spend less by merging states with the same
+/// [`Env::key`](super::env::Env::key) (a transposition table): a child
+/// whose key was generated before is dropped, its step's cost still
+/// counted, not a node. DFS, BFS, beam and best-first honour it; iterative
+/// deepening and the samplers ignore it (it would cost them solutions).
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Budget {
     pub nodes: Option<u64>,
     pub evaluations: Option<u64>,
     pub cost: Option<f64>,
+    pub transpositions: bool,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -61,6 +67,8 @@ pub(crate) struct Book<'r, R: Recorder<u32>> {
     pub spent: Spent,
     links: Vec<(u32, u32)>,
     rec: &'r mut R,
+    /// Keys of the states generated so far, when transpositions are merged.
+    seen: Option<std::collections::HashSet<u64>>,
 }
 
 impl<'r, R: Recorder<u32>> Book<'r, R> {
@@ -70,6 +78,15 @@ impl<'r, R: Recorder<u32>> Book<'r, R> {
             spent: Spent::default(),
             links: Vec::new(),
             rec,
+            seen: budget.transpositions.then(std::collections::HashSet::new),
+        }
+    }
+
+    /// Whether `state` was generated before (and remember it if not).
+    fn transposed<E: super::env::Env>(&mut self, env: &mut E, state: &E::State) -> bool {
+        match (&mut self.seen, env.key(state)) {
+            (Some(seen), Some(k)) => !seen.insert(k),
+            _ => false,
         }
     }
 
@@ -102,6 +119,11 @@ impl<'r, R: Recorder<u32>> Book<'r, R> {
 
     pub fn root(&mut self, h: f64) -> u32 {
         self.node(u32::MAX, u32::MAX, 0.0, h)
+    }
+
+    /// Remember the root's key (a transposition back to it is dropped).
+    pub fn seen_root<E: super::env::Env>(&mut self, env: &mut E, root: &E::State) {
+        self.transposed(env, root);
     }
 
     /// The heuristic of `state`, counted as an evaluation when there is one.
@@ -149,6 +171,10 @@ impl<'r, R: Recorder<u32>> Book<'r, R> {
             }
             let cost = env.cost(state, a);
             let next = env.apply(state, a);
+            if self.transposed(env, &next) {
+                self.spent.cost += cost;
+                continue;
+            }
             let h = if evaluate {
                 self.evaluate(env, &next)
             } else {

@@ -25,6 +25,7 @@ pub fn dfs_recorded<E: Env, R: Recorder<u32>>(
     rec: &mut R,
 ) -> Outcome<E::State> {
     let mut book = Book::new(budget, rec);
+    book.seen_root(env, &root);
     let id = book.root(f64::NAN);
     let mut stack = vec![(id, root, 0u32)];
     let mut actions = Vec::new();

@@ -27,6 +27,11 @@ pub trait Env {
     fn cost(&mut self, _state: &Self::State, _action: u32) -> f64 {
         1.0
     }
+    /// A key equal for states the search may treat as one (transpositions);
+    /// `None`: no key, never merged.
+    fn key(&mut self, _state: &Self::State) -> Option<u64> {
+        None
+    }
     /// The state as numbers for an evaluator, appended to `out`.
     fn observe(&mut self, _state: &Self::State, _out: &mut Vec<f32>) {}
     /// True once the environment failed (e.g. a Python method raised); the
@@ -37,6 +42,11 @@ pub trait Env {
     fn is_goal(&mut self, state: &Self::State) -> bool {
         self.is_terminal(state) && self.reward(state) > 0.0
     }
+}
+
+fn hash_of<T: std::hash::Hash + ?Sized>(value: &T) -> u64 {
+    use std::hash::{BuildHasher, BuildHasherDefault};
+    BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default().hash_one(value)
 }
 
 /// Countdown: combine two numbers per step until the target is made.
@@ -118,6 +128,13 @@ impl Env for CountdownEnv {
         Some(self.heuristic.eval(state.as_slice()))
     }
 
+    /// The multiset of numbers left (their order is not part of the state).
+    fn key(&mut self, state: &Self::State) -> Option<u64> {
+        let mut nums = state.as_slice().to_vec();
+        nums.sort_unstable();
+        Some(hash_of(&nums))
+    }
+
     fn observe(&mut self, state: &Self::State, out: &mut Vec<f32>) {
         let nums = state.as_slice();
         for k in 0..countdown::state::MAX_NUMBERS {
@@ -191,6 +208,10 @@ impl Env for SudokuEnv {
         } else {
             0.0
         }
+    }
+
+    fn key(&mut self, state: &Grid) -> Option<u64> {
+        Some(hash_of(&state.cells))
     }
 
     /// Empty cells left (every step fills one).

@@ -25,6 +25,10 @@ pub fn iddfs_recorded<E: Env, R: Recorder<u32>>(
     budget: Budget,
     rec: &mut R,
 ) -> Outcome<E::State> {
+    let budget = Budget {
+        transpositions: false,
+        ..budget
+    };
     let mut book = Book::new(budget, rec);
     let root_id = book.root(f64::NAN);
     let mut actions = Vec::new();

@@ -64,6 +64,16 @@ impl Gumbel {
     }
 }
 
+/// Progressive widening for open-ended actions (sampled text steps, many
+/// actions): a node visited `N` times considers only its `ceil(c *
+/// N^alpha)` children of highest prior (children are stored by descending
+/// prior when it is on), so a new candidate enters as visits grow.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Widening {
+    pub c: f32,
+    pub alpha: f32,
+}
+
 /// Search settings; [`MctsConfig::new`] gives AlphaZero-like defaults.
 #[derive(Clone, Debug)]
 pub struct MctsConfig {
@@ -83,6 +93,8 @@ pub struct MctsConfig {
     pub fpu: f32,
     /// Select at the root by Gumbel sequential halving (no Dirichlet noise then).
     pub gumbel: Option<Gumbel>,
+    /// Progressive widening below a Gumbel root, everywhere otherwise.
+    pub widening: Option<Widening>,
     pub seed: u64,
 }
 
@@ -98,6 +110,7 @@ impl MctsConfig {
             two_player: false,
             fpu: 0.0,
             gumbel: None,
+            widening: None,
             seed: 0,
         }
     }
@@ -135,6 +148,14 @@ impl MctsConfig {
         }
         if !self.fpu.is_finite() {
             return bad(format!("fpu must be finite, got {}", self.fpu));
+        }
+        if let Some(w) = self.widening {
+            if !(w.c.is_finite() && w.c > 0.0 && (0.0..=1.0).contains(&w.alpha)) {
+                return bad(format!(
+                    "widening needs c > 0 and alpha in [0, 1], got {} and {}",
+                    w.c, w.alpha
+                ));
+            }
         }
         if let Some(g) = self.gumbel {
             if g.considered == 0 || g.simulations == 0 || g.simulations > 1 << 24 {
@@ -572,6 +593,10 @@ impl Forest {
                 };
                 tree.nodes.push(Node::new(n as u32, i as u32, p));
             }
+            if cfg.widening.is_some() {
+                // Highest prior first (stable: ties in action order).
+                tree.nodes[first as usize..].sort_by(|a, b| b.prior.total_cmp(&a.prior));
+            }
             let nd = &mut tree.nodes[n];
             nd.status = Status::Expanded;
             nd.first_child = first;
@@ -727,10 +752,14 @@ fn split(id: u64) -> (usize, usize) {
 #[inline]
 fn select_child(cfg: &MctsConfig, tree: &Tree, n: u32) -> u32 {
     let parent = &tree.nodes[n as usize];
-    let range = tree.children(n);
+    let mut range = tree.children(n);
+    let parent_n = (parent.visits + parent.in_flight) as f32;
+    if let Some(w) = cfg.widening {
+        let k = (w.c * parent_n.max(1.0).powf(w.alpha)).ceil() as usize;
+        range.end = range.end.min(range.start + k.max(1));
+    }
     let first = range.start;
     let kids = &tree.nodes[range];
-    let parent_n = (parent.visits + parent.in_flight) as f32;
     let vl = cfg.virtual_loss;
     let mut best = 0usize;
     let mut best_score = f32::NEG_INFINITY;

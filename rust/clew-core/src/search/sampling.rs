@@ -130,6 +130,10 @@ pub fn best_of_n_recorded<E: Env, R: Recorder<u32>>(
     budget: Budget,
     rec: &mut R,
 ) -> Outcome<E::State> {
+    let budget = Budget {
+        transpositions: false,
+        ..budget
+    };
     let mut book = Book::new(budget, rec);
     let root_id = book.root(f64::NAN);
     let mut ex = Expander::new();
@@ -200,6 +204,10 @@ pub fn particle_filter_recorded<E: Env, R: Recorder<u32>>(
     budget: Budget,
     rec: &mut R,
 ) -> Outcome<E::State> {
+    let budget = Budget {
+        transpositions: false,
+        ..budget
+    };
     let mut book = Book::new(budget, rec);
     let root_id = book.root(f64::NAN);
     let mut ex = Expander::new();

@@ -17,7 +17,7 @@ use pyo3::types::{PyByteArray, PyDict};
 
 use crate::errors::to_py;
 use crate::run::{detached, guarded};
-use crate::search::{array, bytes_of, config, input, lock_trees};
+use crate::search::{array, bytes_of, config, input, lock_trees, root_visits_bytes};
 
 #[pyclass(frozen, module = "clew._core")]
 pub struct CountdownMcts {
@@ -257,14 +257,7 @@ impl CountdownMcts {
 
     /// Root visit counts, (num_trees * num_actions) int32 as bytes.
     fn root_visits<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyByteArray>> {
-        let m = self.lock()?;
-        let f = m.forest();
-        let a = f.config().num_actions;
-        let mut out = vec![0u32; f.num_trees() * a];
-        for (t, row) in out.chunks_mut(a).enumerate() {
-            f.root_visits(t, row);
-        }
-        Ok(PyByteArray::new(py, bytes_of(&out)))
+        Ok(root_visits_bytes(py, self.lock()?.forest()))
     }
 
     fn simulations(&self) -> PyResult<Vec<u32>> {

@@ -99,6 +99,16 @@ pub(crate) fn config(
     })
 }
 
+/// Every tree's root visit counts, (num_trees * num_actions) int32 as bytes.
+pub(crate) fn root_visits_bytes<'py>(py: Python<'py>, forest: &Forest) -> Bound<'py, PyByteArray> {
+    let a = forest.config().num_actions;
+    let mut out = vec![0u32; forest.num_trees() * a];
+    for (t, row) in out.chunks_mut(a).enumerate() {
+        forest.root_visits(t, row);
+    }
+    PyByteArray::new(py, bytes_of(&out))
+}
+
 #[pyclass(frozen, module = "clew._core")]
 pub struct MctsForest {
     inner: Mutex<Forest>,
@@ -260,13 +270,7 @@ impl MctsForest {
 
     /// Root visit counts, (num_trees * num_actions) int32 as bytes.
     fn root_visits<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyByteArray>> {
-        let forest = self.lock()?;
-        let a = forest.config().num_actions;
-        let mut out = vec![0u32; forest.num_trees() * a];
-        for (t, row) in out.chunks_mut(a).enumerate() {
-            forest.root_visits(t, row);
-        }
-        Ok(PyByteArray::new(py, bytes_of(&out)))
+        Ok(root_visits_bytes(py, &*self.lock()?))
     }
 
     /// Root children's mean values, (num_trees * num_actions) float32 bytes.

@@ -5,6 +5,7 @@
 //! the nodes of the last one, so they appear again in the tree.
 
 use super::budget::{Book, Budget, Outcome};
+use super::dfs::{pass, Pass};
 use super::env::Env;
 use crate::trace::tree::{NoRecord, Recorder};
 
@@ -30,32 +31,13 @@ pub fn iddfs_recorded<E: Env, R: Recorder<u32>>(
         ..budget
     };
     let mut book = Book::new(budget, rec);
-    let root_id = book.root(f64::NAN);
-    let mut actions = Vec::new();
-    let mut kids: Vec<(f64, u32, E::State)> = Vec::new();
-    let mut limit = 0u32;
-    loop {
-        // Whether this pass left a non-terminal state unexpanded.
-        let mut cut = false;
-        let mut stack = vec![(root_id, root.clone(), 0u32)];
-        while let Some((id, state, depth)) = stack.pop() {
-            if depth >= limit && !env.is_goal(&state) {
-                cut |= !env.is_terminal(&state);
-                continue;
-            }
-            kids.clear();
-            let push = |cid, child, h, _| kids.push((h, cid, child));
-            if let Some(stop) = book.visit(env, id, &state, true, &mut actions, push) {
-                return book.end(stop, (id, state));
-            }
-            kids.sort_by(|x, y| x.0.total_cmp(&y.0));
-            for (_, cid, child) in kids.drain(..).rev() {
-                stack.push((cid, child, depth + 1));
-            }
+    let id = book.root(f64::NAN);
+    for limit in 0.. {
+        match pass(&mut book, env, id, root.clone(), Some(limit)) {
+            Pass::Stopped(stop, last) => return book.end(stop, last),
+            Pass::Done { cut } if !cut || max_depth.is_some_and(|d| limit >= d) => break,
+            Pass::Done { .. } => {}
         }
-        if !cut || max_depth.is_some_and(|d| limit >= d) {
-            return book.exhausted(env);
-        }
-        limit += 1;
     }
+    book.exhausted(env)
 }

@@ -74,6 +74,22 @@ impl<S: Clone> Expander<S> {
     }
 }
 
+/// A sampler's book (transpositions off: merging would cut the paths that
+/// share a state), its root, its expander and its random stream.
+fn start<S: Clone, R: Recorder<u32>>(
+    budget: Budget,
+    rec: &mut R,
+    seed: u64,
+) -> (Book<'_, R>, u32, Expander<S>, Rng) {
+    let budget = Budget {
+        transpositions: false,
+        ..budget
+    };
+    let mut book = Book::new(budget, rec);
+    let root = book.root(f64::NAN);
+    (book, root, Expander::new(), Rng::new(seed))
+}
+
 /// `exp(-(h - min) / (T * spread))`; uniform when the heuristics are all
 /// equal or missing (NaN).
 fn weights(hs: impl Iterator<Item = f64> + Clone, temperature: f64) -> Vec<f64> {
@@ -130,14 +146,7 @@ pub fn best_of_n_recorded<E: Env, R: Recorder<u32>>(
     budget: Budget,
     rec: &mut R,
 ) -> Outcome<E::State> {
-    let budget = Budget {
-        transpositions: false,
-        ..budget
-    };
-    let mut book = Book::new(budget, rec);
-    let root_id = book.root(f64::NAN);
-    let mut ex = Expander::new();
-    let mut rng = Rng::new(seed);
+    let (mut book, root_id, mut ex, mut rng) = start(budget, rec, seed);
     let mut best: Option<(f64, u32, E::State)> = None;
     let mut stopped = None;
     'samples: for _ in 0..n {
@@ -204,14 +213,7 @@ pub fn particle_filter_recorded<E: Env, R: Recorder<u32>>(
     budget: Budget,
     rec: &mut R,
 ) -> Outcome<E::State> {
-    let budget = Budget {
-        transpositions: false,
-        ..budget
-    };
-    let mut book = Book::new(budget, rec);
-    let root_id = book.root(f64::NAN);
-    let mut ex = Expander::new();
-    let mut rng = Rng::new(seed);
+    let (mut book, root_id, mut ex, mut rng) = start(budget, rec, seed);
     let n = n.max(1);
     let mut particles: Vec<(u32, E::State)> = vec![(root_id, root); n];
     let mut proposed: Vec<(u32, E::State, f64)> = Vec::new();

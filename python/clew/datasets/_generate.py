@@ -39,7 +39,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from clew import __version__, _core
-from clew.datasets._tasks import TASKS, OptionError, Task
+from clew.datasets._tasks import TASKS, OptionError, Task, _pair
 
 SPLITS = ("train", "validation", "test")
 FORMATS = ("parquet", "jsonl")
@@ -77,19 +77,8 @@ def _backtracks(value: Any) -> list[int] | None:
     """``None``, ``K``, ``"K"``, ``"LO-HI"`` or ``(LO, HI)`` -> [lo, hi]."""
     if value is None:
         return None
-    if isinstance(value, str):
-        parts = value.split("-")
-        try:
-            nums = [int(p) for p in parts]
-        except ValueError:
-            raise OptionError(f"--backtracks: expected K or LO-HI, got {value!r}") from None
-        if len(nums) not in (1, 2):
-            raise OptionError(f"--backtracks: expected K or LO-HI, got {value!r}")
-        lo, hi = nums[0], nums[-1]
-    elif isinstance(value, int):
-        lo = hi = value
-    else:
-        lo, hi = (int(v) for v in value)
+    lo, hi = _pair(value, "--backtracks")
+    assert lo is not None and hi is not None
     if lo < 0 or hi < lo:
         raise OptionError(f"--backtracks: need 0 <= LO <= HI, got {lo}-{hi}")
     return [lo, hi]
@@ -214,6 +203,15 @@ class Plan:
             )
         )
         os.replace(tmp, self.progress_path)
+
+    def shards(self, size: int, final: bool = True) -> Iterator[Shard]:
+        """The shards the plan defines with ``size`` rows each: the full ones
+        and, when ``final`` (planning is over), each split's last partial one."""
+        for split in SPLITS:
+            count = self.counts[split]
+            last = count // size + (1 if final and count % size else 0)
+            for k in range(last):
+                yield Shard(split, k, k * size, min(size, count - k * size))
 
     def rows(self, shard: Shard) -> np.ndarray:
         with open(self.file(shard.split), "rb") as fh:
@@ -432,21 +430,16 @@ def _run(t: Task, config: dict[str, Any], plan: Plan, out: Path, runner: Any, wo
     submitted: set[tuple[str, int]] = set()
     pending: dict[cf.Future[Any], Shard] = {}
     bar = _progress(n, show)
-    bar.update(sum(_existing_rows(out, plan, size, fmt)))
+    bar.update(sum(s.rows for s in plan.shards(size) if (out / f"{s.path}.{fmt}").exists()))
 
     def launch(final: bool) -> None:
-        for split in SPLITS:
-            full = plan.counts[split] // size
-            last = full + (1 if final and plan.counts[split] % size else 0)
-            for k in range(last):
-                if (split, k) in submitted:
-                    continue
-                submitted.add((split, k))
-                rows = min(size, plan.counts[split] - k * size)
-                shard = Shard(split, k, k * size, rows)
-                if (out / f"{shard.path}.{fmt}").exists():
-                    continue
-                pending[runner.submit(t, plan.rows(shard), str(out), shard, fmt)] = shard
+        for shard in plan.shards(size, final):
+            if (shard.split, shard.index) in submitted:
+                continue
+            submitted.add((shard.split, shard.index))
+            if (out / f"{shard.path}.{fmt}").exists():
+                continue
+            pending[runner.submit(t, plan.rows(shard), str(out), shard, fmt)] = shard
 
     def reap(block: bool) -> None:
         """Collect finished shards; with ``block`` wait for all of them,
@@ -498,14 +491,6 @@ def _run(t: Task, config: dict[str, Any], plan: Plan, out: Path, runner: Any, wo
     bar.close()
 
 
-def _existing_rows(out: Path, plan: Plan, size: int, fmt: str) -> Iterator[int]:
-    for split in SPLITS:
-        count = plan.counts[split]
-        for k in range((count + size - 1) // size):
-            if (out / f"{split}/{split}-{k:05d}.{fmt}").exists():
-                yield min(size, count - k * size)
-
-
 class _NoBar:
     def update(self, n: int) -> None:
         pass
@@ -529,21 +514,19 @@ def _finish(t: Task, config: dict[str, Any], plan: Plan, out: Path) -> dict[str,
     """Checksum the shards, write the manifest and the card, drop the plan."""
     size, fmt = config["shard_size"], config["format"]
     shards = []
-    for split in SPLITS:
-        count = plan.counts[split]
-        for k in range((count + size - 1) // size):
-            path = out / f"{split}/{split}-{k:05d}.{fmt}"
-            if not path.exists():
-                raise DatasetError(f"shard {path} is missing after generation")
-            shards.append(
-                {
-                    "path": f"{split}/{path.name}",
-                    "split": split,
-                    "rows": min(size, count - k * size),
-                    "bytes": path.stat().st_size,
-                    "sha256": _sha256(path),
-                }
-            )
+    for shard in plan.shards(size):
+        path = out / f"{shard.path}.{fmt}"
+        if not path.exists():
+            raise DatasetError(f"shard {path} is missing after generation")
+        shards.append(
+            {
+                "path": f"{shard.path}.{fmt}",
+                "split": shard.split,
+                "rows": shard.rows,
+                "bytes": path.stat().st_size,
+                "sha256": _sha256(path),
+            }
+        )
     manifest = {
         "dataset": "clew search traces",
         "clew_version": __version__,

@@ -42,12 +42,15 @@ from clew import _core
 
 __all__ = [
     "MCTS",
+    "Comparison",
     "Countdown",
     "Env",
     "EnvMCTS",
     "SearchResult",
     "Sudoku",
+    "compare",
     "mcts_trace",
+    "pass_at_k",
     "run_mcts",
     "run_mcts_env",
     "solve",
@@ -592,3 +595,7 @@ def mcts_trace(
     record = tree.export_trace(0, style, backtracks)
     record.update(numbers=[int(n) for n in numbers], target=int(target), simulations=simulations)
     return record
+
+
+# Imported last: the comparison runs solve() above.
+from clew._compare import Comparison, compare, pass_at_k  # noqa: E402

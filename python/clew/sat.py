@@ -49,6 +49,7 @@ __all__ = [
     "dimacs_text",
     "load_dimacs",
     "parse_dimacs",
+    "sweep",
     "write_dimacs",
 ]
 
@@ -555,3 +556,11 @@ def check_model(clauses: Iterable[Iterable[int]], model: Iterable[int] | None) -
     if any(-lit in true for lit in true):
         return False
     return all(any(lit in true for lit in clause) for clause in clauses)
+
+
+def sweep(instances: Any, configs: Any, **options: Any) -> Any:
+    """Run solver configurations over instance families: a table and a
+    cactus plot. See :func:`clew.bench.sweep.sweep` (the same arguments)."""
+    from clew.bench.sweep import sweep as run  # noqa: PLC0415
+
+    return run(instances, configs, **options)

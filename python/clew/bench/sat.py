@@ -261,9 +261,12 @@ def pysat_version() -> str:
 
 def clew_config(name: str) -> str | None:
     """The clew configuration of a bench solver name: ``clew`` is the default,
-    ``clew:chrono=0:stable=1`` the default with those options; None if not clew."""
+    ``clew:chrono=0:stable=1`` the default with those options, ``clew=CONFIG``
+    the configuration string CONFIG; None if not clew."""
     if name == "clew":
         return "default"
+    if name.startswith("clew="):  # a configuration string verbatim (clew.sat.sweep)
+        return name[5:]
     if name.startswith("clew:"):
         return ",".join(["default", *name[5:].split(":")])
     return None

@@ -174,6 +174,15 @@ class MCTS:
         NaN where unvisited. float32 ``(num_trees, num_actions)``."""
         return np.frombuffer(self._core.root_q(), np.float32).reshape(self.num_trees, self.num_actions)
 
+    def improved_policy(self) -> NDArray[np.float32]:
+        """Gumbel MuZero's policy training target at each root:
+        ``softmax(logits + sigma(completed q))`` over the root's children
+        (mctx's ``action_weights``), float32 ``(num_trees, num_actions)``,
+        zeros for absent actions and unexpanded roots. Only with a Gumbel
+        root (``gumbel=n``): :class:`clew.InputError` otherwise. Export it
+        beside :meth:`visit_counts`."""
+        return np.frombuffer(self._core.gumbel_policy(), np.float32).reshape(self.num_trees, self.num_actions)
+
     def root_values(self) -> NDArray[np.float32]:
         """Each root's value estimate (NaN before it is evaluated)."""
         return np.asarray(self._core.root_values(), np.float32)

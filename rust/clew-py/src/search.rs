@@ -284,6 +284,22 @@ impl MctsForest {
         Ok(PyByteArray::new(py, bytes_of(&out)))
     }
 
+    /// Gumbel MuZero's policy targets, (num_trees * num_actions) float32
+    /// bytes; an error without a Gumbel root.
+    fn gumbel_policy<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyByteArray>> {
+        let forest = self.lock()?;
+        let a = forest.config().num_actions;
+        let mut out = vec![0f32; forest.num_trees() * a];
+        for (t, row) in out.chunks_mut(a).enumerate() {
+            if !forest.gumbel_policy(t, row) {
+                return Err(input(
+                    "improved_policy needs a Gumbel root (MCTS(..., gumbel=n))".into(),
+                ));
+            }
+        }
+        Ok(PyByteArray::new(py, bytes_of(&out)))
+    }
+
     fn root_values(&self) -> PyResult<Vec<f32>> {
         let forest = self.lock()?;
         Ok((0..forest.num_trees())

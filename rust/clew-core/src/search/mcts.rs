@@ -178,50 +178,82 @@ impl MctsConfig {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[repr(u8)]
 enum Status {
     /// Never handed out.
     New,
     /// Handed out by `ask`, not yet told.
     Pending,
+    /// Being told (only inside `tell`'s check, to catch a repeated id).
+    Telling,
     /// Told, with children.
     Expanded,
     /// Told as terminal (or with no legal action): its value is exact.
     Terminal,
 }
 
+// `Node::first_child` before expansion says which status the node has, so
+// the node needs no status byte and stays 32 bytes (two per cache line).
+const NEW: u32 = u32::MAX;
+const PENDING: u32 = u32::MAX - 1;
+const TELLING: u32 = u32::MAX - 2;
+const TERMINAL: u32 = u32::MAX - 3;
+/// Node ids stay below the status markers.
+const MAX_NODES: usize = (u32::MAX - 4) as usize;
+
+/// 32 bytes; selection reads the first four fields of every child, so they
+/// lead.
 #[derive(Clone, Copy, Debug)]
 struct Node {
-    parent: u32,
-    first_child: u32,
-    num_children: u32,
-    /// The action that led here from the parent.
-    action: u32,
-    visits: u32,
-    /// Leaves in flight below (or at) this node.
-    in_flight: u32,
     /// Sum of backed-up values, from the view of the player who moved here.
     value_sum: f32,
     prior: f32,
-    /// A terminal node's exact value (view of the player to move there).
-    terminal_value: f32,
-    status: Status,
+    visits: u32,
+    /// Leaves in flight below (or at) this node.
+    in_flight: u32,
+    parent: u32,
+    /// The action that led here from the parent.
+    action: u32,
+    /// The first child once expanded, else NEW, PENDING, TELLING or TERMINAL.
+    first_child: u32,
+    /// The number of children once expanded; a terminal's exact value (f32
+    /// bits, view of the player to move there).
+    extra: u32,
 }
+
+const _: () = assert!(std::mem::size_of::<Node>() == 32);
 
 impl Node {
     fn new(parent: u32, action: u32, prior: f32) -> Node {
         Node {
-            parent,
-            first_child: NO_NODE,
-            num_children: 0,
-            action,
-            visits: 0,
-            in_flight: 0,
             value_sum: 0.0,
             prior,
-            terminal_value: 0.0,
-            status: Status::New,
+            visits: 0,
+            in_flight: 0,
+            parent,
+            action,
+            first_child: NEW,
+            extra: 0,
         }
+    }
+
+    #[inline]
+    fn status(&self) -> Status {
+        match self.first_child {
+            NEW => Status::New,
+            PENDING => Status::Pending,
+            TELLING => Status::Telling,
+            TERMINAL => Status::Terminal,
+            _ => Status::Expanded,
+        }
+    }
+
+    fn terminal_value(&self) -> f32 {
+        f32::from_bits(self.extra)
+    }
+
+    fn set_terminal(&mut self, value: f32) {
+        self.first_child = TERMINAL;
+        self.extra = value.to_bits();
     }
 }
 
@@ -234,6 +266,8 @@ struct Tree {
     /// Gumbel root only: one Gumbel(0, 1) draw per root child, and the
     /// root's own evaluation (the mixed value's anchor).
     gumbel: Vec<f32>,
+    /// Gumbel root only: the children's prior logits, the largest 0.
+    logits: Vec<f32>,
     root_raw: f32,
 }
 
@@ -244,16 +278,17 @@ impl Tree {
             rng,
             pending: 0,
             gumbel: Vec::new(),
+            logits: Vec::new(),
             root_raw: 0.0,
         }
     }
 
     fn children(&self, n: u32) -> std::ops::Range<usize> {
         let node = &self.nodes[n as usize];
-        if node.first_child == NO_NODE {
-            0..0
+        if node.status() == Status::Expanded {
+            node.first_child as usize..(node.first_child + node.extra) as usize
         } else {
-            node.first_child as usize..(node.first_child + node.num_children) as usize
+            0..0
         }
     }
 }
@@ -432,13 +467,13 @@ impl Forest {
         let tree = &mut self.trees[t];
         let mut node = 0u32;
         loop {
-            match tree.nodes[node as usize].status {
+            match tree.nodes[node as usize].status() {
                 Status::Expanded if node == 0 && cfg.gumbel.is_some() => {
                     node = gumbel_select(cfg, tree, &self.halving, false)
                 }
                 Status::Expanded => node = select_child(cfg, tree, node),
                 Status::New => {
-                    tree.nodes[node as usize].status = Status::Pending;
+                    tree.nodes[node as usize].first_child = PENDING;
                     tree.pending += 1;
                     let mut n = node;
                     loop {
@@ -451,9 +486,9 @@ impl Forest {
                     }
                     return Descent::Leaf(node);
                 }
-                Status::Pending => return Descent::Collision,
+                Status::Pending | Status::Telling => return Descent::Collision,
                 Status::Terminal => {
-                    let v = tree.nodes[node as usize].terminal_value;
+                    let v = tree.nodes[node as usize].terminal_value();
                     backup(cfg, tree, node, v, false);
                     return Descent::Terminal(node);
                 }
@@ -487,8 +522,8 @@ impl Forest {
                 nd.value_sum / nd.visits as f32
             },
             prior: nd.prior,
-            expanded: nd.status == Status::Expanded,
-            terminal: nd.status == Status::Terminal,
+            expanded: nd.status() == Status::Expanded,
+            terminal: nd.status() == Status::Terminal,
             children: r.start as u32..r.end as u32,
         }
     }
@@ -507,17 +542,14 @@ impl Forest {
             }
             let (t, n) = split(e.leaf_id);
             // Mark as being told so that a repeated id is caught.
-            self.trees[t].nodes[n].status = Status::Expanded;
+            self.trees[t].nodes[n].first_child = TELLING;
         }
         // Undo the marks (the real expansion happens below).
         for e in evals {
             let (t, n) = split(e.leaf_id);
             if let Some(nd) = self.trees.get_mut(t).and_then(|tr| tr.nodes.get_mut(n)) {
-                if nd.status == Status::Expanded
-                    && nd.first_child == NO_NODE
-                    && nd.num_children == 0
-                {
-                    nd.status = Status::Pending;
+                if nd.status() == Status::Telling {
+                    nd.first_child = PENDING;
                 }
             }
         }
@@ -536,12 +568,10 @@ impl Forest {
             .trees
             .get(t)
             .and_then(|tr| tr.nodes.get(n))
-            .map(|nd| nd.status);
+            .map(Node::status);
         match status {
             Some(Status::Pending) => {}
-            Some(Status::Expanded) if self.trees[t].nodes[n].first_child == NO_NODE => {
-                return Err(format!("leaf id {} is told twice", e.leaf_id))
-            }
+            Some(Status::Telling) => return Err(format!("leaf id {} is told twice", e.leaf_id)),
             Some(_) => {
                 return Err(format!(
                     "leaf id {} is not waiting for an evaluation (already told, or never asked)",
@@ -552,6 +582,9 @@ impl Forest {
         }
         if e.priors.len() != a {
             return Err(format!("{} priors for {a} actions", e.priors.len()));
+        }
+        if self.trees[t].nodes.len() + a > MAX_NODES {
+            return Err(format!("tree {t} is full ({MAX_NODES} nodes)"));
         }
         if let Some(l) = e.legal {
             if l.len() != a {
@@ -575,9 +608,7 @@ impl Forest {
         let legal = |i: usize| e.legal.is_none_or(|l| l[i]);
         let count = (0..cfg.num_actions).filter(|&i| legal(i)).count();
         if e.terminal || count == 0 {
-            let nd = &mut tree.nodes[n];
-            nd.status = Status::Terminal;
-            nd.terminal_value = e.value;
+            tree.nodes[n].set_terminal(e.value);
         } else {
             let total: f32 = (0..cfg.num_actions)
                 .filter(|&i| legal(i))
@@ -598,9 +629,8 @@ impl Forest {
                 tree.nodes[first as usize..].sort_by(|a, b| b.prior.total_cmp(&a.prior));
             }
             let nd = &mut tree.nodes[n];
-            nd.status = Status::Expanded;
             nd.first_child = first;
-            nd.num_children = count as u32;
+            nd.extra = count as u32;
             if n == 0 && cfg.gumbel.is_some() {
                 draw_gumbel(tree);
                 tree.root_raw = e.value;
@@ -634,6 +664,20 @@ impl Forest {
         }
     }
 
+    /// Gumbel MuZero's policy target for tree `t`: `softmax(logits +
+    /// sigma(completed q))` over the root's children, indexed by action
+    /// (zeros before the root is expanded). `false`, `out` untouched, without
+    /// a Gumbel root.
+    pub fn gumbel_policy(&self, t: usize, out: &mut [f32]) -> bool {
+        match &self.cfg.gumbel {
+            Some(g) => {
+                gumbel_policy(g, &self.trees[t], out);
+                true
+            }
+            None => false,
+        }
+    }
+
     /// The root's value estimate (view of the player to move there); NaN
     /// before the root is evaluated.
     pub fn root_value(&self, t: usize) -> f32 {
@@ -660,7 +704,7 @@ impl Forest {
     /// choice). `None` before the root is expanded.
     pub fn best_action(&self, t: usize) -> Option<u32> {
         let tree = &self.trees[t];
-        if self.cfg.gumbel.is_some() && tree.nodes[0].status == Status::Expanded {
+        if self.cfg.gumbel.is_some() && tree.nodes[0].status() == Status::Expanded {
             let c = gumbel_select(&self.cfg, tree, &self.halving, true);
             return Some(tree.nodes[c as usize].action);
         }
@@ -707,10 +751,10 @@ impl Forest {
             nodes.push(root);
             let mut i = 0;
             while i < nodes.len() {
-                let old_first = nodes[i].first_child;
-                if old_first != NO_NODE {
+                if nodes[i].status() == Status::Expanded {
+                    let old_first = nodes[i].first_child;
                     let first = nodes.len() as u32;
-                    for k in 0..nodes[i].num_children {
+                    for k in 0..nodes[i].extra {
                         let mut ch = tree.nodes[(old_first + k) as usize];
                         ch.parent = i as u32;
                         nodes.push(ch);
@@ -723,11 +767,11 @@ impl Forest {
             nodes.push(Node::new(NO_NODE, NO_NODE, 1.0));
         }
         tree.nodes = nodes;
-        if tree.nodes[0].status == Status::Expanded && self.cfg.gumbel.is_some() {
+        if tree.nodes[0].status() == Status::Expanded && self.cfg.gumbel.is_some() {
             draw_gumbel(tree);
             let root = &tree.nodes[0];
             tree.root_raw = root.value_sum / root.visits.max(1) as f32;
-        } else if tree.nodes[0].status == Status::Expanded && self.cfg.dirichlet_fraction > 0.0 {
+        } else if tree.nodes[0].status() == Status::Expanded && self.cfg.dirichlet_fraction > 0.0 {
             add_dirichlet(&self.cfg, tree, &mut self.scratch);
         }
         Ok(())
@@ -832,13 +876,85 @@ fn cfg_halving(cfg: &MctsConfig) -> Vec<Vec<u32>> {
         .collect()
 }
 
-/// Gumbel(0, 1) noise for each root child.
+/// Gumbel(0, 1) noise for each root child, and the children's prior
+/// logits (shifted so the largest is 0): computed once per root, not per
+/// selection.
 fn draw_gumbel(tree: &mut Tree) {
-    let k = tree.children(0).len();
+    let range = tree.children(0);
     tree.gumbel.clear();
-    for _ in 0..k {
+    for _ in range.clone() {
         let u = uniform(&mut tree.rng);
         tree.gumbel.push(-(-u.ln()).ln() as f32);
+    }
+    let kids = &tree.nodes[range];
+    let max_logit = kids
+        .iter()
+        .map(|c| c.prior.max(1e-30).ln())
+        .fold(f32::NEG_INFINITY, f32::max);
+    tree.logits.clear();
+    tree.logits
+        .extend(kids.iter().map(|c| c.prior.max(1e-30).ln() - max_logit));
+}
+
+/// The Gumbel root's completed Q (mctx's `qtransform_completed_by_mix_value`)
+/// gathered in one pass over the root's children.
+struct CompletedQ {
+    /// The value an unvisited child is completed with.
+    mixed: f32,
+    lo: f32,
+    hi: f32,
+    /// `sigma`'s factor: `(maxvisit_init + max_b N(b)) * value_scale`.
+    scale: f32,
+    /// The largest visit count (leaves in flight included) and their sum.
+    max_n: u32,
+    sum_n: u32,
+}
+
+impl CompletedQ {
+    fn new(g: &Gumbel, tree: &Tree, kids: &[Node]) -> CompletedQ {
+        let (mut sum_n, mut sum_p, mut sum_pq) = (0f32, 0f32, 0f32);
+        let (mut lo, mut hi) = (f32::INFINITY, f32::NEG_INFINITY);
+        let (mut max_n, mut all_n, mut visited) = (0u32, 0u32, 0usize);
+        for c in kids {
+            let n = c.visits + c.in_flight;
+            max_n = max_n.max(n);
+            all_n += n;
+            if c.visits > 0 {
+                let q = c.value_sum / c.visits as f32;
+                sum_n += c.visits as f32;
+                sum_p += c.prior;
+                sum_pq += c.prior * q;
+                lo = lo.min(q);
+                hi = hi.max(q);
+                visited += 1;
+            }
+        }
+        // The root's raw value blended with the prior-weighted Q.
+        let weighted = if sum_p > 0.0 { sum_pq / sum_p } else { 0.0 };
+        let mixed = (tree.root_raw + sum_n * weighted) / (sum_n + 1.0);
+        if visited < kids.len() {
+            lo = lo.min(mixed);
+            hi = hi.max(mixed);
+        }
+        CompletedQ {
+            mixed,
+            lo,
+            hi,
+            scale: (g.maxvisit_init + max_n as f32) * g.value_scale,
+            max_n,
+            sum_n: all_n,
+        }
+    }
+
+    /// `sigma(q)` of one child: its completed Q rescaled to [0, 1], scaled.
+    #[inline]
+    fn sigma(&self, c: &Node) -> f32 {
+        let q = if c.visits > 0 {
+            c.value_sum / c.visits as f32
+        } else {
+            self.mixed
+        };
+        self.scale * ((q - self.lo) / (self.hi - self.lo).max(1e-8))
     }
 }
 
@@ -851,68 +967,53 @@ fn gumbel_select(cfg: &MctsConfig, tree: &Tree, halving: &[Vec<u32>], last: bool
     let range = tree.children(0);
     let first = range.start;
     let kids = &tree.nodes[range];
-    let count = |c: &Node| c.visits + c.in_flight;
-    // Completed Q: visited children keep theirs, the others get the mixed
-    // value (the root's raw value blended with the prior-weighted Q).
-    let (mut sum_n, mut sum_p, mut sum_pq) = (0f32, 0f32, 0f32);
-    for c in kids.iter().filter(|c| c.visits > 0) {
-        let q = c.value_sum / c.visits as f32;
-        sum_n += c.visits as f32;
-        sum_p += c.prior;
-        sum_pq += c.prior * q;
-    }
-    let weighted = if sum_p > 0.0 { sum_pq / sum_p } else { 0.0 };
-    let mixed = (tree.root_raw + sum_n * weighted) / (sum_n + 1.0);
-    let q = |c: &Node| {
-        if c.visits > 0 {
-            c.value_sum / c.visits as f32
-        } else {
-            mixed
-        }
-    };
-    let (lo, hi) = kids
-        .iter()
-        .fold((f32::INFINITY, f32::NEG_INFINITY), |(lo, hi), c| {
-            (lo.min(q(c)), hi.max(q(c)))
-        });
-    let max_n = kids.iter().map(count).max().unwrap_or(0);
-    let scale = (g.maxvisit_init + max_n as f32) * g.value_scale;
-    let max_logit = kids
-        .iter()
-        .map(|c| c.prior.max(1e-30).ln())
-        .fold(f32::NEG_INFINITY, f32::max);
-    let score = |i: usize, c: &Node| {
-        let logit = c.prior.max(1e-30).ln() - max_logit;
-        let qn = (q(c) - lo) / (hi - lo).max(1e-8);
-        (tree.gumbel[i] + logit + scale * qn).max(-1e9)
-    };
+    let cq = CompletedQ::new(&g, tree, kids);
     let want = if last {
-        max_n
+        cq.max_n
     } else {
         let m = g.considered.min(kids.len());
-        let sim = kids.iter().map(count).sum::<u32>() as usize;
-        let row = &halving[m];
-        row.get(sim).copied().unwrap_or(max_n)
-    };
-    let pick = |only: bool| {
-        let mut best = None::<(usize, f32)>;
-        for (i, c) in kids.iter().enumerate() {
-            if only && count(c) != want {
-                continue;
-            }
-            let s = score(i, c);
-            if best.is_none_or(|(_, b)| s > b) {
-                best = Some((i, s));
-            }
-        }
-        best
+        halving[m]
+            .get(cq.sum_n as usize)
+            .copied()
+            .unwrap_or(cq.max_n)
     };
     // Past the planned budget no child may have the wanted count: then the
     // best score over every child.
-    let (i, _) = pick(true)
-        .or_else(|| pick(false))
-        .expect("the root has children");
+    let (mut best, mut best_any) = (None::<(usize, f32)>, None::<(usize, f32)>);
+    for (i, c) in kids.iter().enumerate() {
+        let s = (tree.gumbel[i] + tree.logits[i] + cq.sigma(c)).max(-1e9);
+        if best_any.is_none_or(|(_, b)| s > b) {
+            best_any = Some((i, s));
+        }
+        if c.visits + c.in_flight == want && best.is_none_or(|(_, b)| s > b) {
+            best = Some((i, s));
+        }
+    }
+    let (i, _) = best.or(best_any).expect("the root has children");
     (first + i) as u32
+}
+
+/// Gumbel MuZero's policy target at tree `t`'s root: `softmax(logits +
+/// sigma(completed q))` over the root's children, into `out` by action.
+fn gumbel_policy(g: &Gumbel, tree: &Tree, out: &mut [f32]) {
+    out.fill(0.0);
+    let range = tree.children(0);
+    let first = range.start;
+    let kids = &tree.nodes[range];
+    if kids.is_empty() {
+        return;
+    }
+    let cq = CompletedQ::new(g, tree, kids);
+    let scores: Vec<f32> = kids
+        .iter()
+        .enumerate()
+        .map(|(i, c)| tree.logits[i] + cq.sigma(c))
+        .collect();
+    let top = scores.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+    let total: f32 = scores.iter().map(|s| (s - top).exp()).sum();
+    for (i, s) in scores.iter().enumerate() {
+        out[tree.nodes[first + i].action as usize] = (s - top).exp() / total;
+    }
 }
 
 /// Add `value` (view of the player to move at `leaf`) to every node from

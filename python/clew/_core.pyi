@@ -400,7 +400,7 @@ def sat_rows(
 ) -> dict[str, Any]: ...
 # --- search (clew.search wraps these) ---------------------------------------
 
-__all__ += ["CountdownMcts", "MctsForest", "search_builtin", "search_python"]
+__all__ += ["EnvMctsTrees", "MctsForest", "search_builtin", "search_python"]
 
 @final
 class MctsForest:
@@ -484,15 +484,20 @@ def search_builtin(
 ) -> tuple[str, list[int], Any, tuple[int, int, float], _TreeColumns | None]: ...
 
 @final
-class CountdownMcts:
-    """MCTS over the built-in Countdown environment (see clew.search.EnvMCTS)."""
+class EnvMctsTrees:
+    """MCTS over an environment: built-in Countdown or Sudoku, or a Python env (see clew.search.EnvMCTS)."""
 
     def __new__(
         cls,
-        roots: Sequence[Sequence[int]],
-        target: int,
+        kind: str,
+        roots: Sequence[Any],
+        *,
+        env: Any | None = None,
+        num_actions: int | None = None,
+        target: int = 0,
         rules: str = "sos",
         heuristic: str = "sum",
+        box_shape: tuple[int, int] | None = None,
         rule: str = "uct",
         c: float = 1.0,
         virtual_loss: float = 1.0,
@@ -504,14 +509,22 @@ class CountdownMcts:
         gumbel_considered: int = 16,
         gumbel_value_scale: float = 0.1,
         widening: tuple[float, float] | None = None,
-    ) -> CountdownMcts: ...
-    def ask(self, k: int) -> tuple[bytearray, bytearray, bytearray]:
-        """(int64 leaf ids, float32 observations, int64 (tree, parent, action) rows) as raw bytes."""
+        max_nodes: int | None = None,
+        max_evaluations: int | None = None,
+        max_cost: float | None = None,
+        transpositions: bool = False,
+    ) -> EnvMctsTrees: ...
+    def ask(self, k: int) -> tuple[bytearray, Any, bytearray]:
+        """(int64 leaf ids, observations (float32 bytes, or a list for a Python env), int64 rows)."""
     def tell(self, leaf_ids: Any, priors: Any, values: Any) -> None: ...
     def tell_rollouts(self, leaf_ids: Any) -> None: ...
     def run_rollouts(self, simulations: int) -> None: ...
+    def advance(self, actions: Sequence[int]) -> None: ...
     def values(self, t: int) -> dict[str, list[Any]]: ...
+    def walk(self, t: int = 0, backtracks: int | None = None) -> list[tuple[str, list[int], str]]: ...
     def trace(self, t: int = 0, style: str = "astro", backtracks: int | None = None) -> dict[str, Any]: ...
+    def root_state(self, t: int) -> Any: ...
+    def spent(self) -> tuple[tuple[int, int, float], str | None, int]: ...
     def root_visits(self) -> bytearray: ...
     def simulations(self) -> list[int]: ...
     @property
@@ -519,4 +532,4 @@ class CountdownMcts:
     @property
     def num_trees(self) -> int: ...
     @property
-    def obs_dim(self) -> int: ...
+    def obs_dim(self) -> int | None: ...

@@ -722,6 +722,13 @@ impl Forest {
     /// never expanded starts a fresh tree. Errors while leaves of `t` are in
     /// flight.
     pub fn advance(&mut self, t: usize, action: u32) -> Result<()> {
+        self.advance_keeping(t, action).map(|_| ())
+    }
+
+    /// [`advance`](Self::advance), returning the kept nodes' old ids in
+    /// their new order (`kept[new] = old`; empty when the tree starts
+    /// afresh), for callers that keep per-node data beside the forest.
+    pub fn advance_keeping(&mut self, t: usize, action: u32) -> Result<Vec<u32>> {
         let tree = self
             .trees
             .get_mut(t)
@@ -743,12 +750,14 @@ impl Forest {
             .find(|&c| tree.nodes[c].action == action)
             .map(|c| c as u32);
         let mut nodes = Vec::new();
+        let mut kept = Vec::new();
         if let Some(c) = child {
             // Breadth-first copy: each node's children stay contiguous.
             let mut root = tree.nodes[c as usize];
             root.parent = NO_NODE;
             root.action = NO_NODE;
             nodes.push(root);
+            kept.push(c);
             let mut i = 0;
             while i < nodes.len() {
                 if nodes[i].status() == Status::Expanded {
@@ -758,6 +767,7 @@ impl Forest {
                         let mut ch = tree.nodes[(old_first + k) as usize];
                         ch.parent = i as u32;
                         nodes.push(ch);
+                        kept.push(old_first + k);
                     }
                     nodes[i].first_child = first;
                 }
@@ -774,7 +784,7 @@ impl Forest {
         } else if tree.nodes[0].status() == Status::Expanded && self.cfg.dirichlet_fraction > 0.0 {
             add_dirichlet(&self.cfg, tree, &mut self.scratch);
         }
-        Ok(())
+        Ok(kept)
     }
 
     /// Every tree back to a single unevaluated root (random streams go on).

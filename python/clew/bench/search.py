@@ -257,7 +257,7 @@ def torch_ratio(batch: int, actions: int, simulations: int, repeats: int) -> dic
     inside the search against forward passes alone on the same batches;
     None without torch."""
     try:
-        import torch
+        import torch  # type: ignore[import-not-found,unused-ignore]
     except ImportError:
         return None
     import numpy as np
@@ -386,7 +386,8 @@ def run(args: argparse.Namespace) -> int:
             best = min(search(batch, actions, sims) for _ in range(repeats))
             rates[name] = batch * sims / best
         loop = min(clew_loop_overhead(batch, actions, sims) for _ in range(repeats))
-        row = {"batch": batch, "actions": actions, "simulations": sims, "sims_per_s": dict(rates), "reference": {},
+        row: dict[str, Any] = {"batch": batch, "actions": actions, "simulations": sims, "sims_per_s": dict(rates),
+               "reference": {},
                "loop_us_per_leaf": loop * 1e6}
         cells = []
         for anchor in ("lightzero", "mctx"):

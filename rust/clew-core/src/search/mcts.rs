@@ -343,6 +343,8 @@ pub struct Forest {
     scratch: Vec<f32>,
     /// The terminal nodes the last ask's walks re-visited (no evaluation).
     terminal_hits: Vec<Leaf>,
+    /// Scratch for ordering a leaf's children by prior.
+    keys: Vec<u64>,
     /// Gumbel root: `halving[m][i]`, the visit count the `i`-th simulation
     /// gives to one of `m` considered actions (mctx's table).
     halving: Vec<Vec<u32>>,
@@ -386,6 +388,7 @@ impl Forest {
             cursor: 0,
             scratch: Vec::new(),
             terminal_hits: Vec::new(),
+            keys: Vec::new(),
             halving,
         })
     }
@@ -616,17 +619,34 @@ impl Forest {
                 .sum();
             let uniform = !(total > 0.0 && total.is_finite());
             let first = tree.nodes.len() as u32;
-            for i in (0..cfg.num_actions).filter(|&i| legal(i)) {
-                let p = if uniform {
+            let prior = |i: usize| {
+                // `+ 0.0` turns a -0.0 prior into +0.0 (for the sort keys).
+                if uniform {
                     1.0 / count as f32
                 } else {
-                    e.priors[i] / total
-                };
-                tree.nodes.push(Node::new(n as u32, i as u32, p));
-            }
-            if cfg.widening.is_some() {
-                // Highest prior first (stable: ties in action order).
-                tree.nodes[first as usize..].sort_by(|a, b| b.prior.total_cmp(&a.prior));
+                    e.priors[i] / total + 0.0
+                }
+            };
+            if cfg.widening.is_some() || cfg.rule == Rule::Puct {
+                // Highest prior first, ties in action order: PUCT then visits
+                // children in a prefix (see `select_child`). Sorted as u64
+                // keys (inverted prior bits, then the action), not as nodes.
+                let keys = &mut self.keys;
+                keys.clear();
+                keys.extend(
+                    (0..cfg.num_actions)
+                        .filter(|&i| legal(i))
+                        .map(|i| ((!prior(i).to_bits()) as u64) << 32 | i as u64),
+                );
+                keys.sort_unstable();
+                for &k in keys.iter() {
+                    let p = f32::from_bits(!((k >> 32) as u32));
+                    tree.nodes.push(Node::new(n as u32, k as u32, p));
+                }
+            } else {
+                for i in (0..cfg.num_actions).filter(|&i| legal(i)) {
+                    tree.nodes.push(Node::new(n as u32, i as u32, prior(i)));
+                }
             }
             let nd = &mut tree.nodes[n];
             nd.first_child = first;
@@ -820,6 +840,12 @@ fn select_child(cfg: &MctsConfig, tree: &Tree, n: u32) -> u32 {
     match cfg.rule {
         Rule::Puct => {
             let explore = cfg.c * parent_n.max(1.0).sqrt();
+            // Children are stored by descending prior, and an unvisited
+            // child scores `fpu + explore * prior`, so the first unvisited
+            // one beats every later one: the visited children are a prefix
+            // and the scan ends at the first unvisited child. Not at a root
+            // whose priors Dirichlet noise reordered.
+            let sorted = !(n == 0 && cfg.dirichlet_fraction > 0.0);
             for (i, c) in kids.iter().enumerate() {
                 let visits = c.visits + c.in_flight;
                 let q = if visits == 0 {
@@ -831,6 +857,9 @@ fn select_child(cfg: &MctsConfig, tree: &Tree, n: u32) -> u32 {
                 if score > best_score {
                     best_score = score;
                     best = i;
+                }
+                if visits == 0 && sorted {
+                    break;
                 }
             }
         }

@@ -1129,3 +1129,70 @@ pub(crate) fn gamma(rng: &mut Rng, alpha: f64) -> f64 {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// PUCT's argmax over every child, no early exit.
+    fn full_scan(cfg: &MctsConfig, tree: &Tree, n: u32) -> u32 {
+        let range = tree.children(n);
+        let parent = &tree.nodes[n as usize];
+        let explore = cfg.c * ((parent.visits + parent.in_flight) as f32).max(1.0).sqrt();
+        let mut best = (range.start, f32::NEG_INFINITY);
+        for i in range {
+            let c = &tree.nodes[i];
+            let visits = c.visits + c.in_flight;
+            let q = if visits == 0 {
+                cfg.fpu
+            } else {
+                (c.value_sum - cfg.virtual_loss * c.in_flight as f32) / visits as f32
+            };
+            let score = q + explore * c.prior / (1 + visits) as f32;
+            if score > best.1 {
+                best = (i, score);
+            }
+        }
+        best.0 as u32
+    }
+
+    #[test]
+    fn puct_prefix_scan_picks_what_a_full_scan_picks() {
+        let mut rng = Rng::derive(7, 0);
+        for (actions, fpu, k) in [(16usize, 0.0f32, 4usize), (5, 1.0, 8), (40, -0.5, 2)] {
+            let cfg = MctsConfig {
+                fpu,
+                ..MctsConfig::new(actions)
+            };
+            let mut forest = Forest::new(cfg.clone(), 2).unwrap();
+            let mut leaves = Vec::new();
+            for _ in 0..60 {
+                forest.ask(k, &mut leaves);
+                // Every expanded node of every tree, mid-search (leaves in flight).
+                for tree in &forest.trees {
+                    for n in 0..tree.nodes.len() as u32 {
+                        if tree.nodes[n as usize].status() == Status::Expanded {
+                            assert_eq!(select_child(&cfg, tree, n), full_scan(&cfg, tree, n));
+                        }
+                    }
+                }
+                let priors: Vec<Vec<f32>> = leaves
+                    .iter()
+                    .map(|_| (0..actions).map(|_| uniform(&mut rng) as f32).collect())
+                    .collect();
+                let evals: Vec<Evaluation<'_>> = leaves
+                    .iter()
+                    .zip(&priors)
+                    .map(|(l, p)| Evaluation {
+                        leaf_id: l.id(),
+                        priors: p,
+                        value: uniform(&mut rng) as f32 * 2.0 - 1.0,
+                        terminal: false,
+                        legal: None,
+                    })
+                    .collect();
+                forest.tell(&evals).unwrap();
+            }
+        }
+    }
+}

@@ -240,3 +240,15 @@ def test_gumbel_improved_policy_is_softmax_of_logits_plus_sigma_q() -> None:
     np.testing.assert_allclose(got[0], expected, rtol=1e-4, atol=1e-6)
     with pytest.raises(clew.InputError):
         run_mcts(evaluate, 4, batch=1, simulations=2).improved_policy()
+
+
+def test_bench_torch_mode_skips_cleanly_without_torch(capsys: pytest.CaptureFixture[str]) -> None:
+    import importlib.util
+
+    from clew.bench import search as bench
+
+    assert bench.clew_loop_overhead(4, 4, 5) > 0
+    if importlib.util.find_spec("torch") is not None:
+        pytest.skip("torch is installed: the --torch mode runs for real")
+    assert bench.main(["--torch", "--smoke"]) == 0
+    assert "unmeasured" in capsys.readouterr().out

@@ -30,9 +30,9 @@ one thread through the environment before they load).
 An anchor that is not installed is shown with the reference figure from
 issue 5 (one thread, 2-core x86-64), labelled ``ref``, never as measured.
 
-Two more figures per run: ``loop us/leaf``, the ask/tell loop of
-:func:`clew.search.run_mcts` with a no-op evaluator (arrays made once)
-divided by the leaves it handled -- the driver's cost per leaf, Python and
+Two more figures per run: ``loop us/leaf``, the CPU time of the ask/tell
+loop of :func:`clew.search.run_mcts` with a no-op evaluator (arrays made
+once) divided by the leaves it handled -- the driver's cost per leaf, Python and
 the Rust tree work together (issue 5: under 2 us) -- and the per-simulation
 slowdown from 50 to 200 simulations at (256, 16) (issue 5: at most 1.5x).
 
@@ -108,8 +108,10 @@ def clew_search(batch: int, actions: int, simulations: int, gumbel: bool = False
 
 
 def clew_loop_overhead(batch: int, actions: int, simulations: int, gumbel: bool = False) -> float:
-    """Seconds per leaf of run_mcts's ask/tell loop with a no-op evaluator
-    (the same arrays every round): the driver's cost, no evaluation in it."""
+    """CPU seconds per leaf of run_mcts's ask/tell loop with a no-op
+    evaluator (the same arrays every round): the driver's cost, no
+    evaluation in it. CPU time of this process, not wall time, so that other
+    work on a shared machine does not count."""
     import numpy as np
 
     from clew.search import run_mcts
@@ -122,9 +124,9 @@ def clew_loop_overhead(batch: int, actions: int, simulations: int, gumbel: bool 
     def noop(observations: Any) -> tuple[Any, Any]:
         return out
 
-    start = time.perf_counter()
+    start = time.process_time()
     run_mcts(noop, actions, batch=batch, simulations=simulations, gumbel=gumbel or None)
-    return (time.perf_counter() - start) / (batch * (simulations + 1))
+    return (time.process_time() - start) / (batch * (simulations + 1))
 
 
 def _lightzero_module() -> Any | None:
@@ -416,6 +418,8 @@ def run(args: argparse.Namespace) -> int:
             # Per-simulation cost at 200 over that at 50: the inverse rate ratio.
             slowdown = by_config[256, 16, 50][name] / by_config[256, 16, 200][name]
             print(f"{name}: per-simulation cost at (256, 16, 200) / (256, 16, 50) = {slowdown:.2f}x")
+        loops = {(r["batch"], r["actions"], r["simulations"]): r["loop_us_per_leaf"] for r in rows}
+        print(f"loop CPU per leaf at (256, 16, 200) / (256, 16, 50) = {loops[256, 16, 200] / loops[256, 16, 50]:.2f}x")
     for note in notes:
         print("note:", note)
     if args.json:

@@ -293,3 +293,17 @@ def test_python_env_exception_propagates() -> None:
     tree = EnvMCTS(env, [(1, 2, 3, 4)], num_actions=env.num_actions)
     with pytest.raises(RuntimeError, match="boom"):
         tree.run(10, heuristic_evaluator(env))
+
+
+def test_gumbel_root_over_an_env_exports_the_improved_policy() -> None:
+    env = PyCountdown(24)
+    tree = EnvMCTS(env, [(1, 2, 3, 4)], num_actions=env.num_actions, seed=0, rule="puct", gumbel=64)
+    tree.run(64, heuristic_evaluator(env))
+    policy, visits = tree.improved_policy(), tree.visit_counts()
+    assert policy.shape == visits.shape and policy.sum() == pytest.approx(1.0, abs=1e-5)
+    # Mass only on the root's legal actions.
+    legal = np.zeros(env.num_actions, bool)
+    legal[env.legal_actions((1, 2, 3, 4))] = True
+    assert (policy[0][~legal] == 0).all() and (policy[0][legal] > 0).all()
+    with pytest.raises(clew.InputError):
+        EnvMCTS(env, [(1, 2, 3, 4)], num_actions=env.num_actions).improved_policy()

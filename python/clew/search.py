@@ -595,6 +595,13 @@ class EnvMCTS:
         """Root visit counts, int32 ``(num_trees, num_actions)``."""
         return np.frombuffer(self._core.root_visits(), np.int32).reshape(self.num_trees, self.num_actions)
 
+    def improved_policy(self) -> NDArray[np.float32]:
+        """With a Gumbel root (``gumbel=n``): each root's policy training
+        target ``softmax(logits + sigma(completed q))`` (see
+        :meth:`MCTS.improved_policy`), float32 ``(num_trees, num_actions)``,
+        to export beside :meth:`visit_counts`."""
+        return np.frombuffer(self._core.gumbel_policy(), np.float32).reshape(self.num_trees, self.num_actions)
+
     def simulations(self) -> NDArray[np.int64]:
         """Completed simulations per tree (terminal re-visits included)."""
         return np.asarray(self._core.simulations(), np.int64)

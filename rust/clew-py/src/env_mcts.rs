@@ -22,7 +22,9 @@ use pyo3::types::{PyByteArray, PyDict, PyList};
 
 use crate::errors::to_py;
 use crate::run::{detached, guarded};
-use crate::search::{array, bytes_of, config, input, lock_trees, root_visits_bytes, PyEnv};
+use crate::search::{
+    array, bytes_of, config, gumbel_policy_bytes, input, lock_trees, root_visits_bytes, PyEnv,
+};
 
 /// The trees over one of the environments.
 enum AnyMcts {
@@ -494,6 +496,12 @@ impl EnvMctsTrees {
     fn root_visits<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyByteArray>> {
         let guard = self.lock()?;
         Ok(with_mcts!(&*guard, m => root_visits_bytes(py, m.forest())))
+    }
+
+    /// Gumbel policy targets, (num_trees * num_actions) float32 bytes.
+    fn gumbel_policy<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyByteArray>> {
+        let guard = self.lock()?;
+        with_mcts!(&*guard, m => gumbel_policy_bytes(py, m.forest()))
     }
 
     fn simulations(&self) -> PyResult<Vec<u32>> {

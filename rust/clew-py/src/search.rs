@@ -109,6 +109,24 @@ pub(crate) fn root_visits_bytes<'py>(py: Python<'py>, forest: &Forest) -> Bound<
     PyByteArray::new(py, bytes_of(&out))
 }
 
+/// Every tree's Gumbel policy target, (num_trees * num_actions) float32 as
+/// bytes; an error without a Gumbel root.
+pub(crate) fn gumbel_policy_bytes<'py>(
+    py: Python<'py>,
+    forest: &Forest,
+) -> PyResult<Bound<'py, PyByteArray>> {
+    let a = forest.config().num_actions;
+    let mut out = vec![0f32; forest.num_trees() * a];
+    for (t, row) in out.chunks_mut(a).enumerate() {
+        if !forest.gumbel_policy(t, row) {
+            return Err(input(
+                "improved_policy needs a Gumbel root (gumbel=n)".into(),
+            ));
+        }
+    }
+    Ok(PyByteArray::new(py, bytes_of(&out)))
+}
+
 #[pyclass(frozen, module = "clew._core")]
 pub struct MctsForest {
     inner: Mutex<Forest>,
@@ -287,17 +305,7 @@ impl MctsForest {
     /// Gumbel MuZero's policy targets, (num_trees * num_actions) float32
     /// bytes; an error without a Gumbel root.
     fn gumbel_policy<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyByteArray>> {
-        let forest = self.lock()?;
-        let a = forest.config().num_actions;
-        let mut out = vec![0f32; forest.num_trees() * a];
-        for (t, row) in out.chunks_mut(a).enumerate() {
-            if !forest.gumbel_policy(t, row) {
-                return Err(input(
-                    "improved_policy needs a Gumbel root (MCTS(..., gumbel=n))".into(),
-                ));
-            }
-        }
-        Ok(PyByteArray::new(py, bytes_of(&out)))
+        gumbel_policy_bytes(py, &*self.lock()?)
     }
 
     fn root_values(&self) -> PyResult<Vec<f32>> {

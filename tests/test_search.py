@@ -210,3 +210,45 @@ def test_bad_input_raises_input_error() -> None:
     ids, _ = tree.ask()
     with pytest.raises(clew.InputError, match="in flight"):
         tree.advance([0, 0])
+
+
+def test_gumbel_improved_policy_is_softmax_of_logits_plus_sigma_q() -> None:
+    # A 4-armed bandit with fixed priors and arm values: the target is
+    # softmax(log p + sigma(completed q)) with mctx's completion and scale.
+    priors = np.array([0.1, 0.4, 0.3, 0.2], np.float32)
+    arm_value = np.array([0.9, -0.2, 0.1, 0.4], np.float32)
+    root_value = 0.05
+
+    def evaluate(obs):  # type: ignore[no-untyped-def]
+        n = len(obs)
+        values = np.where(obs[:, 1] < 0, root_value, arm_value[np.maximum(obs[:, 2], 0)]).astype(np.float32)
+        return np.tile(priors, (n, 1)), values
+
+    tree = run_mcts(evaluate, 4, batch=1, simulations=6, gumbel=True, gumbel_considered=2, seed=3)
+    visits = tree.visit_counts()[0].astype(np.float64)
+    q = tree.q_values()[0].astype(np.float64)
+    seen = visits > 0
+    weighted = (priors[seen] * q[seen]).sum() / priors[seen].sum()
+    mixed = (root_value + visits.sum() * weighted) / (visits.sum() + 1)
+    completed = np.where(seen, np.nan_to_num(q), mixed)
+    sigma = (50 + visits.max()) * 0.1 * (completed - completed.min()) / max(completed.max() - completed.min(), 1e-8)
+    logits = np.log(priors) + sigma
+    expected = np.exp(logits - logits.max())
+    expected /= expected.sum()
+    got = tree.improved_policy()
+    assert got.shape == (1, 4) and got.dtype == np.float32
+    np.testing.assert_allclose(got[0], expected, rtol=1e-4, atol=1e-6)
+    with pytest.raises(clew.InputError):
+        run_mcts(evaluate, 4, batch=1, simulations=2).improved_policy()
+
+
+def test_bench_torch_mode_skips_cleanly_without_torch(capsys: pytest.CaptureFixture[str]) -> None:
+    import importlib.util
+
+    from clew.bench import search as bench
+
+    assert bench.clew_loop_overhead(4, 4, 5) > 0
+    if importlib.util.find_spec("torch") is not None:
+        pytest.skip("torch is installed: the --torch mode runs for real")
+    assert bench.main(["--torch", "--smoke"]) == 0
+    assert "unmeasured" in capsys.readouterr().out

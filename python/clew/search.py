@@ -177,6 +177,15 @@ class MCTS:
         NaN where unvisited. float32 ``(num_trees, num_actions)``."""
         return np.frombuffer(self._core.root_q(), np.float32).reshape(self.num_trees, self.num_actions)
 
+    def improved_policy(self) -> NDArray[np.float32]:
+        """Gumbel MuZero's policy training target at each root:
+        ``softmax(logits + sigma(completed q))`` over the root's children
+        (mctx's ``action_weights``), float32 ``(num_trees, num_actions)``,
+        zeros for absent actions and unexpanded roots. Only with a Gumbel
+        root (``gumbel=n``): :class:`clew.InputError` otherwise. Export it
+        beside :meth:`visit_counts`."""
+        return np.frombuffer(self._core.gumbel_policy(), np.float32).reshape(self.num_trees, self.num_actions)
+
     def root_values(self) -> NDArray[np.float32]:
         """Each root's value estimate (NaN before it is evaluated)."""
         return np.asarray(self._core.root_values(), np.float32)
@@ -469,53 +478,96 @@ def solve(
     return SearchResult(stop, actions, goal, nodes, evaluations, cost, tree)
 
 
-# ------------------------------------------------ MCTS over a built-in env
+# ------------------------------------------------ MCTS over an environment
 
 
 class EnvMCTS:
-    """MCTS over a built-in environment (today :class:`Countdown`), one tree
-    per root, stepped in Rust.
+    """MCTS over an environment, one tree per root: the built-in
+    :class:`Countdown` or :class:`Sudoku` (stepped in Rust) or any Python
+    :class:`Env` (then ``num_actions`` is required: actions are ints below
+    it).
 
     State contract: like :class:`MCTS`, but the environment is stepped for
     you. :meth:`ask` hands out only leaves that need an evaluation, with
-    ``env.observe`` rows (for Countdown: the numbers padded with -1, then
-    the target); terminal leaves are told their reward inside. :meth:`tell`
-    takes priors over all ``num_actions`` actions (children are the legal
-    ones) and values in [0, 1]. Without an evaluator, :meth:`run` evaluates
-    by random playouts (uniform priors, the playout's reward as value). The
-    same seed and the same calls give the same trees. ``options`` are
+    their observations: a float32 array for a built-in environment (for
+    Countdown the numbers padded with -1, then the target; for Sudoku the
+    cells), the list ``[env.observe(s) ...]`` for a Python one. Terminal
+    leaves are told their reward inside. :meth:`tell` takes priors over all
+    ``num_actions`` actions (children are the legal ones) and values in
+    [0, 1]. Without an evaluator, :meth:`run` evaluates by random playouts
+    (uniform priors, the playout's reward as value).
+
+    Budgets, over all trees together: ``max_nodes`` (states reached, roots
+    included), ``max_evaluations`` (leaves handed to the evaluator or to
+    playouts), ``max_cost`` (the summed ``env.cost(state, action)`` of the
+    steps taken; 1 per step without ``cost``). Once one is spent
+    :meth:`ask` hands out nothing and :meth:`spent` names it.
+    ``transpositions=True``: a leaf whose state has the key of an already
+    evaluated node of its tree (Countdown: its multiset of numbers; Sudoku:
+    its cells; a Python env: ``hash(state)``) is not evaluated again, it is
+    expanded with that node's priors and valued at its current mean.
+    :meth:`advance` moves roots down, keeping subtrees and their records.
+    The same seed and the same calls give the same trees. ``options`` are
     :class:`MCTS`'s (``rule`` defaults to ``"uct"``, ``c`` to 1.0; no
-    ``two_player``).
+    ``two_player``). A Python env is called from the calling thread; an
+    exception it raises propagates.
     """
 
-    __slots__ = ("_core", "num_actions", "num_trees", "obs_dim")
+    __slots__ = ("_core", "_env", "_states", "num_actions", "num_trees", "obs_dim")
 
-    def __init__(self, env: Countdown, roots: Sequence[Sequence[int]], **options: Any) -> None:
-        if not isinstance(env, Countdown):
-            raise TypeError(f"EnvMCTS supports clew.search.Countdown, got {type(env).__name__}")
-        self._core = _core.CountdownMcts(
-            [list(r) for r in roots], env.target, env.rules, env.heuristic, **options
-        )
+    def __init__(
+        self,
+        env: Env | Countdown | Sudoku,
+        roots: Sequence[Any],
+        *,
+        num_actions: int | None = None,
+        max_nodes: int | None = None,
+        max_evaluations: int | None = None,
+        max_cost: float | None = None,
+        transpositions: bool = False,
+        **options: Any,
+    ) -> None:
+        limits: dict[str, Any] = dict(max_nodes=max_nodes, max_evaluations=max_evaluations, max_cost=max_cost,
+                      transpositions=transpositions)
+        if isinstance(env, Countdown):
+            self._core = _core.EnvMctsTrees(
+                "countdown", [list(r) for r in roots], target=env.target, rules=env.rules,
+                heuristic=env.heuristic, **limits, **options,
+            )
+        elif isinstance(env, Sudoku):
+            self._core = _core.EnvMctsTrees("sudoku", list(roots), box_shape=env.box_shape, **limits, **options)
+        else:
+            if num_actions is None:
+                raise TypeError("EnvMCTS over a Python environment needs num_actions")
+            self._core = _core.EnvMctsTrees(
+                "python", list(roots), env=env, num_actions=num_actions, **limits, **options
+            )
+        self._env = env
+        # States along action paths from each root, for describing steps.
+        self._states: dict[tuple[int, tuple[int, ...]], Any] = {}
         self.num_actions: int = self._core.num_actions
         self.num_trees: int = self._core.num_trees
-        self.obs_dim: int = self._core.obs_dim
+        self.obs_dim: int | None = self._core.obs_dim
 
-    def ask(self, k: int | None = None) -> tuple[NDArray[np.int64], NDArray[np.float32]]:
+    def ask(self, k: int | None = None) -> tuple[NDArray[np.int64], Any]:
         """Up to ``k`` leaves (default: one per tree) that need an evaluation:
-        ``(leaf_ids (n,) int64, observations (n, obs_dim) float32)``."""
+        ``(leaf_ids (n,) int64, observations)`` (see the class notes)."""
         ids, obs, _rows = self._core.ask(self.num_trees if k is None else k)
-        return np.frombuffer(ids, np.int64), np.frombuffer(obs, np.float32).reshape(-1, self.obs_dim)
+        if self.obs_dim is not None:
+            obs = np.frombuffer(obs, np.float32).reshape(-1, self.obs_dim)
+        return np.frombuffer(ids, np.int64), obs
 
     def tell(self, leaf_ids: NDArray[np.int64], priors: NDArray[np.float32], values: NDArray[np.float32]) -> None:
         """Expand the leaves: ``priors`` float32 ``(n, num_actions)``,
         ``values`` float32 ``(n,)``. All-or-nothing (InputError)."""
         self._core.tell(_array(leaf_ids, np.int64), _array(priors, np.float32), _array(values, np.float32))
 
-    def run(self, simulations: int = 200, evaluator: Callable[[NDArray[np.float32]], Sequence[Any]] | None = None) -> None:
+    def run(self, simulations: int = 200, evaluator: Callable[[Any], Sequence[Any]] | None = None) -> None:
         """``simulations`` rounds (one leaf per tree each, after the roots'
-        own round). ``evaluator(observations) -> (priors, values)`` is called
-        once per round on the whole batch; ``None``: random playouts in Rust,
-        the GIL released."""
+        own round), fewer when a budget runs out.
+        ``evaluator(observations) -> (priors, values)`` is called once per
+        round on the whole batch; ``None``: random playouts in Rust (the GIL
+        released for a built-in environment)."""
         if evaluator is None:
             self._core.run_rollouts(simulations)
             return
@@ -524,10 +576,34 @@ class EnvMCTS:
             if len(ids):
                 priors, values = evaluator(obs)[:2]
                 self.tell(ids, np.asarray(priors, np.float32), np.asarray(values, np.float32))
+            elif self.spent()["stop"] is not None:
+                break
+
+    def advance(self, actions: Sequence[int]) -> None:
+        """Make each tree's child by ``actions[i]`` its new root, keeping its
+        subtree, statistics and export records (a fresh root, stepped, if it
+        was never reached). The action must be legal; no leaf in flight."""
+        self._core.advance([int(a) for a in actions])
+        self._states.clear()
+
+    def spent(self) -> dict[str, Any]:
+        """What the search spent: ``nodes``, ``evaluations``, ``cost``;
+        ``stop``: the budget that ran out (``"nodes"``, ``"evaluations"``,
+        ``"cost"``) or None; ``shared``: leaves valued from the
+        transposition table instead of the evaluator."""
+        (nodes, evaluations, cost), stop, shared = self._core.spent()
+        return {"nodes": nodes, "evaluations": evaluations, "cost": cost, "stop": stop, "shared": shared}
 
     def visit_counts(self) -> NDArray[np.int32]:
         """Root visit counts, int32 ``(num_trees, num_actions)``."""
         return np.frombuffer(self._core.root_visits(), np.int32).reshape(self.num_trees, self.num_actions)
+
+    def improved_policy(self) -> NDArray[np.float32]:
+        """With a Gumbel root (``gumbel=n``): each root's policy training
+        target ``softmax(logits + sigma(completed q))`` (see
+        :meth:`MCTS.improved_policy`), float32 ``(num_trees, num_actions)``,
+        to export beside :meth:`visit_counts`."""
+        return np.frombuffer(self._core.gumbel_policy(), np.float32).reshape(self.num_trees, self.num_actions)
 
     def simulations(self) -> NDArray[np.int64]:
         """Completed simulations per tree (terminal re-visits included)."""
@@ -539,10 +615,11 @@ class EnvMCTS:
         root), ``depth``, ``visits``, ``value`` (mean backed-up value, NaN
         if unvisited), ``prior``, ``finished`` (simulations through the node
         that ended on a terminal state, in the tree or by a playout),
-        ``correct`` (those that reached the target), ``p_correct``
-        (``correct / finished``, NaN when 0: ReST-MCTS*'s process-reward
-        target), ``terminal``, ``goal``, and ``step`` (the operation into the
-        node, e.g. ``"4*6=24"``; ``""`` for the root)."""
+        ``correct`` (those that reached a goal), ``p_correct`` (``correct /
+        finished``, NaN when 0: ReST-MCTS*'s process-reward target),
+        ``terminal``, ``goal``, and ``step`` (the step into the node:
+        Countdown ``"4*6=24"``, Sudoku ``"r1c3=4"``, a Python env the
+        action; ``""`` for the root)."""
         cols = self._core.values(tree_index)
         out: dict[str, NDArray[Any]] = {}
         for name, col in cols.items():
@@ -556,22 +633,81 @@ class EnvMCTS:
                 out[name] = np.asarray(col, np.int64)
         return out
 
+    def export_walk(self, tree_index: int = 0, backtracks: int | None = None) -> list[dict[str, Any]]:
+        """One tree's ASTRO-style linearisation as events, for any
+        environment: ``{"move": "try", "actions": [...], "outcome": ...}``
+        tries the child reached by the last action from the state the walk
+        stands at (``outcome`` ``"goal"``, ``"dead_end"`` or ``"visited"``),
+        ``{"move": "back", "actions": [...]}`` returns to that state of the
+        current path. ``actions`` run from the root. Wrong branches come in
+        the order the search reached them, one return each (at most
+        ``backtracks``), then the final path (see :meth:`export_trace`)."""
+        return [
+            {"move": move, "actions": list(actions), "outcome": outcome}
+            for move, actions, outcome in self._core.walk(tree_index, backtracks)
+        ]
+
     def export_trace(self, tree_index: int = 0, style: str = "astro", backtracks: int | None = None) -> dict[str, Any]:
-        """One tree as a trace record: ``trace`` (text), ``answer`` (an
-        expression, or None), ``backtracks``, ``nodes`` (nodes the search
-        reached), ``depth`` (deepest), ``length`` (characters), ``solved``,
-        ``style``.
+        """One tree as a trace record: ``trace`` (text), ``backtracks``,
+        ``solved``, ``style``, ``length`` (characters); for Countdown also
+        ``answer`` (an expression, or None), ``nodes`` and ``depth``.
 
         The text is an ASTRO-style linearisation: the branches that ended on
-        a wrong number, in the order the search reached them, each followed
-        by a return to the state it shares with the next ("Hmm, that doesn't
+        a dead end, in the order the search reached them, each followed by a
+        return to the state it shares with the next ("Hmm, that doesn't
         work. Let me go back to ..."), then the final path: the most visited
-        one if it reaches the target, else the first path to the target in
-        the tree, else the first playout that reached it. ``backtracks=k``
-        keeps at most the first ``k`` wrong branches (one return each).
-        ``style``: ``"astro"``, ``"wait"``, ``"backtrack"``, ``"compact"``;
-        every one passes :func:`clew.traces.validate` for its style."""
-        return dict(self._core.trace(tree_index, style, backtracks))
+        one if it reaches a goal, else the first path to a goal in the
+        tree, else the first playout that reached one. ``backtracks=k``
+        keeps at most the first ``k`` wrong branches. Countdown renders in
+        Rust in every walk style (``"astro"``, ``"wait"``, ``"backtrack"``,
+        ``"compact"``; each passes :func:`clew.traces.validate`); Sudoku and
+        Python environments render ``"astro"`` prose from
+        :meth:`export_walk`, naming steps by ``env.describe_action(state,
+        action)`` when a Python env has it."""
+        if isinstance(self._env, Countdown):
+            return dict(self._core.trace(tree_index, style, backtracks))
+        if style != "astro":
+            raise ValueError(f"style {style!r}: only 'astro' outside Countdown (export_walk gives the events)")
+        walk = self.export_walk(tree_index, backtracks)
+        lines, undone = [], 0
+        for event in walk:
+            actions = event["actions"]
+            if event["move"] == "back":
+                undone += 1
+                where = "the start" if not actions else "after " + ", ".join(self._path_text(tree_index, actions))
+                lines.append(f"Let me go back to {where}.")
+                continue
+            line = f"Let me try {self._path_text(tree_index, actions)[-1]}."
+            if event["outcome"] == "dead_end":
+                line += " Hmm, that doesn't work."
+            elif event["outcome"] == "goal":
+                line += " That solves it."
+            lines.append(line)
+        text = "\n".join(lines) + ("\n" if lines else "")
+        solved = bool(walk) and walk[-1]["outcome"] == "goal"
+        return {"trace": text, "backtracks": undone, "solved": solved, "style": style, "length": len(text)}
+
+    def _path_text(self, tree_index: int, actions: Sequence[int]) -> list[str]:
+        # Each step of a path from the root, described.
+        if isinstance(self._env, Sudoku):
+            n = round(self.num_actions ** (1 / 3))
+            return [f"r{a // n // n + 1}c{a // n % n + 1}={a % n + 1}" for a in actions]
+        describe = getattr(self._env, "describe_action", None)
+        if describe is None:
+            return [f"action {a}" for a in actions]
+        out = []
+        for i, a in enumerate(actions):
+            out.append(str(describe(self._state(tree_index, tuple(actions[:i])), a)))
+        return out
+
+    def _state(self, tree_index: int, path: tuple[int, ...]) -> Any:
+        key = (tree_index, path)
+        if key not in self._states:
+            if not path:
+                self._states[key] = self._core.root_state(tree_index)
+            else:
+                self._states[key] = self._env.step(self._state(tree_index, path[:-1]), path[-1])  # type: ignore[union-attr]
+        return self._states[key]
 
 
 def mcts_trace(

@@ -29,6 +29,18 @@ one thread through the environment before they load).
 
 An anchor that is not installed is shown with the reference figure from
 issue 5 (one thread, 2-core x86-64), labelled ``ref``, never as measured.
+
+Two more figures per run: ``loop us/leaf``, the CPU time of the ask/tell
+loop of :func:`clew.search.run_mcts` with a no-op evaluator (arrays made
+once) divided by the leaves it handled -- the driver's cost per leaf, Python and
+the Rust tree work together (issue 5: under 2 us) -- and the per-simulation
+slowdown from 50 to 200 simulations at (256, 16) (issue 5: at most 1.5x).
+
+``--torch`` instead measures a small MLP policy/value evaluator (torch,
+cuda when available, else cpu) driven by ``run_mcts``: the evaluator's
+throughput inside the search (leaves per second of evaluator time) against
+forward passes alone on the same batches (issue 5: at least 85% on a GPU).
+Without torch it says so and exits 0.
 """
 
 from __future__ import annotations
@@ -58,6 +70,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--repeats", type=int, default=3, help="runs per configuration; the best is kept")
     parser.add_argument("--no-anchors", action="store_true", help="clew only (reference figures shown)")
     parser.add_argument("--json", type=Path, default=None, help="also write the rows as JSON here")
+    parser.add_argument("--torch", action="store_true", help="the torch evaluator's throughput inside the search "
+                        "against forward passes alone (skips cleanly without torch)")
 
 
 def _one_thread() -> None:
@@ -91,6 +105,28 @@ def clew_search(batch: int, actions: int, simulations: int, gumbel: bool = False
     elapsed = time.perf_counter() - start
     assert int(tree.simulations().min()) == simulations + 1
     return elapsed
+
+
+def clew_loop_overhead(batch: int, actions: int, simulations: int, gumbel: bool = False) -> float:
+    """CPU seconds per leaf of run_mcts's ask/tell loop with a no-op
+    evaluator (the same arrays every round): the driver's cost, no
+    evaluation in it. CPU time of this process, not wall time, so that other
+    work on a shared machine does not count."""
+    import numpy as np
+
+    from clew.search import run_mcts
+
+    rng = np.random.default_rng(0)
+    priors = rng.random((batch, actions), dtype=np.float32)
+    values = rng.random(batch, dtype=np.float32) * 2 - 1
+    out = (priors, values)
+
+    def noop(observations: Any) -> tuple[Any, Any]:
+        return out
+
+    start = time.process_time()
+    run_mcts(noop, actions, batch=batch, simulations=simulations, gumbel=gumbel or None)
+    return (time.process_time() - start) / (batch * (simulations + 1))
 
 
 def _lightzero_module() -> Any | None:
@@ -218,8 +254,91 @@ class _Mctx:
         return time.perf_counter() - start
 
 
+def torch_ratio(batch: int, actions: int, simulations: int, repeats: int) -> dict[str, Any] | None:
+    """A small MLP policy/value net as run_mcts's evaluator: its throughput
+    inside the search against forward passes alone on the same batches;
+    None without torch."""
+    try:
+        import torch  # type: ignore[import-not-found,unused-ignore]
+    except ImportError:
+        return None
+    import numpy as np
+
+    from clew.search import run_mcts
+
+    device = "cuda" if torch.cuda.is_available() else "cpu"
+    torch.manual_seed(0)
+    obs_dim, hidden = 3, 256
+    net = torch.nn.Sequential(
+        torch.nn.Linear(obs_dim, hidden), torch.nn.ReLU(), torch.nn.Linear(hidden, hidden), torch.nn.ReLU(),
+        torch.nn.Linear(hidden, actions + 1),
+    ).to(device).eval()
+    sync = torch.cuda.synchronize if device == "cuda" else (lambda: None)
+
+    @torch.inference_mode()
+    def forward(x: Any) -> tuple[Any, Any]:
+        out = net(x)
+        return torch.softmax(out[:, :actions], dim=1), torch.tanh(out[:, actions])
+
+    spent = [0.0]
+    batches: list[Any] = []
+
+    def evaluate(observations: Any) -> tuple[Any, Any]:
+        start = time.perf_counter()
+        x = torch.from_numpy(np.asarray(observations, np.float32)).to(device)
+        priors, values = forward(x)
+        result = priors.float().cpu().numpy(), values.float().cpu().numpy()
+        spent[0] += time.perf_counter() - start
+        batches.append(observations.copy())
+        return result
+
+    best_in_search = best_forward = float("inf")
+    for _ in range(max(1, repeats)):
+        spent[0] = 0.0
+        batches.clear()
+        run_mcts(evaluate, actions, batch=batch, simulations=simulations)
+        best_in_search = min(best_in_search, spent[0])
+        # Forward passes alone: the same batches already on the device.
+        inputs = [torch.from_numpy(b.astype(np.float32)).to(device) for b in batches]
+        sync()
+        start = time.perf_counter()
+        for x in inputs:
+            forward(x)
+        sync()
+        best_forward = min(best_forward, time.perf_counter() - start)
+    leaves = batch * (simulations + 1)
+    return {
+        "device": device,
+        "torch": torch.__version__,
+        "leaves": leaves,
+        "evaluator_leaves_per_s": leaves / best_in_search,
+        "forward_leaves_per_s": leaves / best_forward,
+        "ratio": best_forward / best_in_search,
+    }
+
+
+def run_torch(args: argparse.Namespace) -> int:
+    configs = [(16, 16, 10)] if args.smoke else [(256, 16, 50), (1024, 16, 50)]
+    rows = []
+    for batch, actions, sims in configs:
+        row = torch_ratio(batch, actions, sims, 1 if args.smoke else args.repeats)
+        if row is None:
+            print("torch is not installed: the --torch figure is unmeasured (skipped)")
+            return 0
+        row.update(batch=batch, actions=actions, simulations=sims)
+        rows.append(row)
+        print(f"batch {batch} actions {actions} sims {sims} on {row['device']} (torch {row['torch']}): evaluator "
+              f"{row['evaluator_leaves_per_s'] / 1e3:.1f}k leaves/s in the search, forward only "
+              f"{row['forward_leaves_per_s'] / 1e3:.1f}k leaves/s: {100 * row['ratio']:.0f}%")
+    if args.json:
+        args.json.write_text(json.dumps(rows, indent=2))
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
     _one_thread()
+    if args.torch:
+        return run_torch(args)
     import numpy as np
 
     import clew
@@ -260,7 +379,7 @@ def run(args: argparse.Namespace) -> int:
     print("sims/s = batch x simulations / wall time, the Python evaluator included (best of "
           f"{repeats}); 'ref' = issue 5's reference figure, not measured here")
     header = (f"{'batch':>5} {'actions':>7} {'sims':>5} {'clew':>10} {'gumbel':>10} {'lightzero':>12} {'mctx':>12}"
-              f" {'mctx_jit':>12} {'vs LZ':>6} {'vs mctx':>7} {'g/mctx':>6}")
+              f" {'mctx_jit':>12} {'vs LZ':>6} {'vs mctx':>7} {'g/mctx':>6} {'loop us/leaf':>12}")
     print(header)
     rows = []
     for batch, actions, sims in configs:
@@ -268,7 +387,10 @@ def run(args: argparse.Namespace) -> int:
         for name, search in contenders.items():
             best = min(search(batch, actions, sims) for _ in range(repeats))
             rates[name] = batch * sims / best
-        row = {"batch": batch, "actions": actions, "simulations": sims, "sims_per_s": dict(rates), "reference": {}}
+        loop = min(clew_loop_overhead(batch, actions, sims) for _ in range(repeats))
+        row: dict[str, Any] = {"batch": batch, "actions": actions, "simulations": sims, "sims_per_s": dict(rates),
+               "reference": {},
+               "loop_us_per_leaf": loop * 1e6}
         cells = []
         for anchor in ("lightzero", "mctx"):
             if anchor in rates:
@@ -286,9 +408,18 @@ def run(args: argparse.Namespace) -> int:
         mx = max(rates.get("mctx", 0.0), rates.get("mctx_jit", 0.0)) or rates.get("mctx_ref")
         ratio = lambda other, who="clew": f"{rates[who] / other:.1f}x" if other else "-"  # noqa: E731
         print(f"{batch:>5} {actions:>7} {sims:>5} {rates['clew'] / 1e3:9.1f}k {rates['clew_gumbel'] / 1e3:9.1f}k"
-              f" {cells[0]} {cells[1]} {jit_cell} {ratio(lz):>6} {ratio(mx):>7} {ratio(mx, 'clew_gumbel'):>6}")
+              f" {cells[0]} {cells[1]} {jit_cell} {ratio(lz):>6} {ratio(mx):>7} {ratio(mx, 'clew_gumbel'):>6}"
+              f" {loop * 1e6:12.2f}")
         sys.stdout.flush()
         rows.append(row)
+    by_config = {(r["batch"], r["actions"], r["simulations"]): r["sims_per_s"] for r in rows}
+    if (256, 16, 50) in by_config and (256, 16, 200) in by_config:
+        for name in ("clew", "clew_gumbel"):
+            # Per-simulation cost at 200 over that at 50: the inverse rate ratio.
+            slowdown = by_config[256, 16, 50][name] / by_config[256, 16, 200][name]
+            print(f"{name}: per-simulation cost at (256, 16, 200) / (256, 16, 50) = {slowdown:.2f}x")
+        loops = {(r["batch"], r["actions"], r["simulations"]): r["loop_us_per_leaf"] for r in rows}
+        print(f"loop CPU per leaf at (256, 16, 200) / (256, 16, 50) = {loops[256, 16, 200] / loops[256, 16, 50]:.2f}x")
     for note in notes:
         print("note:", note)
     if args.json:

@@ -3,7 +3,9 @@
 //! per-node value targets.
 
 use clew_core::countdown::{HeuristicKind, Rules};
-use clew_core::search::{self, countdown_trace, Budget, CountdownEnv, EnvMcts, MctsConfig, Rule};
+use clew_core::search::{
+    self, countdown_trace, Budget, CountdownEnv, Env, EnvMcts, MctsConfig, Rule,
+};
 use clew_core::trace::render::walk::Move;
 use clew_core::trace::tree::{Outcome, Recorder, Tree};
 use clew_core::trace::validate::validate_walk;
@@ -358,4 +360,83 @@ fn transpositions_are_merged_when_asked() {
     let a = search::iddfs(&mut mk(), root, None, merged);
     let b = search::iddfs(&mut mk(), root, None, Budget::default());
     assert_eq!((a.path, a.spent), (b.path, b.spent));
+}
+
+/// A hard-ish 9x9 puzzle (needs guesses under the MRV order).
+const PUZZLE: &str =
+    "..5......3..58...22..9..78.9.....4.8.1...25...4..7...1....39.64..3.6.9.......4...";
+
+#[test]
+fn env_mcts_solves_sudoku_and_its_walk_ends_on_the_goal() {
+    use clew_core::search::SudokuEnv;
+    use clew_core::sudoku::Grid;
+    let grid = Grid::parse(PUZZLE, None).unwrap();
+    let cfg = MctsConfig {
+        rule: Rule::Uct,
+        c: 1.0,
+        ..MctsConfig::new(729)
+    };
+    let mut m = EnvMcts::new(SudokuEnv, vec![grid.clone()], cfg).unwrap();
+    m.run_rollouts(300).unwrap();
+    let (tree, walk) = m.walk(0, None);
+    let Some(Move::Try(last)) = walk.last() else {
+        panic!("empty walk")
+    };
+    assert_eq!(tree.node(*last).outcome, Outcome::Goal);
+    let mut g = grid;
+    for id in tree.path(*last).into_iter().skip(1) {
+        let a = *tree.payload(id);
+        g.cells[(a / 9) as usize] = (a % 9 + 1) as u8;
+    }
+    assert_eq!(g.empties(), 0);
+    assert!(g.clash().is_none());
+}
+
+#[test]
+fn env_mcts_budgets_transpositions_and_advance() {
+    let root = CountdownEnv::root(&NUMBERS).unwrap();
+    let cfg = || MctsConfig {
+        rule: Rule::Uct,
+        c: 1.0,
+        ..MctsConfig::new(CountdownEnv::max_actions(4))
+    };
+    // Budgets stop the asks and report the spend.
+    let budget = Budget {
+        nodes: Some(30),
+        ..Budget::default()
+    };
+    let mut m = EnvMcts::with_budget(env(), vec![root], cfg(), budget).unwrap();
+    m.run_rollouts(1000).unwrap();
+    assert_eq!(m.spent().nodes, 30);
+    assert_eq!(m.stop().map(|s| s.name()), Some("nodes"));
+    // Transpositions: fewer evaluations for the same simulations.
+    let run = |tt: bool| {
+        let budget = Budget {
+            transpositions: tt,
+            ..Budget::default()
+        };
+        let mut m = EnvMcts::with_budget(env(), vec![root], cfg(), budget).unwrap();
+        m.run_rollouts(200).unwrap();
+        (m.spent(), m.shared_evaluations())
+    };
+    let ((plain, shared0), (merged, shared1)) = (run(false), run(true));
+    assert_eq!(shared0, 0);
+    assert!(shared1 > 0 && merged.evaluations < plain.evaluations);
+    // Advance keeps the chosen child's subtree and its records.
+    let mut m = EnvMcts::new(env(), vec![root], cfg()).unwrap();
+    m.run_rollouts(100).unwrap();
+    let best = m.forest().best_action(0).unwrap();
+    let before = m.values(0);
+    let child = before
+        .iter()
+        .find(|v| v.parent == 0 && v.action == best)
+        .copied()
+        .unwrap();
+    m.advance(0, best).unwrap();
+    let after = m.values(0);
+    assert_eq!(after[0].visits, child.visits);
+    assert_eq!(after[0].finished, child.finished);
+    assert_eq!(m.state(0, 0), Some(&env().apply(&root, best)));
+    m.run_rollouts(10).unwrap();
+    assert!(m.forest().simulations(0) >= child.visits + 10);
 }

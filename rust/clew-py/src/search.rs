@@ -109,6 +109,24 @@ pub(crate) fn root_visits_bytes<'py>(py: Python<'py>, forest: &Forest) -> Bound<
     PyByteArray::new(py, bytes_of(&out))
 }
 
+/// Every tree's Gumbel policy target, (num_trees * num_actions) float32 as
+/// bytes; an error without a Gumbel root.
+pub(crate) fn gumbel_policy_bytes<'py>(
+    py: Python<'py>,
+    forest: &Forest,
+) -> PyResult<Bound<'py, PyByteArray>> {
+    let a = forest.config().num_actions;
+    let mut out = vec![0f32; forest.num_trees() * a];
+    for (t, row) in out.chunks_mut(a).enumerate() {
+        if !forest.gumbel_policy(t, row) {
+            return Err(input(
+                "improved_policy needs a Gumbel root (gumbel=n)".into(),
+            ));
+        }
+    }
+    Ok(PyByteArray::new(py, bytes_of(&out)))
+}
+
 #[pyclass(frozen, module = "clew._core")]
 pub struct MctsForest {
     inner: Mutex<Forest>,
@@ -284,6 +302,12 @@ impl MctsForest {
         Ok(PyByteArray::new(py, bytes_of(&out)))
     }
 
+    /// Gumbel MuZero's policy targets, (num_trees * num_actions) float32
+    /// bytes; an error without a Gumbel root.
+    fn gumbel_policy<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyByteArray>> {
+        gumbel_policy_bytes(py, &*self.lock()?)
+    }
+
     fn root_values(&self) -> PyResult<Vec<f32>> {
         let forest = self.lock()?;
         Ok((0..forest.num_trees())
@@ -366,33 +390,56 @@ impl MctsForest {
 // ------------------------------------------------ DFS, BFS, beam, best-first
 
 /// A Python environment seen from Rust: states stay Python objects, kept
-/// in `states` and named by their index. Calls run with the GIL held (this
-/// is the caller's thread); the first exception is kept and stops the search.
-struct PyEnv<'py> {
-    env: Bound<'py, PyAny>,
-    states: Vec<Bound<'py, PyAny>>,
-    error: Option<PyErr>,
+/// in `states` and named by their index. Owned (no GIL lifetime) so that an
+/// MCTS can keep one between calls; every call attaches to the interpreter,
+/// which costs next to nothing on the caller's thread, where the GIL is
+/// already held. The first exception is kept and stops the search.
+pub(crate) struct PyEnv {
+    env: Py<PyAny>,
+    pub(crate) states: Vec<Py<PyAny>>,
+    pub(crate) error: Option<PyErr>,
     has_heuristic: bool,
     has_cost: bool,
 }
 
-impl<'py> PyEnv<'py> {
-    fn new(env: Bound<'py, PyAny>) -> PyEnv<'py> {
+impl PyEnv {
+    pub(crate) fn new(env: &Bound<'_, PyAny>) -> PyEnv {
         let has = |name: &str| env.hasattr(name).unwrap_or(false);
         PyEnv {
             has_heuristic: has("heuristic"),
             has_cost: has("cost"),
-            env,
+            env: env.clone().unbind(),
             states: Vec::new(),
             error: None,
         }
     }
 
-    fn call<T>(&mut self, default: T, f: impl FnOnce(&Self) -> PyResult<T>) -> T {
+    pub(crate) fn env<'py>(&self, py: Python<'py>) -> &Bound<'py, PyAny> {
+        self.env.bind(py)
+    }
+
+    /// `env.<method>(state, *rest)`, the first error kept (then `default`).
+    fn call<T>(
+        &mut self,
+        default: T,
+        method: &str,
+        state: u32,
+        rest: Option<u32>,
+        f: impl FnOnce(Bound<'_, PyAny>) -> PyResult<T>,
+    ) -> T {
         if self.error.is_some() {
             return default;
         }
-        match f(self) {
+        let out = Python::attach(|py| {
+            let s = self.states[state as usize].bind(py);
+            let env = self.env.bind(py);
+            let r = match rest {
+                None => env.call_method1(method, (s,)),
+                Some(a) => env.call_method1(method, (s, a)),
+            };
+            r.and_then(f)
+        });
+        match out {
             Ok(v) => v,
             Err(e) => {
                 self.error = Some(e);
@@ -402,14 +449,12 @@ impl<'py> PyEnv<'py> {
     }
 }
 
-impl<'py> Env for PyEnv<'py> {
+impl Env for PyEnv {
     type State = u32;
 
     fn legal_actions(&mut self, state: &u32, out: &mut Vec<u32>) {
-        let actions = self.call(Vec::new(), |me| {
-            me.env
-                .call_method1("legal_actions", (&me.states[*state as usize],))?
-                .try_iter()?
+        let actions = self.call(Vec::new(), "legal_actions", *state, None, |r| {
+            r.try_iter()?
                 .map(|a| a?.extract::<u32>())
                 .collect::<PyResult<Vec<u32>>>()
         });
@@ -417,13 +462,7 @@ impl<'py> Env for PyEnv<'py> {
     }
 
     fn apply(&mut self, state: &u32, action: u32) -> u32 {
-        let next = self.call(None, |me| {
-            Ok(Some(me.env.call_method1(
-                "step",
-                (&me.states[*state as usize], action),
-            )?))
-        });
-        match next {
+        match self.call(None, "step", *state, Some(action), |r| Ok(Some(r.unbind()))) {
             Some(s) => {
                 self.states.push(s);
                 (self.states.len() - 1) as u32
@@ -433,48 +472,40 @@ impl<'py> Env for PyEnv<'py> {
     }
 
     fn is_terminal(&mut self, state: &u32) -> bool {
-        self.call(true, |me| {
-            me.env
-                .call_method1("is_terminal", (&me.states[*state as usize],))?
-                .is_truthy()
-        })
+        self.call(true, "is_terminal", *state, None, |r| r.is_truthy())
     }
 
     fn reward(&mut self, state: &u32) -> f64 {
-        self.call(0.0, |me| {
-            me.env
-                .call_method1("reward", (&me.states[*state as usize],))?
-                .extract()
-        })
+        self.call(0.0, "reward", *state, None, |r| r.extract())
     }
 
     fn heuristic(&mut self, state: &u32) -> Option<f64> {
         if !self.has_heuristic {
             return None;
         }
-        Some(self.call(0.0, |me| {
-            me.env
-                .call_method1("heuristic", (&me.states[*state as usize],))?
-                .extract()
-        }))
+        Some(self.call(0.0, "heuristic", *state, None, |r| r.extract()))
     }
 
     fn cost(&mut self, state: &u32, action: u32) -> f64 {
         if !self.has_cost {
             return 1.0;
         }
-        self.call(0.0, |me| {
-            me.env
-                .call_method1("cost", (&me.states[*state as usize], action))?
-                .extract()
-        })
+        self.call(0.0, "cost", *state, Some(action), |r| r.extract())
     }
 
     /// Python's hash of the state (asked only when merging transpositions).
     fn key(&mut self, state: &u32) -> Option<u64> {
-        self.call(None, |me| {
-            Ok(Some(me.states[*state as usize].hash()? as u64))
-        })
+        if self.error.is_some() {
+            return None;
+        }
+        let h = Python::attach(|py| self.states[*state as usize].bind(py).hash());
+        match h {
+            Ok(h) => Some(h as u64),
+            Err(e) => {
+                self.error = Some(e);
+                None
+            }
+        }
     }
 
     fn failed(&self) -> bool {
@@ -681,8 +712,8 @@ fn search_python(
         max_depth,
         (samples, temperature, seed),
     )?;
-    let mut py_env = PyEnv::new(env.clone());
-    py_env.states.push(root.clone());
+    let mut py_env = PyEnv::new(env);
+    py_env.states.push(root.clone().unbind());
     let (out, tree) = guarded(|| {
         Ok(run_maybe_recorded(
             &mut py_env,
@@ -695,7 +726,9 @@ fn search_python(
     if let Some(e) = py_env.error.take() {
         return Err(e);
     }
-    let goal = out.goal.map(|g| py_env.states[g as usize].clone().unbind());
+    let goal = out
+        .goal
+        .map(|g| py_env.states[g as usize].clone_ref(env.py()));
     Ok(found(&out, goal, tree))
 }
 

@@ -12,7 +12,17 @@
 //! node how many simulations through it ended on a terminal state (in the
 //! tree or by a playout) and how many of those on a goal, the
 //! process-reward target of ReST-MCTS*/Math-Shepherd.
+//!
+//! Budgets ([`Budget`]: nodes reached, leaves handed to the evaluator, the
+//! summed [`Env::cost`] of the steps taken) bound what `ask` hands out.
+//! With `Budget::transpositions`, a leaf whose [`Env::key`] matches an
+//! already evaluated node of its tree is not evaluated again: it is
+//! expanded with that node's priors and valued at that node's current mean
+//! (statistics shared, nodes not merged: the tree stays a tree).
 
+use std::collections::HashMap;
+
+use super::budget::{Budget, Spent, Stop};
 use super::env::Env;
 use super::mcts::{Evaluation, Forest, Leaf, MctsConfig, NO_NODE};
 use crate::error::{ClewError, Result};
@@ -43,6 +53,14 @@ pub struct EnvMcts<E: Env> {
     raw: Vec<Leaf>,
     actions: Vec<u32>,
     zeros: Vec<f32>,
+    budget: Budget,
+    spent: Spent,
+    stop: Option<Stop>,
+    /// Per tree (with `budget.transpositions`): state key -> the first node
+    /// with it that went to the evaluator.
+    table: Vec<HashMap<u64, u32>>,
+    /// Leaves settled from the table instead of the evaluator.
+    shared: u64,
 }
 
 /// One node's statistics, for value targets (see [`EnvMcts::values`]).
@@ -85,6 +103,17 @@ impl<E: Env> EnvMcts<E> {
     /// environment lists. Playouts of tree `i` draw from `(cfg.seed, i)`
     /// offset from the forest's own streams.
     pub fn new(env: E, roots: Vec<E::State>, cfg: MctsConfig) -> Result<Self> {
+        Self::with_budget(env, roots, cfg, Budget::default())
+    }
+
+    /// [`new`](Self::new) with limits and optional transpositions (see the
+    /// module's notes). Spending is counted over every tree together.
+    pub fn with_budget(
+        env: E,
+        roots: Vec<E::State>,
+        cfg: MctsConfig,
+        budget: Budget,
+    ) -> Result<Self> {
         if cfg.two_player {
             return Err(ClewError::InvalidInput(
                 "MCTS over an environment is single-agent: two_player must be false".into(),
@@ -108,11 +137,58 @@ impl<E: Env> EnvMcts<E> {
             raw: Vec::new(),
             actions: Vec::new(),
             zeros: vec![0.0; a],
+            budget,
+            spent: Spent::default(),
+            stop: None,
+            table: vec![HashMap::new(); n],
+            shared: 0,
         })
+    }
+
+    /// What the search spent so far: nodes reached (roots included), leaves
+    /// handed to the evaluator (or to playouts), summed step costs.
+    pub fn spent(&self) -> Spent {
+        self.spent
+    }
+
+    /// The budget that ran out (`ask` then hands nothing out), if any.
+    pub fn stop(&self) -> Option<Stop> {
+        self.stop
+    }
+
+    /// Leaves valued from the transposition table instead of the evaluator.
+    pub fn shared_evaluations(&self) -> u64 {
+        self.shared
+    }
+
+    /// `k` cut to what the budgets leave (0, and `stop` set, when spent).
+    fn affordable(&mut self, k: usize) -> usize {
+        let b = self.budget;
+        let left =
+            |limit: Option<u64>, used: u64| limit.map_or(u64::MAX, |l| l.saturating_sub(used));
+        let over = if left(b.nodes, self.spent.nodes) == 0 {
+            Some("nodes")
+        } else if left(b.evaluations, self.spent.evaluations) == 0 {
+            Some("evaluations")
+        } else if b.cost.is_some_and(|c| self.spent.cost >= c) {
+            Some("cost")
+        } else {
+            None
+        };
+        if let Some(what) = over {
+            self.stop = Some(Stop::Budget(what));
+            return 0;
+        }
+        let room = left(b.nodes, self.spent.nodes).min(left(b.evaluations, self.spent.evaluations));
+        k.min(usize::try_from(room).unwrap_or(usize::MAX))
     }
 
     pub fn forest(&self) -> &Forest {
         &self.forest
+    }
+
+    pub fn env(&self) -> &E {
+        &self.env
     }
 
     pub fn env_mut(&mut self) -> &mut E {
@@ -149,10 +225,17 @@ impl<E: Env> EnvMcts<E> {
 
     /// Hand out up to `k` leaves that need an evaluation, appending each
     /// one's observation to `obs`. Terminal leaves met on the way are told
-    /// their reward at once and are not handed out (so fewer than `k` may
-    /// come back even while the search goes on).
+    /// their reward at once and are not handed out, nor are transpositions
+    /// (so fewer than `k` may come back even while the search goes on).
+    /// Nothing comes back once a budget is spent (see [`stop`](Self::stop)):
+    /// `k` is cut to the nodes and evaluations left; the cost is checked
+    /// before each ask, so the last one may overshoot it by one round.
     pub fn ask(&mut self, k: usize, out: &mut Vec<Leaf>, obs: &mut Vec<f32>) -> Result<()> {
         out.clear();
+        let k = self.affordable(k);
+        if k == 0 {
+            return Ok(());
+        }
         self.forest.ask(k, &mut self.raw);
         for i in 0..self.forest.terminal_hits().len() {
             let hit = self.forest.terminal_hits()[i];
@@ -164,6 +247,8 @@ impl<E: Env> EnvMcts<E> {
             self.finish(t, n, goal);
         }
         let mut settled: Vec<(u64, f32)> = Vec::new();
+        let (mut shared_ids, mut shared_priors, mut shared_values) =
+            (Vec::new(), Vec::new(), Vec::new());
         for i in 0..self.raw.len() {
             let leaf = self.raw[i];
             let (t, n) = (leaf.tree as usize, leaf.node);
@@ -171,20 +256,27 @@ impl<E: Env> EnvMcts<E> {
                 let parent = self.states[t][leaf.parent as usize]
                     .clone()
                     .expect("a parent is handed out before its children");
+                self.spent.cost += self.env.cost(&parent, leaf.action);
                 let s = self.env.apply(&parent, leaf.action);
                 let v = &mut self.states[t];
                 v.resize(v.len().max(n as usize + 1), None);
                 v[n as usize] = Some(s);
             }
+            self.spent.nodes += 1;
             self.order[t].push(n);
-            let s = self.states[t][n as usize].as_ref().expect("just stored");
-            if self.env.is_terminal(s) {
-                let r = self.env.reward(s);
-                let goal = self.env.is_goal(s);
+            let s = self.states[t][n as usize].clone().expect("just stored");
+            if self.env.is_terminal(&s) {
+                let r = self.env.reward(&s);
+                let goal = self.env.is_goal(&s);
                 settled.push((leaf.id(), r as f32));
                 self.finish(t, n, goal);
+            } else if let Some(value) = self.transposed(t, n, &s, &mut shared_priors) {
+                shared_ids.push(leaf.id());
+                shared_values.push(value);
+                self.shared += 1;
             } else {
-                self.env.observe(s, obs);
+                self.env.observe(&s, obs);
+                self.spent.evaluations += 1;
                 out.push(leaf);
             }
         }
@@ -202,7 +294,105 @@ impl<E: Env> EnvMcts<E> {
                 legal: None,
             })
             .collect();
-        self.forest.tell(&evals)
+        self.forest.tell(&evals)?;
+        self.tell(&shared_ids, &shared_priors, &shared_values)
+    }
+
+    /// With transpositions on: the value of node `n` of tree `t` (state `s`)
+    /// taken from the evaluated node with the same key, its priors appended
+    /// to `priors`; `None` (and `n` entered in the table when the key is
+    /// new) when it must go to the evaluator.
+    fn transposed(&mut self, t: usize, n: u32, s: &E::State, priors: &mut Vec<f32>) -> Option<f32> {
+        if !self.budget.transpositions {
+            return None;
+        }
+        let key = self.env.key(s)?;
+        let Some(&first) = self.table[t].get(&key) else {
+            self.table[t].insert(key, n);
+            return None;
+        };
+        let st = self.forest.node(t, first);
+        // Still in flight (asked in this very round): evaluate this one too.
+        if !st.expanded || st.visits == 0 {
+            return None;
+        }
+        let at = priors.len();
+        priors.resize(at + self.zeros.len(), 0.0);
+        for c in st.children.clone() {
+            let ch = self.forest.node(t, c);
+            priors[at + ch.action as usize] = ch.prior;
+        }
+        Some(st.mean)
+    }
+
+    /// Make tree `t`'s child by `action` its new root, keeping the subtree,
+    /// its statistics and the per-node records (visit order, finished and
+    /// correct counts, the transposition table); an action never expanded
+    /// starts afresh from the stepped state. Errors while leaves of `t` are
+    /// in flight, or for an action the root does not allow.
+    pub fn advance(&mut self, t: usize, action: u32) -> Result<()> {
+        let root = self
+            .state(t, 0)
+            .cloned()
+            .ok_or_else(|| ClewError::InvalidInput(format!("no tree {t}")))?;
+        self.actions.clear();
+        self.env.legal_actions(&root, &mut self.actions);
+        if !self.actions.contains(&action) {
+            return Err(ClewError::InvalidInput(format!(
+                "action {action} is not legal at tree {t}'s root"
+            )));
+        }
+        let kept = self.forest.advance_keeping(t, action)?;
+        let remap = |v: &Vec<u32>| -> Vec<u32> {
+            kept.iter()
+                .map(|&o| v.get(o as usize).copied().unwrap_or(0))
+                .collect()
+        };
+        self.finished[t] = remap(&self.finished[t]);
+        self.correct[t] = remap(&self.correct[t]);
+        let mut new_id = vec![NO_NODE; self.states[t].len().max(1)];
+        for (new, &old) in kept.iter().enumerate() {
+            if let Some(slot) = new_id.get_mut(old as usize) {
+                *slot = new as u32;
+            }
+        }
+        let old_states = std::mem::take(&mut self.states[t]);
+        let mut states: Vec<Option<E::State>> = kept
+            .iter()
+            .map(|&o| old_states.get(o as usize).cloned().flatten())
+            .collect();
+        // The new root was reached before (its subtree is kept) or not (it
+        // is handed out afresh by the next ask and enters the order then).
+        let reached = states.first().is_some_and(|s| s.is_some());
+        if !reached {
+            let s = self.env.apply(&root, action);
+            if states.is_empty() {
+                states.push(None);
+            }
+            states[0] = Some(s);
+        }
+        self.states[t] = states;
+        let old_order = std::mem::take(&mut self.order[t]);
+        self.order[t] = old_order
+            .into_iter()
+            .filter_map(|o| new_id.get(o as usize).copied().filter(|&n| n != NO_NODE))
+            .collect();
+        if !reached {
+            self.order[t].clear();
+        }
+        self.table[t].retain(|_, n| {
+            let m = new_id.get(*n as usize).copied().unwrap_or(NO_NODE);
+            *n = m;
+            m != NO_NODE
+        });
+        self.playout_goal[t] = self.playout_goal[t].take().and_then(|(start, path)| {
+            let m = new_id.get(start as usize).copied().unwrap_or(NO_NODE);
+            (m != NO_NODE).then_some((m, path))
+        });
+        if self.env.failed() {
+            return Err(ClewError::InvalidInput("the environment failed".into()));
+        }
+        Ok(())
     }
 
     /// The legal-action mask of a handed-out leaf, into `mask`.
@@ -239,6 +429,9 @@ impl<E: Env> EnvMcts<E> {
     /// num_actions`, row-major) and `values`; children are the legal
     /// actions. All-or-nothing, as [`Forest::tell`].
     pub fn tell(&mut self, ids: &[u64], priors: &[f32], values: &[f32]) -> Result<()> {
+        if ids.is_empty() && priors.is_empty() && values.is_empty() {
+            return Ok(());
+        }
         let a = self.forest.config().num_actions;
         if priors.len() != ids.len() * a || values.len() != ids.len() {
             return Err(ClewError::InvalidInput(format!(
@@ -317,11 +510,20 @@ impl<E: Env> EnvMcts<E> {
         let (mut leaves, mut obs) = (Vec::new(), Vec::new());
         for _ in 0..=simulations {
             self.ask(self.num_trees(), &mut leaves, &mut obs)?;
+            if self.stop.is_some() {
+                break;
+            }
             obs.clear();
             let ids: Vec<u64> = leaves.iter().map(Leaf::id).collect();
             self.tell_rollouts(&ids)?;
         }
         Ok(())
+    }
+
+    /// Tree `t`'s ASTRO-style walk (see [`export`](Self::export)) over a
+    /// tree whose payloads are the actions into each node.
+    pub fn walk(&mut self, t: usize, max_backtracks: Option<usize>) -> (Tree<u32>, Walk) {
+        self.export(t, NO_NODE, |_, _, a| a, max_backtracks)
     }
 
     /// The statistics of tree `t`'s reached nodes, in visit order.

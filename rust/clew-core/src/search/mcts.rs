@@ -64,6 +64,10 @@ impl Gumbel {
     }
 }
 
+/// Above this many actions PUCT stores children by prior (see
+/// `MctsConfig::children_by_prior`).
+const PREFIX_SCAN_MIN_ACTIONS: usize = 32;
+
 /// Progressive widening for open-ended actions (sampled text steps, many
 /// actions): a node visited `N` times considers only its `ceil(c *
 /// N^alpha)` children of highest prior (children are stored by descending
@@ -113,6 +117,15 @@ impl MctsConfig {
             widening: None,
             seed: 0,
         }
+    }
+
+    /// Whether a node's children are stored by descending prior: with
+    /// widening, and under PUCT with many actions, where stopping the scan
+    /// at the first unvisited child repays the sort (at 16 actions sorting
+    /// cost more than the whole scan it saved: half of `tell`).
+    fn children_by_prior(&self) -> bool {
+        self.widening.is_some()
+            || (self.rule == Rule::Puct && self.num_actions > PREFIX_SCAN_MIN_ACTIONS)
     }
 
     fn validate(&self) -> Result<()> {
@@ -178,50 +191,82 @@ impl MctsConfig {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[repr(u8)]
 enum Status {
     /// Never handed out.
     New,
     /// Handed out by `ask`, not yet told.
     Pending,
+    /// Being told (only inside `tell`'s check, to catch a repeated id).
+    Telling,
     /// Told, with children.
     Expanded,
     /// Told as terminal (or with no legal action): its value is exact.
     Terminal,
 }
 
+// `Node::first_child` before expansion says which status the node has, so
+// the node needs no status byte and stays 32 bytes (two per cache line).
+const NEW: u32 = u32::MAX;
+const PENDING: u32 = u32::MAX - 1;
+const TELLING: u32 = u32::MAX - 2;
+const TERMINAL: u32 = u32::MAX - 3;
+/// Node ids stay below the status markers.
+const MAX_NODES: usize = (u32::MAX - 4) as usize;
+
+/// 32 bytes; selection reads the first four fields of every child, so they
+/// lead.
 #[derive(Clone, Copy, Debug)]
 struct Node {
-    parent: u32,
-    first_child: u32,
-    num_children: u32,
-    /// The action that led here from the parent.
-    action: u32,
-    visits: u32,
-    /// Leaves in flight below (or at) this node.
-    in_flight: u32,
     /// Sum of backed-up values, from the view of the player who moved here.
     value_sum: f32,
     prior: f32,
-    /// A terminal node's exact value (view of the player to move there).
-    terminal_value: f32,
-    status: Status,
+    visits: u32,
+    /// Leaves in flight below (or at) this node.
+    in_flight: u32,
+    parent: u32,
+    /// The action that led here from the parent.
+    action: u32,
+    /// The first child once expanded, else NEW, PENDING, TELLING or TERMINAL.
+    first_child: u32,
+    /// The number of children once expanded; a terminal's exact value (f32
+    /// bits, view of the player to move there).
+    extra: u32,
 }
+
+const _: () = assert!(std::mem::size_of::<Node>() == 32);
 
 impl Node {
     fn new(parent: u32, action: u32, prior: f32) -> Node {
         Node {
-            parent,
-            first_child: NO_NODE,
-            num_children: 0,
-            action,
-            visits: 0,
-            in_flight: 0,
             value_sum: 0.0,
             prior,
-            terminal_value: 0.0,
-            status: Status::New,
+            visits: 0,
+            in_flight: 0,
+            parent,
+            action,
+            first_child: NEW,
+            extra: 0,
         }
+    }
+
+    #[inline]
+    fn status(&self) -> Status {
+        match self.first_child {
+            NEW => Status::New,
+            PENDING => Status::Pending,
+            TELLING => Status::Telling,
+            TERMINAL => Status::Terminal,
+            _ => Status::Expanded,
+        }
+    }
+
+    fn terminal_value(&self) -> f32 {
+        f32::from_bits(self.extra)
+    }
+
+    fn set_terminal(&mut self, value: f32) {
+        self.first_child = TERMINAL;
+        self.extra = value.to_bits();
     }
 }
 
@@ -234,6 +279,8 @@ struct Tree {
     /// Gumbel root only: one Gumbel(0, 1) draw per root child, and the
     /// root's own evaluation (the mixed value's anchor).
     gumbel: Vec<f32>,
+    /// Gumbel root only: the children's prior logits, the largest 0.
+    logits: Vec<f32>,
     root_raw: f32,
 }
 
@@ -244,16 +291,17 @@ impl Tree {
             rng,
             pending: 0,
             gumbel: Vec::new(),
+            logits: Vec::new(),
             root_raw: 0.0,
         }
     }
 
     fn children(&self, n: u32) -> std::ops::Range<usize> {
         let node = &self.nodes[n as usize];
-        if node.first_child == NO_NODE {
-            0..0
+        if node.status() == Status::Expanded {
+            node.first_child as usize..(node.first_child + node.extra) as usize
         } else {
-            node.first_child as usize..(node.first_child + node.num_children) as usize
+            0..0
         }
     }
 }
@@ -308,6 +356,8 @@ pub struct Forest {
     scratch: Vec<f32>,
     /// The terminal nodes the last ask's walks re-visited (no evaluation).
     terminal_hits: Vec<Leaf>,
+    /// Scratch for ordering a leaf's children by prior.
+    keys: Vec<u64>,
     /// Gumbel root: `halving[m][i]`, the visit count the `i`-th simulation
     /// gives to one of `m` considered actions (mctx's table).
     halving: Vec<Vec<u32>>,
@@ -351,6 +401,7 @@ impl Forest {
             cursor: 0,
             scratch: Vec::new(),
             terminal_hits: Vec::new(),
+            keys: Vec::new(),
             halving,
         })
     }
@@ -432,13 +483,13 @@ impl Forest {
         let tree = &mut self.trees[t];
         let mut node = 0u32;
         loop {
-            match tree.nodes[node as usize].status {
+            match tree.nodes[node as usize].status() {
                 Status::Expanded if node == 0 && cfg.gumbel.is_some() => {
                     node = gumbel_select(cfg, tree, &self.halving, false)
                 }
                 Status::Expanded => node = select_child(cfg, tree, node),
                 Status::New => {
-                    tree.nodes[node as usize].status = Status::Pending;
+                    tree.nodes[node as usize].first_child = PENDING;
                     tree.pending += 1;
                     let mut n = node;
                     loop {
@@ -451,9 +502,9 @@ impl Forest {
                     }
                     return Descent::Leaf(node);
                 }
-                Status::Pending => return Descent::Collision,
+                Status::Pending | Status::Telling => return Descent::Collision,
                 Status::Terminal => {
-                    let v = tree.nodes[node as usize].terminal_value;
+                    let v = tree.nodes[node as usize].terminal_value();
                     backup(cfg, tree, node, v, false);
                     return Descent::Terminal(node);
                 }
@@ -487,8 +538,8 @@ impl Forest {
                 nd.value_sum / nd.visits as f32
             },
             prior: nd.prior,
-            expanded: nd.status == Status::Expanded,
-            terminal: nd.status == Status::Terminal,
+            expanded: nd.status() == Status::Expanded,
+            terminal: nd.status() == Status::Terminal,
             children: r.start as u32..r.end as u32,
         }
     }
@@ -507,17 +558,14 @@ impl Forest {
             }
             let (t, n) = split(e.leaf_id);
             // Mark as being told so that a repeated id is caught.
-            self.trees[t].nodes[n].status = Status::Expanded;
+            self.trees[t].nodes[n].first_child = TELLING;
         }
         // Undo the marks (the real expansion happens below).
         for e in evals {
             let (t, n) = split(e.leaf_id);
             if let Some(nd) = self.trees.get_mut(t).and_then(|tr| tr.nodes.get_mut(n)) {
-                if nd.status == Status::Expanded
-                    && nd.first_child == NO_NODE
-                    && nd.num_children == 0
-                {
-                    nd.status = Status::Pending;
+                if nd.status() == Status::Telling {
+                    nd.first_child = PENDING;
                 }
             }
         }
@@ -536,12 +584,10 @@ impl Forest {
             .trees
             .get(t)
             .and_then(|tr| tr.nodes.get(n))
-            .map(|nd| nd.status);
+            .map(Node::status);
         match status {
             Some(Status::Pending) => {}
-            Some(Status::Expanded) if self.trees[t].nodes[n].first_child == NO_NODE => {
-                return Err(format!("leaf id {} is told twice", e.leaf_id))
-            }
+            Some(Status::Telling) => return Err(format!("leaf id {} is told twice", e.leaf_id)),
             Some(_) => {
                 return Err(format!(
                     "leaf id {} is not waiting for an evaluation (already told, or never asked)",
@@ -552,6 +598,9 @@ impl Forest {
         }
         if e.priors.len() != a {
             return Err(format!("{} priors for {a} actions", e.priors.len()));
+        }
+        if self.trees[t].nodes.len() + a > MAX_NODES {
+            return Err(format!("tree {t} is full ({MAX_NODES} nodes)"));
         }
         if let Some(l) = e.legal {
             if l.len() != a {
@@ -575,9 +624,7 @@ impl Forest {
         let legal = |i: usize| e.legal.is_none_or(|l| l[i]);
         let count = (0..cfg.num_actions).filter(|&i| legal(i)).count();
         if e.terminal || count == 0 {
-            let nd = &mut tree.nodes[n];
-            nd.status = Status::Terminal;
-            nd.terminal_value = e.value;
+            tree.nodes[n].set_terminal(e.value);
         } else {
             let total: f32 = (0..cfg.num_actions)
                 .filter(|&i| legal(i))
@@ -585,22 +632,38 @@ impl Forest {
                 .sum();
             let uniform = !(total > 0.0 && total.is_finite());
             let first = tree.nodes.len() as u32;
-            for i in (0..cfg.num_actions).filter(|&i| legal(i)) {
-                let p = if uniform {
+            let prior = |i: usize| {
+                // `+ 0.0` turns a -0.0 prior into +0.0 (for the sort keys).
+                if uniform {
                     1.0 / count as f32
                 } else {
-                    e.priors[i] / total
-                };
-                tree.nodes.push(Node::new(n as u32, i as u32, p));
-            }
-            if cfg.widening.is_some() {
-                // Highest prior first (stable: ties in action order).
-                tree.nodes[first as usize..].sort_by(|a, b| b.prior.total_cmp(&a.prior));
+                    e.priors[i] / total + 0.0
+                }
+            };
+            if cfg.children_by_prior() {
+                // Highest prior first, ties in action order: PUCT then visits
+                // children in a prefix (see `select_child`). Sorted as u64
+                // keys (inverted prior bits, then the action), not as nodes.
+                let keys = &mut self.keys;
+                keys.clear();
+                keys.extend(
+                    (0..cfg.num_actions)
+                        .filter(|&i| legal(i))
+                        .map(|i| ((!prior(i).to_bits()) as u64) << 32 | i as u64),
+                );
+                keys.sort_unstable();
+                for &k in keys.iter() {
+                    let p = f32::from_bits(!((k >> 32) as u32));
+                    tree.nodes.push(Node::new(n as u32, k as u32, p));
+                }
+            } else {
+                for i in (0..cfg.num_actions).filter(|&i| legal(i)) {
+                    tree.nodes.push(Node::new(n as u32, i as u32, prior(i)));
+                }
             }
             let nd = &mut tree.nodes[n];
-            nd.status = Status::Expanded;
             nd.first_child = first;
-            nd.num_children = count as u32;
+            nd.extra = count as u32;
             if n == 0 && cfg.gumbel.is_some() {
                 draw_gumbel(tree);
                 tree.root_raw = e.value;
@@ -634,6 +697,20 @@ impl Forest {
         }
     }
 
+    /// Gumbel MuZero's policy target for tree `t`: `softmax(logits +
+    /// sigma(completed q))` over the root's children, indexed by action
+    /// (zeros before the root is expanded). `false`, `out` untouched, without
+    /// a Gumbel root.
+    pub fn gumbel_policy(&self, t: usize, out: &mut [f32]) -> bool {
+        match &self.cfg.gumbel {
+            Some(g) => {
+                gumbel_policy(g, &self.trees[t], out);
+                true
+            }
+            None => false,
+        }
+    }
+
     /// The root's value estimate (view of the player to move there); NaN
     /// before the root is evaluated.
     pub fn root_value(&self, t: usize) -> f32 {
@@ -660,7 +737,7 @@ impl Forest {
     /// choice). `None` before the root is expanded.
     pub fn best_action(&self, t: usize) -> Option<u32> {
         let tree = &self.trees[t];
-        if self.cfg.gumbel.is_some() && tree.nodes[0].status == Status::Expanded {
+        if self.cfg.gumbel.is_some() && tree.nodes[0].status() == Status::Expanded {
             let c = gumbel_select(&self.cfg, tree, &self.halving, true);
             return Some(tree.nodes[c as usize].action);
         }
@@ -678,6 +755,13 @@ impl Forest {
     /// never expanded starts a fresh tree. Errors while leaves of `t` are in
     /// flight.
     pub fn advance(&mut self, t: usize, action: u32) -> Result<()> {
+        self.advance_keeping(t, action).map(|_| ())
+    }
+
+    /// [`advance`](Self::advance), returning the kept nodes' old ids in
+    /// their new order (`kept[new] = old`; empty when the tree starts
+    /// afresh), for callers that keep per-node data beside the forest.
+    pub fn advance_keeping(&mut self, t: usize, action: u32) -> Result<Vec<u32>> {
         let tree = self
             .trees
             .get_mut(t)
@@ -699,21 +783,24 @@ impl Forest {
             .find(|&c| tree.nodes[c].action == action)
             .map(|c| c as u32);
         let mut nodes = Vec::new();
+        let mut kept = Vec::new();
         if let Some(c) = child {
             // Breadth-first copy: each node's children stay contiguous.
             let mut root = tree.nodes[c as usize];
             root.parent = NO_NODE;
             root.action = NO_NODE;
             nodes.push(root);
+            kept.push(c);
             let mut i = 0;
             while i < nodes.len() {
-                let old_first = nodes[i].first_child;
-                if old_first != NO_NODE {
+                if nodes[i].status() == Status::Expanded {
+                    let old_first = nodes[i].first_child;
                     let first = nodes.len() as u32;
-                    for k in 0..nodes[i].num_children {
+                    for k in 0..nodes[i].extra {
                         let mut ch = tree.nodes[(old_first + k) as usize];
                         ch.parent = i as u32;
                         nodes.push(ch);
+                        kept.push(old_first + k);
                     }
                     nodes[i].first_child = first;
                 }
@@ -723,14 +810,14 @@ impl Forest {
             nodes.push(Node::new(NO_NODE, NO_NODE, 1.0));
         }
         tree.nodes = nodes;
-        if tree.nodes[0].status == Status::Expanded && self.cfg.gumbel.is_some() {
+        if tree.nodes[0].status() == Status::Expanded && self.cfg.gumbel.is_some() {
             draw_gumbel(tree);
             let root = &tree.nodes[0];
             tree.root_raw = root.value_sum / root.visits.max(1) as f32;
-        } else if tree.nodes[0].status == Status::Expanded && self.cfg.dirichlet_fraction > 0.0 {
+        } else if tree.nodes[0].status() == Status::Expanded && self.cfg.dirichlet_fraction > 0.0 {
             add_dirichlet(&self.cfg, tree, &mut self.scratch);
         }
-        Ok(())
+        Ok(kept)
     }
 
     /// Every tree back to a single unevaluated root (random streams go on).
@@ -766,6 +853,12 @@ fn select_child(cfg: &MctsConfig, tree: &Tree, n: u32) -> u32 {
     match cfg.rule {
         Rule::Puct => {
             let explore = cfg.c * parent_n.max(1.0).sqrt();
+            // Children are stored by descending prior, and an unvisited
+            // child scores `fpu + explore * prior`, so the first unvisited
+            // one beats every later one: the visited children are a prefix
+            // and the scan ends at the first unvisited child. Not at a root
+            // whose priors Dirichlet noise reordered.
+            let sorted = cfg.children_by_prior() && !(n == 0 && cfg.dirichlet_fraction > 0.0);
             for (i, c) in kids.iter().enumerate() {
                 let visits = c.visits + c.in_flight;
                 let q = if visits == 0 {
@@ -777,6 +870,9 @@ fn select_child(cfg: &MctsConfig, tree: &Tree, n: u32) -> u32 {
                 if score > best_score {
                     best_score = score;
                     best = i;
+                }
+                if visits == 0 && sorted {
+                    break;
                 }
             }
         }
@@ -832,13 +928,85 @@ fn cfg_halving(cfg: &MctsConfig) -> Vec<Vec<u32>> {
         .collect()
 }
 
-/// Gumbel(0, 1) noise for each root child.
+/// Gumbel(0, 1) noise for each root child, and the children's prior
+/// logits (shifted so the largest is 0): computed once per root, not per
+/// selection.
 fn draw_gumbel(tree: &mut Tree) {
-    let k = tree.children(0).len();
+    let range = tree.children(0);
     tree.gumbel.clear();
-    for _ in 0..k {
+    for _ in range.clone() {
         let u = uniform(&mut tree.rng);
         tree.gumbel.push(-(-u.ln()).ln() as f32);
+    }
+    let kids = &tree.nodes[range];
+    let max_logit = kids
+        .iter()
+        .map(|c| c.prior.max(1e-30).ln())
+        .fold(f32::NEG_INFINITY, f32::max);
+    tree.logits.clear();
+    tree.logits
+        .extend(kids.iter().map(|c| c.prior.max(1e-30).ln() - max_logit));
+}
+
+/// The Gumbel root's completed Q (mctx's `qtransform_completed_by_mix_value`)
+/// gathered in one pass over the root's children.
+struct CompletedQ {
+    /// The value an unvisited child is completed with.
+    mixed: f32,
+    lo: f32,
+    hi: f32,
+    /// `sigma`'s factor: `(maxvisit_init + max_b N(b)) * value_scale`.
+    scale: f32,
+    /// The largest visit count (leaves in flight included) and their sum.
+    max_n: u32,
+    sum_n: u32,
+}
+
+impl CompletedQ {
+    fn new(g: &Gumbel, tree: &Tree, kids: &[Node]) -> CompletedQ {
+        let (mut sum_n, mut sum_p, mut sum_pq) = (0f32, 0f32, 0f32);
+        let (mut lo, mut hi) = (f32::INFINITY, f32::NEG_INFINITY);
+        let (mut max_n, mut all_n, mut visited) = (0u32, 0u32, 0usize);
+        for c in kids {
+            let n = c.visits + c.in_flight;
+            max_n = max_n.max(n);
+            all_n += n;
+            if c.visits > 0 {
+                let q = c.value_sum / c.visits as f32;
+                sum_n += c.visits as f32;
+                sum_p += c.prior;
+                sum_pq += c.prior * q;
+                lo = lo.min(q);
+                hi = hi.max(q);
+                visited += 1;
+            }
+        }
+        // The root's raw value blended with the prior-weighted Q.
+        let weighted = if sum_p > 0.0 { sum_pq / sum_p } else { 0.0 };
+        let mixed = (tree.root_raw + sum_n * weighted) / (sum_n + 1.0);
+        if visited < kids.len() {
+            lo = lo.min(mixed);
+            hi = hi.max(mixed);
+        }
+        CompletedQ {
+            mixed,
+            lo,
+            hi,
+            scale: (g.maxvisit_init + max_n as f32) * g.value_scale,
+            max_n,
+            sum_n: all_n,
+        }
+    }
+
+    /// `sigma(q)` of one child: its completed Q rescaled to [0, 1], scaled.
+    #[inline]
+    fn sigma(&self, c: &Node) -> f32 {
+        let q = if c.visits > 0 {
+            c.value_sum / c.visits as f32
+        } else {
+            self.mixed
+        };
+        self.scale * ((q - self.lo) / (self.hi - self.lo).max(1e-8))
     }
 }
 
@@ -851,68 +1019,53 @@ fn gumbel_select(cfg: &MctsConfig, tree: &Tree, halving: &[Vec<u32>], last: bool
     let range = tree.children(0);
     let first = range.start;
     let kids = &tree.nodes[range];
-    let count = |c: &Node| c.visits + c.in_flight;
-    // Completed Q: visited children keep theirs, the others get the mixed
-    // value (the root's raw value blended with the prior-weighted Q).
-    let (mut sum_n, mut sum_p, mut sum_pq) = (0f32, 0f32, 0f32);
-    for c in kids.iter().filter(|c| c.visits > 0) {
-        let q = c.value_sum / c.visits as f32;
-        sum_n += c.visits as f32;
-        sum_p += c.prior;
-        sum_pq += c.prior * q;
-    }
-    let weighted = if sum_p > 0.0 { sum_pq / sum_p } else { 0.0 };
-    let mixed = (tree.root_raw + sum_n * weighted) / (sum_n + 1.0);
-    let q = |c: &Node| {
-        if c.visits > 0 {
-            c.value_sum / c.visits as f32
-        } else {
-            mixed
-        }
-    };
-    let (lo, hi) = kids
-        .iter()
-        .fold((f32::INFINITY, f32::NEG_INFINITY), |(lo, hi), c| {
-            (lo.min(q(c)), hi.max(q(c)))
-        });
-    let max_n = kids.iter().map(count).max().unwrap_or(0);
-    let scale = (g.maxvisit_init + max_n as f32) * g.value_scale;
-    let max_logit = kids
-        .iter()
-        .map(|c| c.prior.max(1e-30).ln())
-        .fold(f32::NEG_INFINITY, f32::max);
-    let score = |i: usize, c: &Node| {
-        let logit = c.prior.max(1e-30).ln() - max_logit;
-        let qn = (q(c) - lo) / (hi - lo).max(1e-8);
-        (tree.gumbel[i] + logit + scale * qn).max(-1e9)
-    };
+    let cq = CompletedQ::new(&g, tree, kids);
     let want = if last {
-        max_n
+        cq.max_n
     } else {
         let m = g.considered.min(kids.len());
-        let sim = kids.iter().map(count).sum::<u32>() as usize;
-        let row = &halving[m];
-        row.get(sim).copied().unwrap_or(max_n)
-    };
-    let pick = |only: bool| {
-        let mut best = None::<(usize, f32)>;
-        for (i, c) in kids.iter().enumerate() {
-            if only && count(c) != want {
-                continue;
-            }
-            let s = score(i, c);
-            if best.is_none_or(|(_, b)| s > b) {
-                best = Some((i, s));
-            }
-        }
-        best
+        halving[m]
+            .get(cq.sum_n as usize)
+            .copied()
+            .unwrap_or(cq.max_n)
     };
     // Past the planned budget no child may have the wanted count: then the
     // best score over every child.
-    let (i, _) = pick(true)
-        .or_else(|| pick(false))
-        .expect("the root has children");
+    let (mut best, mut best_any) = (None::<(usize, f32)>, None::<(usize, f32)>);
+    for (i, c) in kids.iter().enumerate() {
+        let s = (tree.gumbel[i] + tree.logits[i] + cq.sigma(c)).max(-1e9);
+        if best_any.is_none_or(|(_, b)| s > b) {
+            best_any = Some((i, s));
+        }
+        if c.visits + c.in_flight == want && best.is_none_or(|(_, b)| s > b) {
+            best = Some((i, s));
+        }
+    }
+    let (i, _) = best.or(best_any).expect("the root has children");
     (first + i) as u32
+}
+
+/// Gumbel MuZero's policy target at tree `t`'s root: `softmax(logits +
+/// sigma(completed q))` over the root's children, into `out` by action.
+fn gumbel_policy(g: &Gumbel, tree: &Tree, out: &mut [f32]) {
+    out.fill(0.0);
+    let range = tree.children(0);
+    let first = range.start;
+    let kids = &tree.nodes[range];
+    if kids.is_empty() {
+        return;
+    }
+    let cq = CompletedQ::new(g, tree, kids);
+    let scores: Vec<f32> = kids
+        .iter()
+        .enumerate()
+        .map(|(i, c)| tree.logits[i] + cq.sigma(c))
+        .collect();
+    let top = scores.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+    let total: f32 = scores.iter().map(|s| (s - top).exp()).sum();
+    for (i, s) in scores.iter().enumerate() {
+        out[tree.nodes[first + i].action as usize] = (s - top).exp() / total;
+    }
 }
 
 /// Add `value` (view of the player to move at `leaf`) to every node from
@@ -986,6 +1139,78 @@ pub(crate) fn gamma(rng: &mut Rng, alpha: f64) -> f64 {
         let u = uniform(rng);
         if u.ln() < 0.5 * x * x + d - d * v + d * v.ln() {
             return d * v;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// PUCT's argmax over every child, no early exit.
+    fn full_scan(cfg: &MctsConfig, tree: &Tree, n: u32) -> u32 {
+        let range = tree.children(n);
+        let parent = &tree.nodes[n as usize];
+        let explore = cfg.c * ((parent.visits + parent.in_flight) as f32).max(1.0).sqrt();
+        let mut best = (range.start, f32::NEG_INFINITY);
+        for i in range {
+            let c = &tree.nodes[i];
+            let visits = c.visits + c.in_flight;
+            let q = if visits == 0 {
+                cfg.fpu
+            } else {
+                (c.value_sum - cfg.virtual_loss * c.in_flight as f32) / visits as f32
+            };
+            let score = q + explore * c.prior / (1 + visits) as f32;
+            if score > best.1 {
+                best = (i, score);
+            }
+        }
+        best.0 as u32
+    }
+
+    #[test]
+    fn puct_prefix_scan_picks_what_a_full_scan_picks() {
+        let mut rng = Rng::derive(7, 0);
+        for (actions, fpu, k) in [
+            (16usize, 0.0f32, 4usize),
+            (5, 1.0, 8),
+            (40, -0.5, 2),
+            (64, 0.3, 6),
+        ] {
+            let cfg = MctsConfig {
+                fpu,
+                ..MctsConfig::new(actions)
+            };
+            let mut forest = Forest::new(cfg.clone(), 2).unwrap();
+            let mut leaves = Vec::new();
+            for _ in 0..60 {
+                forest.ask(k, &mut leaves);
+                // Every expanded node of every tree, mid-search (leaves in flight).
+                for tree in &forest.trees {
+                    for n in 0..tree.nodes.len() as u32 {
+                        if tree.nodes[n as usize].status() == Status::Expanded {
+                            assert_eq!(select_child(&cfg, tree, n), full_scan(&cfg, tree, n));
+                        }
+                    }
+                }
+                let priors: Vec<Vec<f32>> = leaves
+                    .iter()
+                    .map(|_| (0..actions).map(|_| uniform(&mut rng) as f32).collect())
+                    .collect();
+                let evals: Vec<Evaluation<'_>> = leaves
+                    .iter()
+                    .zip(&priors)
+                    .map(|(l, p)| Evaluation {
+                        leaf_id: l.id(),
+                        priors: p,
+                        value: uniform(&mut rng) as f32 * 2.0 - 1.0,
+                        terminal: false,
+                        legal: None,
+                    })
+                    .collect();
+                forest.tell(&evals).unwrap();
+            }
         }
     }
 }

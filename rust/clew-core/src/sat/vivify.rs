@@ -25,6 +25,8 @@ impl Solver {
             return false;
         }
         self.stats.vivify_rounds += 1;
+        self.next_vivify =
+            self.stats.conflicts + self.opts.vivify_interval * self.stats.vivify_rounds;
         let since = self.stats.propagations - self.vivified_at_propagations;
         // A floor so that early rounds (and tiny formulas) do something.
         let budget = (since.saturating_mul(self.opts.vivify_effort) / 1000).max(1000);

@@ -55,7 +55,7 @@ def test_small_random_unsat_proofs(config: str) -> None:
 # Each technique option on (and all off), with thresholds small enough to act
 # within a few hundred conflicts; the last one is every technique at once.
 TECHNIQUE_CONFIGS = [
-    "default,chrono=0,stable=0,target=0,rephase=0,lazy_detach=0,reuse_trail=0,walk=0",
+    "default,chrono=0,stable=0,target=0,rephase=0,lazy_detach=0,reuse_trail=0,walk=0,vivify=0",
     "default,chrono=1",
     "default,stable=1,stable_first=20,target=1",
     "default,stable=1,stable_first=20,target=2,rephase=1,rephase_interval=10,walk=0",
@@ -64,6 +64,9 @@ TECHNIQUE_CONFIGS = [
     "default,reuse_trail=1",
     "luby,chrono=1,stable=1,stable_first=25,target=1,rephase=1,rephase_interval=15,"
     "lazy_detach=1,reuse_trail=1,first_reduce=40,reduce_increment=5",
+    "default,vivify=1,first_reduce=30,reduce_increment=5",
+    "default,vivify=1,vivify_interval=50,vivify_irred=1,first_reduce=20,reduce_increment=2",
+    "default,vivify=1,vivify_irred=1,vivify_effort=2000,first_reduce=20,reduce_increment=5,chrono=1,lazy_detach=1",
 ]
 
 
@@ -79,6 +82,22 @@ def test_technique_options_give_checked_proofs(config: str) -> None:
     assert result is False
     check = drat_check(num_vars, clauses, proof)
     assert check.ok, (config, check.reason)
+
+
+@pytest.mark.parametrize("irred", [0, 1])
+def test_vivification_shortens_clauses_with_checked_proofs(irred: int) -> None:
+    """Vivification fires (clauses shortened) and its proof steps check."""
+    config = f"default,vivify=1,vivify_irred={irred},vivify_effort=2000,first_reduce=20,reduce_increment=5"
+    vivified = 0
+    for num_vars, clauses in [*unsat_threshold_instances(50, 4, seed=11), php(7, 6)]:
+        with Solver(name=config, bootstrap_with=clauses, with_proof=True) as s:
+            assert s.solve() is False
+            proof = s.get_proof()
+            vivified += int(s.accum_stats()["vivified"])
+        assert proof is not None
+        check = drat_check(num_vars, clauses, proof)
+        assert check.ok, (config, check.reason)
+    assert vivified > 0
 
 
 @pytest.mark.parametrize("config", TECHNIQUE_CONFIGS[1:])

@@ -294,7 +294,7 @@ fn medium_random_3sat_models_check() {
 /// mode switches, rephases, chronological backtracks and reductions happen
 /// on tiny formulas.
 const OPTION_CONFIGS: &[&str] = &[
-    "default,chrono=0,stable=0,target=0,rephase=0,lazy_detach=0,reuse_trail=0,walk=0",
+    "default,chrono=0,stable=0,target=0,rephase=0,lazy_detach=0,reuse_trail=0,walk=0,vivify=0",
     "default,rephase=1,walk=1,rephase_interval=2,walk_effort=50",
     "default,chrono=1,stable=0,rephase=0,reuse_trail=0",
     "default,chrono=1,first_reduce=8,reduce_increment=4,lazy_detach=1",
@@ -305,13 +305,18 @@ const OPTION_CONFIGS: &[&str] = &[
     "default,lazy_detach=1,first_reduce=8,reduce_increment=4,stable=0,rephase=0",
     "luby,chrono=1,stable=1,stable_first=5,target=1,rephase=1,rephase_interval=4,lazy_detach=1,first_reduce=10,reduce_increment=3,reuse_trail=1",
     "default,chrono=2,stable=1,stable_first=9,target=2,rephase=1,rephase_interval=2,lazy_detach=1,first_reduce=6,reduce_increment=2",
+    "default,vivify=1,first_reduce=8,reduce_increment=2",
+    "default,vivify=1,vivify_interval=20,first_reduce=5,reduce_increment=1,reuse_trail=1,walk=0",
+    "default,vivify=1,vivify_irred=1,first_reduce=6,reduce_increment=2,chrono=1,lazy_detach=1",
+    "luby,vivify=1,vivify_irred=1,vivify_effort=2000,first_reduce=5,reduce_increment=1,stable=0,reuse_trail=0,chrono=0",
+    "default,vivify=0,vivify_irred=1",
 ];
 
 /// A random combination of the technique options (fuzzing).
 fn random_config(rng: &mut Rng) -> String {
     let base = if rng.below(3) == 0 { "luby" } else { "default" };
     format!(
-        "{base},chrono={},stable={},stable_first={},target={},rephase={},rephase_interval={},lazy_detach={},first_reduce={},reduce_increment={},reuse_trail={},walk={}",
+        "{base},chrono={},stable={},stable_first={},target={},rephase={},rephase_interval={},lazy_detach={},first_reduce={},reduce_increment={},reuse_trail={},walk={},vivify={},vivify_irred={},vivify_effort={},vivify_interval={}",
         rng.below(4),
         rng.below(2),
         1 + rng.below(20),
@@ -323,6 +328,10 @@ fn random_config(rng: &mut Rng) -> String {
         rng.below(10),
         rng.below(2),
         rng.below(2),
+        rng.below(2),
+        rng.below(2),
+        rng.below(3000),
+        rng.below(50),
     )
 }
 
@@ -443,6 +452,13 @@ fn every_option_agrees_on_medium_formulas() {
         }
         if o.walk && o.rephase && o.rephase_interval < 3 {
             assert!(st.walks > 0, "{config}: no walk");
+        }
+        if o.vivify && o.first_reduce < 10 && o.vivify_interval < 30 {
+            assert!(st.vivify_rounds > 0, "{config}: no vivification round");
+            assert!(
+                st.vivified > 0 && st.vivify_literals_removed >= st.vivified,
+                "{config}: vivification shortened nothing"
+            );
         }
         if o.rephase && o.rephase_interval < 5 {
             assert!(st.rephases > 0, "{config}: no rephase");

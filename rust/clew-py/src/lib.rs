@@ -270,6 +270,9 @@ mod _core {
                 ("rephases", st.rephases as f64),
                 ("chrono_backtracks", st.chrono_backtracks as f64),
                 ("reused_levels", st.reused_levels as f64),
+                ("vivify_rounds", st.vivify_rounds as f64),
+                ("vivified", st.vivified as f64),
+                ("vivify_literals_removed", st.vivify_literals_removed as f64),
                 ("solve_time", st.solve_seconds),
             ]))
         }

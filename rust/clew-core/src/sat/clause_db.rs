@@ -16,6 +16,8 @@ pub(super) const DELETED: u32 = 2;
 const RELOCATED: u32 = 4;
 /// Set when conflict analysis touched the clause since the last reduction.
 const USED: u32 = 8;
+/// Set once vivification tried the clause (untried clauses go first).
+const VIVIFIED: u32 = 16;
 const LBD_SHIFT: u32 = 8;
 
 #[derive(Default)]
@@ -102,6 +104,12 @@ impl ClauseDb {
     #[inline]
     pub fn set_used(&mut self, c: CRef, used: bool) {
         self.set_flag(c, USED, used)
+    }
+    pub fn is_vivified(&self, c: CRef) -> bool {
+        self.flags(c) & VIVIFIED != 0
+    }
+    pub fn set_vivified(&mut self, c: CRef) {
+        self.set_flag(c, VIVIFIED, true)
     }
     #[inline]
     pub fn activity(&self, c: CRef) -> f32 {

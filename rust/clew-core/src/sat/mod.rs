@@ -17,6 +17,7 @@ pub mod restart;
 pub mod search_log;
 mod solver;
 pub mod traced;
+mod vivify;
 mod walk;
 mod watch;
 

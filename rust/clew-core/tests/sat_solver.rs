@@ -486,7 +486,7 @@ fn elimination_stays_correct_under_incremental_use() {
     let mut rng = Rng(2024);
     let (mut eliminated, mut reactivated) = (0, 0);
     for round in 0..150 {
-        let vars = 6 + (round % 7) as i32;
+        let vars = 6 + round % 7;
         let mut cls = random_ksat(&mut rng, vars, (vars as usize) * 3, 3);
         let opts = SolverOptions::parse("default,elim=1,elim_occurrences=64").unwrap();
         let mut s = solver_with(&cls, opts);

@@ -279,6 +279,9 @@ ABLATION: tuple[tuple[str, str, str], ...] = (
     ("lazy_detach", "0", "1"),
     ("reuse_trail", "0", "1"),
     ("walk", "0", "1"),
+    ("subsume", "0", "1"),
+    ("elim", "0", "1"),
+    ("probe", "0", "1"),
 )
 ALL_OFF = "clew:" + ":".join(f"{opt}={off}" for opt, off, _ in ABLATION)
 

@@ -26,7 +26,7 @@ def unsat_random(n: int, count: int, seed: int) -> list[list[list[int]]]:
     from pysat.solvers import Solver as PySatSolver  # type: ignore[import-untyped]
 
     rng = random.Random(seed)
-    out = []
+    out: list[list[list[int]]] = []
     while len(out) < count:
         _, clauses = random_ksat(n, round(n * 4.26), rng)
         with PySatSolver(name="cd195", bootstrap_with=clauses) as ref:

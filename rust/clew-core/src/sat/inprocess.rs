@@ -11,6 +11,7 @@ use super::solver::Solver;
 
 /// A fixed budget per pass, so small formulas are simplified completely.
 const BASE_STEPS: u64 = 2_000_000;
+const MAX_ROUNDS: usize = 4;
 
 /// Inprocessing state kept across solves.
 #[derive(Default)]
@@ -77,6 +78,24 @@ impl Solver {
         if self.propagate() != CREF_NONE {
             return false;
         }
+        // Units found by a round are propagated, and the next round works
+        // on the smaller formula (a few rounds at most).
+        for _ in 0..MAX_ROUNDS {
+            let assigned = self.trail.len();
+            if !self.simplify_round() {
+                return false;
+            }
+            if self.trail.len() == assigned || self.simp.steps == 0 {
+                break;
+            }
+        }
+        self.simp.propagations_at_pass = self.stats.propagations;
+        true
+    }
+
+    /// Strip level-0 facts, subsume, eliminate, assign and propagate the
+    /// units found, probe.
+    fn simplify_round(&mut self) -> bool {
         self.log_units_to_proof();
         // Level-0 facts need no reasons; clauses may now be rewritten.
         for i in 0..self.trail.len() {
@@ -95,14 +114,7 @@ impl Solver {
         self.db.prune_lists();
         let _ = self.collect_garbage_if_wasteful();
         self.watches.rebuild(&self.db);
-        if !self.assign_units() {
-            return false;
-        }
-        if self.opts.probe && !self.probe() {
-            return false;
-        }
-        self.simp.propagations_at_pass = self.stats.propagations;
-        true
+        self.assign_units() && (!self.opts.probe || self.probe())
     }
 
     /// Assign the units found by the pass and propagate them.

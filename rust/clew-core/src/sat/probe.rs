@@ -25,7 +25,8 @@ impl Solver {
             .map(|i| Lit(i as u32))
             .filter(|&l| in_binary[(!l).index()] && !in_binary[l.index()])
             .collect();
-        let limit = self.stats.propagations + self.simp.steps / 4;
+        let start = self.stats.propagations;
+        let limit = start + self.simp.steps / 4;
         for r in roots {
             if self.stats.propagations > limit {
                 break;
@@ -48,6 +49,8 @@ impl Solver {
                 }
             }
         }
+        let used = self.stats.propagations - start;
+        self.simp.spend(used as usize);
         true
     }
 }

@@ -361,27 +361,37 @@ fn check_against_brute_force(rng: &mut Rng, config: &str, rounds: usize) {
         for _ in 0..3 {
             let count = rng.below(4);
             let assumptions = random_assumptions(rng, vars, count);
-            let expected = brute_force_sat(vars, &cls, &assumptions);
-            let got = s.solve(&assumptions, Limits::UNLIMITED).unwrap();
-            assert_eq!(
-                got == SolveResult::Sat,
-                expected,
-                "{config} round {round} under {assumptions:?}: {cls:?}"
+            solve_and_check(
+                &mut s,
+                vars,
+                &cls,
+                &assumptions,
+                &format!("{config} round {round}"),
             );
-            if got == SolveResult::Sat {
-                let m = s.model().unwrap();
-                assert!(model_satisfies(&cls, &m), "{config}: bad model");
-                assert!(assumptions.iter().all(|a| m.contains(a)));
-            } else if let Some(core) = s.core() {
-                assert!(core.iter().all(|l| assumptions.contains(l)));
-                assert!(
-                    !brute_force_sat(vars, &cls, &core),
-                    "{config}: core {core:?}"
-                );
-            } else {
-                assert!(!brute_force_sat(vars, &cls, &[]));
-            }
         }
+    }
+}
+
+/// Solve under `assumptions` and check the answer, the model (against
+/// every clause) and the core (a subset of the assumptions that is itself
+/// unsatisfiable) by brute force.
+fn solve_and_check(s: &mut Solver, vars: i32, cls: &[Vec<i32>], assumptions: &[i32], what: &str) {
+    let expected = brute_force_sat(vars, cls, assumptions);
+    let got = s.solve(assumptions, Limits::UNLIMITED).unwrap();
+    assert_eq!(
+        got == SolveResult::Sat,
+        expected,
+        "{what} under {assumptions:?}: {cls:?}"
+    );
+    if got == SolveResult::Sat {
+        let m = s.model().unwrap();
+        assert!(model_satisfies(cls, &m), "{what}: bad model");
+        assert!(assumptions.iter().all(|a| m.contains(a)));
+    } else if let Some(core) = s.core() {
+        assert!(core.iter().all(|l| assumptions.contains(l)));
+        assert!(!brute_force_sat(vars, cls, &core), "{what}: core {core:?}");
+    } else {
+        assert!(!brute_force_sat(vars, cls, &[]));
     }
 }
 
@@ -512,21 +522,7 @@ fn elimination_stays_correct_under_incremental_use() {
             }
             let mut assumptions: Vec<i32> = (0..rng.below(3)).map(|_| pick(&mut rng)).collect();
             assumptions.dedup_by_key(|l| l.abs());
-            let expected = brute_force_sat(vars, &cls, &assumptions);
-            let got = s.solve(&assumptions, Limits::UNLIMITED).unwrap();
-            assert_eq!(
-                got == SolveResult::Sat,
-                expected,
-                "round {round}: {cls:?} under {assumptions:?}"
-            );
-            if expected {
-                let m = s.model().unwrap();
-                assert!(model_satisfies(&cls, &m), "round {round}: bad model");
-                assert!(assumptions.iter().all(|a| m.contains(a)));
-            } else if let Some(core) = s.core() {
-                assert!(core.iter().all(|l| assumptions.contains(l)));
-                assert!(!brute_force_sat(vars, &cls, &core), "core {core:?}");
-            }
+            solve_and_check(&mut s, vars, &cls, &assumptions, &format!("round {round}"));
         }
         eliminated += s.stats().eliminated_vars;
         reactivated += s.stats().reactivated_vars;

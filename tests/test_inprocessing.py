@@ -15,7 +15,8 @@ from cnfgen import random_ksat
 from helpers import drat_check, satisfies, unit_propagate
 
 # Everything on, passes at every reduction, small reductions: each technique acts.
-EAGER = "default,subsume=1,elim=1,probe=1,elim_occurrences=64,inprocess_interval=1,first_reduce=30,reduce_increment=5"
+EAGER = "default,subsume=1,elim=1,probe=1,subst=1,elim_occurrences=64,inprocess_interval=1,first_reduce=30,reduce_increment=5"
+SUBST = "default,subst=1,elim=0,inprocess_interval=1,first_reduce=30,reduce_increment=5"
 
 
 def stats_of(s: Solver) -> dict[str, float]:
@@ -45,7 +46,7 @@ def structured_unsat() -> list[tuple[str, int, list[list[int]]]]:
     return [*rows, *(("random50", 50, c) for c in unsat_random(50, 3, seed=21))]
 
 
-@pytest.mark.parametrize("config", [EAGER, "default", "default,subsume=0,probe=0,elim=1", "default,elim=0"])
+@pytest.mark.parametrize("config", [EAGER, "default", "default,subsume=0,probe=0,elim=1", "default,elim=0", SUBST])
 def test_unsat_proofs_with_inprocessing_are_accepted(config: str) -> None:
     eliminated = 0.0
     for name, num_vars, clauses in structured_unsat():
@@ -63,7 +64,7 @@ def test_models_after_elimination_satisfy_the_original_clauses() -> None:
     rng = random.Random(8)
     formulas = [factoring(143).clauses, factoring(1517).clauses, bmc_counter(4, 9, 12).clauses]
     formulas += [random_ksat(80, 300, rng)[1] for _ in range(10)]
-    totals = {"eliminated_vars": 0.0, "subsumed": 0.0, "strengthened": 0.0, "failed_literals": 0.0}
+    totals = {"eliminated_vars": 0.0, "subsumed": 0.0, "strengthened": 0.0, "failed_literals": 0.0, "substituted": 0.0}
     sat = 0
     for clauses in formulas:
         with Solver(name=EAGER, bootstrap_with=clauses) as s:
@@ -84,10 +85,12 @@ def test_incremental_session_over_eliminated_variables_agrees_with_cadical() -> 
 
     rng = random.Random(12)
     reactivated = eliminated = 0.0
-    for _ in range(25):
+    for session in range(25):
         n = rng.randint(20, 40)
         _, clauses = random_ksat(n, int(n * rng.uniform(3.0, 4.3)), rng)
-        with Solver(name="default,elim_occurrences=64", bootstrap_with=clauses) as s:
+        # Every third session substitutes equivalent literals too.
+        config = "default,elim_occurrences=64" + (",subst=1,inprocess_interval=1" if session % 3 == 0 else "")
+        with Solver(name=config, bootstrap_with=clauses) as s:
             for _step in range(6):
                 gone = [v for v in range(1, n + 1) if s.is_eliminated(v)]
 

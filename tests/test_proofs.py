@@ -65,6 +65,7 @@ TECHNIQUE_CONFIGS = [
     "default,subsume=1,elim=0,probe=0,inprocess_interval=1,first_reduce=30,reduce_increment=5",
     "default,subsume=0,elim=1,probe=0,elim_occurrences=64,inprocess_interval=1,first_reduce=30,reduce_increment=5",
     "default,subsume=0,elim=0,probe=1,inprocess_interval=1,first_reduce=30,reduce_increment=5",
+    "default,subst=1,inprocess_interval=1,first_reduce=30,reduce_increment=5",
     "luby,chrono=1,stable=1,stable_first=25,target=1,rephase=1,rephase_interval=15,"
     "lazy_detach=1,reuse_trail=1,first_reduce=40,reduce_increment=5,inprocess_interval=2",
 ]

@@ -282,6 +282,7 @@ ABLATION: tuple[tuple[str, str, str], ...] = (
     ("subsume", "0", "1"),
     ("elim", "0", "1"),
     ("probe", "0", "1"),
+    ("subst", "0", "1"),
 )
 ALL_OFF = "clew:" + ":".join(f"{opt}={off}" for opt, off, _ in ABLATION)
 

@@ -298,6 +298,7 @@ mod _core {
                 ("eliminated_vars", st.eliminated_vars as f64),
                 ("reactivated_vars", st.reactivated_vars as f64),
                 ("failed_literals", st.failed_literals as f64),
+                ("substituted", st.substituted as f64),
                 ("solve_time", st.solve_seconds),
             ]))
         }

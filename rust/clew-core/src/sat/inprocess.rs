@@ -1,7 +1,8 @@
 //! The inprocessing driver. At level 0, with everything propagated, it
-//! removes satisfied clauses and false literals, then runs subsumption
-//! (subsume.rs), bounded variable elimination (elim.rs) and failed-literal
-//! probing (probe.rs), each behind its own option, within one step budget.
+//! removes satisfied clauses and false literals, then runs equivalent-
+//! literal substitution (subst.rs), subsumption (subsume.rs), bounded
+//! variable elimination (elim.rs) and failed-literal probing (probe.rs),
+//! each behind its own option, within one step budget.
 //! It runs when a solve starts after clauses were added and every
 //! `inprocess_interval` reductions during search.
 
@@ -53,7 +54,8 @@ impl Simp {
 
 impl Solver {
     fn inprocess_enabled(&self) -> bool {
-        (self.opts.subsume || self.opts.elim || self.opts.probe) && !self.is_logging()
+        (self.opts.subsume || self.opts.elim || self.opts.probe || self.opts.subst)
+            && !self.is_logging()
     }
 
     pub(super) fn inprocess_due_at_solve(&self) -> bool {
@@ -104,6 +106,9 @@ impl Solver {
         }
         if !self.strip_level0() {
             return false;
+        }
+        if self.opts.subst && self.simp.units.is_empty() {
+            self.substitute();
         }
         if self.opts.subsume && self.simp.units.is_empty() && !self.subsume_all() {
             return false;

@@ -19,6 +19,7 @@ mod reduce;
 pub mod restart;
 pub mod search_log;
 mod solver;
+mod subst;
 mod subsume;
 pub mod traced;
 mod walk;

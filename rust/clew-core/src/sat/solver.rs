@@ -73,6 +73,8 @@ pub struct SolverOptions {
     pub elim_occurrences: u32,
     /// Failed-literal probing on roots of the binary implication graph.
     pub probe: bool,
+    /// Equivalent-literal substitution (SCCs of binary implications).
+    pub subst: bool,
     /// Reductions between inprocessing passes (0: only when a solve starts).
     pub inprocess_interval: u64,
     /// Inprocessing budget: steps per 1000 propagations since the last pass
@@ -107,6 +109,7 @@ impl Default for SolverOptions {
             elim: true,
             elim_occurrences: 32,
             probe: true,
+            subst: false,
             inprocess_interval: 8,
             inprocess_effort: 100,
         }
@@ -135,6 +138,7 @@ pub const OPTION_NAMES: &[&str] = &[
     "elim",
     "elim_occurrences",
     "probe",
+    "subst",
     "inprocess_interval",
     "inprocess_effort",
 ];
@@ -197,6 +201,7 @@ impl SolverOptions {
             ("elim", flag(self.elim)),
             ("elim_occurrences", self.elim_occurrences.to_string()),
             ("probe", flag(self.probe)),
+            ("subst", flag(self.subst)),
             ("inprocess_interval", self.inprocess_interval.to_string()),
             ("inprocess_effort", self.inprocess_effort.to_string()),
         ]
@@ -246,6 +251,7 @@ impl SolverOptions {
             "elim" => self.elim = flag()?,
             "elim_occurrences" => self.elim_occurrences = value.parse().map_err(|_| bad())?,
             "probe" => self.probe = flag()?,
+            "subst" => self.subst = flag()?,
             "inprocess_interval" => self.inprocess_interval = value.parse().map_err(|_| bad())?,
             "inprocess_effort" => self.inprocess_effort = value.parse().map_err(|_| bad())?,
             _ => {
@@ -300,6 +306,8 @@ pub struct Stats {
     /// Eliminated variables brought back (incremental use mentioned them).
     pub reactivated_vars: u64,
     pub failed_literals: u64,
+    /// Variables replaced by an equivalent literal.
+    pub substituted: u64,
     pub solve_seconds: f64,
 }
 

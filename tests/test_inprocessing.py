@@ -46,7 +46,7 @@ def structured_unsat() -> list[tuple[str, int, list[list[int]]]]:
     return [*rows, *(("random50", 50, c) for c in unsat_random(50, 3, seed=21))]
 
 
-@pytest.mark.parametrize("config", [EAGER, "default", "default,subsume=0,probe=0,elim=1", "default,elim=0", SUBST])
+@pytest.mark.parametrize("config", [EAGER, "default,subsume=1,elim=1,probe=1", "default,elim=1", "default,subsume=1,probe=1", SUBST])
 def test_unsat_proofs_with_inprocessing_are_accepted(config: str) -> None:
     eliminated = 0.0
     for name, num_vars, clauses in structured_unsat():
@@ -57,7 +57,7 @@ def test_unsat_proofs_with_inprocessing_are_accepted(config: str) -> None:
         assert proof is not None
         check = drat_check(num_vars, clauses, proof)
         assert check.ok, (config, name, check.reason)
-    assert ("elim=0" in config) == (eliminated == 0)
+    assert ("elim=1" in config) == (eliminated > 0)
 
 
 def test_models_after_elimination_satisfy_the_original_clauses() -> None:
@@ -89,7 +89,7 @@ def test_incremental_session_over_eliminated_variables_agrees_with_cadical() -> 
         n = rng.randint(20, 40)
         _, clauses = random_ksat(n, int(n * rng.uniform(3.0, 4.3)), rng)
         # Every third session substitutes equivalent literals too.
-        config = "default,elim_occurrences=64" + (",subst=1,inprocess_interval=1" if session % 3 == 0 else "")
+        config = "default,elim=1,elim_occurrences=64" + (",subst=1,inprocess_interval=1" if session % 3 == 0 else "")
         with Solver(name=config, bootstrap_with=clauses) as s:
             for _step in range(6):
                 gone = [v for v in range(1, n + 1) if s.is_eliminated(v)]
@@ -148,7 +148,7 @@ def level0(s: Solver) -> set[int]:
 
 def test_freeze_and_melt() -> None:
     clauses = [[-1, 2], [-2, 3], [1, 3, 4]]
-    with Solver(bootstrap_with=clauses) as s:
+    with Solver(name="default,elim=1", bootstrap_with=clauses) as s:
         s.freeze(2)
         assert s.is_frozen(2)
         assert s.solve() is True and not s.is_eliminated(2)

@@ -124,7 +124,7 @@ def same_shape(a: Any, b: Any) -> bool:
     return type(a) is type(b)
 
 
-@pytest.mark.parametrize("config", ["default,elim=0", "default"])
+@pytest.mark.parametrize("config", ["default,elim=0", "default,elim=1"])
 @pytest.mark.parametrize("ref", REFERENCES)
 def test_scripted_parity(ref: str, config: str) -> None:
     clauses = [[-1, 2], [-2, 3]]

@@ -503,7 +503,10 @@ fn elimination_stays_correct_under_incremental_use() {
     for round in 0..150 {
         let vars = 6 + round % 7;
         let mut cls = random_ksat(&mut rng, vars, (vars as usize) * 3, 3);
-        let config = ["default,elim_occurrences=64", "default,subst=1,elim=0"][round as usize % 2];
+        let config = [
+            "default,elim=1,elim_occurrences=64",
+            "default,subst=1,elim=0",
+        ][round as usize % 2];
         let opts = SolverOptions::parse(config).unwrap();
         let mut s = solver_with(&cls, opts);
         for step in 0..5 {
@@ -543,7 +546,7 @@ fn elimination_stays_correct_under_incremental_use() {
 fn frozen_variables_are_not_eliminated() {
     // x2 only links x1 and x3: eliminated unless frozen.
     let cls = vec![vec![-1, 2], vec![-2, 3], vec![1, 3, 4]];
-    let mut s = solver_with(&cls, SolverOptions::default());
+    let mut s = solver_with(&cls, SolverOptions::parse("default,elim=1").unwrap());
     s.freeze(2).unwrap();
     assert!(s.is_frozen(2));
     assert_eq!(s.solve(&[], Limits::UNLIMITED).unwrap(), SolveResult::Sat);

@@ -105,9 +105,9 @@ impl Default for SolverOptions {
             reuse_trail: true,
             walk: true,
             walk_effort: 1000,
-            // Off: on the industrial families (SAT Race 2015, SC21, 60 s)
-            // clew solved 2/8 with them on vs 5/8 off, although generated
-            // families ran 0.90x CPU with them on (README).
+            // Off: on SC21 (60 s) clew solved 1/5 with them on vs 2/5 off
+            // (SAT Race 2015 3/3 both), although generated families ran
+            // 0.90x CPU with them on (README).
             subsume: false,
             elim: false,
             elim_occurrences: 32,

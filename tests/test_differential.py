@@ -29,7 +29,8 @@ TALLY: Counter[str] = Counter()
 
 # The presets, and the technique options (issue 3) with thresholds small enough
 # to act on these sizes: chronological backtracking on every jump of 2+ levels,
-# early mode switches and rephases, frequent reductions.
+# early mode switches and rephases, frequent reductions, inprocessing at every
+# reduction.
 TECHNIQUE_CONFIGS = [
     "default,chrono=1,reuse_trail=1",
     "default,stable=1,stable_first=20,target=1,rephase=1,rephase_interval=15,walk=0",
@@ -37,10 +38,12 @@ TECHNIQUE_CONFIGS = [
     "luby,lazy_detach=1,first_reduce=40,reduce_increment=10,target=2",
     "default,chrono=1,stable=1,stable_first=30,target=1,rephase=1,rephase_interval=20,"
     "lazy_detach=1,reuse_trail=1,first_reduce=50,reduce_increment=5",
-    "default,chrono=0,stable=0,target=0,rephase=0,lazy_detach=0,reuse_trail=0,walk=0,vivify=0",
     "default,vivify=1,first_reduce=30,reduce_increment=5",
     "luby,vivify=1,vivify_interval=40,vivify_irred=1,first_reduce=20,reduce_increment=3,reuse_trail=1",
     "default,vivify=1,vivify_irred=1,vivify_effort=2000,first_reduce=20,reduce_increment=3,chrono=1",
+    "default,chrono=0,stable=0,target=0,rephase=0,lazy_detach=0,reuse_trail=0,walk=0,vivify=0,subsume=0,elim=0,probe=0",
+    "default,subsume=1,elim=1,probe=1,subst=1,elim_occurrences=64,inprocess_interval=1,first_reduce=40,reduce_increment=5",
+    "luby,elim=1,subsume=0,probe=0,inprocess_interval=1,first_reduce=30,reduce_increment=5,chrono=1",
 ]
 configs = st.sampled_from(["default", "luby", "glucose", *TECHNIQUE_CONFIGS])
 

@@ -55,18 +55,23 @@ def test_small_random_unsat_proofs(config: str) -> None:
 # Each technique option on (and all off), with thresholds small enough to act
 # within a few hundred conflicts; the last one is every technique at once.
 TECHNIQUE_CONFIGS = [
-    "default,chrono=0,stable=0,target=0,rephase=0,lazy_detach=0,reuse_trail=0,walk=0,vivify=0",
+    "default,chrono=0,stable=0,target=0,rephase=0,lazy_detach=0,reuse_trail=0,walk=0,vivify=0,subsume=0,elim=0,probe=0",
     "default,chrono=1",
     "default,stable=1,stable_first=20,target=1",
     "default,stable=1,stable_first=20,target=2,rephase=1,rephase_interval=10,walk=0",
     "default,rephase=1,rephase_interval=5,walk=1,walk_effort=100",
     "default,lazy_detach=1,first_reduce=30,reduce_increment=5",
     "default,reuse_trail=1",
+    "default,subsume=1,elim=0,probe=0,inprocess_interval=1,first_reduce=30,reduce_increment=5",
+    "default,subsume=0,elim=1,probe=0,elim_occurrences=64,inprocess_interval=1,first_reduce=30,reduce_increment=5",
+    "default,subsume=0,elim=0,probe=1,inprocess_interval=1,first_reduce=30,reduce_increment=5",
+    "default,subst=1,inprocess_interval=1,first_reduce=30,reduce_increment=5",
     "luby,chrono=1,stable=1,stable_first=25,target=1,rephase=1,rephase_interval=15,"
     "lazy_detach=1,reuse_trail=1,first_reduce=40,reduce_increment=5",
     "default,vivify=1,first_reduce=30,reduce_increment=5",
     "default,vivify=1,vivify_interval=50,vivify_irred=1,first_reduce=20,reduce_increment=2",
     "default,vivify=1,vivify_irred=1,vivify_effort=2000,first_reduce=20,reduce_increment=5,chrono=1,lazy_detach=1",
+    "lazy_detach=1,reuse_trail=1,first_reduce=40,reduce_increment=5,inprocess_interval=2",
 ]
 
 

@@ -124,10 +124,11 @@ def same_shape(a: Any, b: Any) -> bool:
     return type(a) is type(b)
 
 
+@pytest.mark.parametrize("config", ["default,elim=0", "default,elim=1"])
 @pytest.mark.parametrize("ref", REFERENCES)
-def test_scripted_parity(ref: str) -> None:
+def test_scripted_parity(ref: str, config: str) -> None:
     clauses = [[-1, 2], [-2, 3]]
-    ours, theirs = pair(ref, clauses)
+    ours, theirs = Solver(name=config, bootstrap_with=clauses), PySatSolver(name=ref, bootstrap_with=clauses)
     with ours, theirs:
         # before any call
         for call in ("get_model", "get_core", "get_status"):
@@ -158,8 +159,12 @@ def test_scripted_parity(ref: str) -> None:
             got, want = ours.propagate(assumptions), theirs.propagate(assumptions)
             assert same_shape(got, want), assumptions
             assert got[0] == want[0], assumptions
-            if got[0]:
+            if got[0] and "elim=0" in config:
                 assert got[1] == want[1], assumptions
+            elif got[0]:
+                # propagate() brings eliminated variables back, but their
+                # resolvents stay and may imply in another order.
+                assert sorted(got[1]) == sorted(want[1]), assumptions
             else:
                 assert set(got[1]) >= set(want[1]) - {5}, assumptions
 

@@ -72,6 +72,14 @@ class SatSolver:
     def propagate(self, assumptions: Sequence[int] = ..., phase_saving: int = 0) -> tuple[bool, list[int]]:
         """Unit-propagate the assumptions at a fresh decision level; returns
         (no conflict, literals assigned in order, assumptions included)."""
+    def freeze(self, var: int) -> None:
+        """Never eliminate ``var`` until as many ``melt`` calls (reactivates it if eliminated)."""
+    def melt(self, var: int) -> None:
+        """Undo one ``freeze`` of ``var``."""
+    def is_frozen(self, var: int) -> bool:
+        """Whether ``freeze`` holds ``var``."""
+    def is_eliminated(self, var: int) -> bool:
+        """Whether variable elimination removed ``var`` (its value comes from model reconstruction)."""
     def set_phases(self, literals: Sequence[int]) -> None:
         """Preferred polarity per variable for the next decisions (sign of each literal)."""
     def set_activities(self, variables: Sequence[int], activities: Sequence[float]) -> None:

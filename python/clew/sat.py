@@ -352,6 +352,27 @@ class Solver:
                 self._accu_time += self._call_time
         return bool(status), list(lits)
 
+    def freeze(self, var: int) -> None:
+        """Keep variable ``var`` from being eliminated (clew's own call; PySAT has none).
+
+        Inprocessing (``elim=1``) may eliminate variables; any later clause,
+        assumption or phase that mentions one brings it back, so freezing is
+        only needed to keep a variable's clauses in place between calls.
+        Calls nest: ``melt`` undoes one ``freeze``.
+        """
+        self._s.freeze(int(var))
+
+    def melt(self, var: int) -> None:
+        """Undo one :meth:`freeze` of ``var``."""
+        self._s.melt(int(var))
+
+    def is_frozen(self, var: int) -> bool:
+        return self._s.is_frozen(int(var))
+
+    def is_eliminated(self, var: int) -> bool:
+        """Whether ``var`` is eliminated now (its model value comes from reconstruction)."""
+        return self._s.is_eliminated(int(var))
+
     def set_phases(self, literals: Iterable[int] = []) -> None:  # noqa: B006 (PySAT signature)
         """Prefer the polarity of each literal when deciding its variable (e.g. ``[1, -5]``)."""
         self._s.set_phases(_int_list(literals))

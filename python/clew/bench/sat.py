@@ -284,6 +284,10 @@ ABLATION: tuple[tuple[str, str, str], ...] = (
     ("walk", "0", "1"),
     ("vivify", "0", "1"),
     ("vivify_irred", "0", "1"),
+    ("subsume", "0", "1"),
+    ("elim", "0", "1"),
+    ("probe", "0", "1"),
+    ("subst", "0", "1"),
 )
 ALL_OFF = "clew:" + ":".join(f"{opt}={off}" for opt, off, _ in ABLATION)
 
@@ -792,7 +796,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", metavar="DIR", type=Path, help="write results.csv, results.json, summary.md and (with matplotlib) cactus.png here")
     parser.add_argument("--from-csv", metavar="FILE", type=Path, help="do not run: re-tabulate a results.csv written by --out (with this --time-limit and --clock)")
     parser.add_argument("--quiet", "-q", action="store_true", help="no per-run progress lines")
-    parser.add_argument("--ablation", action="store_true", help="run clew's defaults and, per technique (stable, target, rephase, chrono, lazy_detach, reuse_trail, walk, vivify, vivify_irred), the defaults with it flipped, plus all of them off, then print off/on per family; --solvers adds reference solvers (e.g. minisat22,cadical195)")
+    parser.add_argument("--ablation", action="store_true", help=f"run clew's defaults and, per technique ({', '.join(opt for opt, _, _ in ABLATION)}), the defaults with it flipped, plus all of them off, then print off/on per family; --solvers adds reference solvers (e.g. minisat22,cadical195)")
 
 
 def _split(s: str | None) -> list[str] | None:

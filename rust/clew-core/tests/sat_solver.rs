@@ -294,8 +294,14 @@ fn medium_random_3sat_models_check() {
 /// mode switches, rephases, chronological backtracks and reductions happen
 /// on tiny formulas.
 const OPTION_CONFIGS: &[&str] = &[
-    "default,chrono=0,stable=0,target=0,rephase=0,lazy_detach=0,reuse_trail=0,walk=0,vivify=0",
+    "default,chrono=0,stable=0,target=0,rephase=0,lazy_detach=0,reuse_trail=0,walk=0,vivify=0,subsume=0,elim=0,probe=0",
     "default,rephase=1,walk=1,rephase_interval=2,walk_effort=50",
+    "default,subsume=1,elim=0,probe=0,inprocess_interval=1,first_reduce=8,reduce_increment=4",
+    "default,subsume=0,elim=1,probe=0,elim_occurrences=64,inprocess_interval=1,first_reduce=8,reduce_increment=4",
+    "default,subsume=0,elim=0,probe=1,inprocess_interval=1,first_reduce=8,reduce_increment=4",
+    "default,subsume=0,elim=0,probe=0,subst=1,inprocess_interval=1,first_reduce=8,reduce_increment=4",
+    "default,subst=1,elim_occurrences=64,inprocess_interval=1,first_reduce=8,reduce_increment=4",
+    "luby,subsume=1,elim=1,probe=1,inprocess_interval=2,first_reduce=10,reduce_increment=3,chrono=1,lazy_detach=1,reuse_trail=1",
     "default,chrono=1,stable=0,rephase=0,reuse_trail=0",
     "default,chrono=1,first_reduce=8,reduce_increment=4,lazy_detach=1",
     "default,reuse_trail=1,chrono=0,stable=0,walk=0",
@@ -316,7 +322,7 @@ const OPTION_CONFIGS: &[&str] = &[
 fn random_config(rng: &mut Rng) -> String {
     let base = if rng.below(3) == 0 { "luby" } else { "default" };
     format!(
-        "{base},chrono={},stable={},stable_first={},target={},rephase={},rephase_interval={},lazy_detach={},first_reduce={},reduce_increment={},reuse_trail={},walk={},vivify={},vivify_irred={},vivify_effort={},vivify_interval={}",
+        "{base},chrono={},stable={},stable_first={},target={},rephase={},rephase_interval={},lazy_detach={},first_reduce={},reduce_increment={},reuse_trail={},walk={},vivify={},vivify_irred={},vivify_effort={},vivify_interval={},subsume={},elim={},probe={},subst={},inprocess_interval={}",
         rng.below(4),
         rng.below(2),
         1 + rng.below(20),
@@ -332,6 +338,11 @@ fn random_config(rng: &mut Rng) -> String {
         rng.below(2),
         rng.below(3000),
         rng.below(50),
+        rng.below(2),
+        rng.below(2),
+        rng.below(2),
+        rng.below(2),
+        rng.below(4),
     )
 }
 
@@ -362,27 +373,37 @@ fn check_against_brute_force(rng: &mut Rng, config: &str, rounds: usize) {
         for _ in 0..3 {
             let count = rng.below(4);
             let assumptions = random_assumptions(rng, vars, count);
-            let expected = brute_force_sat(vars, &cls, &assumptions);
-            let got = s.solve(&assumptions, Limits::UNLIMITED).unwrap();
-            assert_eq!(
-                got == SolveResult::Sat,
-                expected,
-                "{config} round {round} under {assumptions:?}: {cls:?}"
+            solve_and_check(
+                &mut s,
+                vars,
+                &cls,
+                &assumptions,
+                &format!("{config} round {round}"),
             );
-            if got == SolveResult::Sat {
-                let m = s.model().unwrap();
-                assert!(model_satisfies(&cls, &m), "{config}: bad model");
-                assert!(assumptions.iter().all(|a| m.contains(a)));
-            } else if let Some(core) = s.core() {
-                assert!(core.iter().all(|l| assumptions.contains(l)));
-                assert!(
-                    !brute_force_sat(vars, &cls, &core),
-                    "{config}: core {core:?}"
-                );
-            } else {
-                assert!(!brute_force_sat(vars, &cls, &[]));
-            }
         }
+    }
+}
+
+/// Solve under `assumptions` and check the answer, the model (against
+/// every clause) and the core (a subset of the assumptions that is itself
+/// unsatisfiable) by brute force.
+fn solve_and_check(s: &mut Solver, vars: i32, cls: &[Vec<i32>], assumptions: &[i32], what: &str) {
+    let expected = brute_force_sat(vars, cls, assumptions);
+    let got = s.solve(assumptions, Limits::UNLIMITED).unwrap();
+    assert_eq!(
+        got == SolveResult::Sat,
+        expected,
+        "{what} under {assumptions:?}: {cls:?}"
+    );
+    if got == SolveResult::Sat {
+        let m = s.model().unwrap();
+        assert!(model_satisfies(cls, &m), "{what}: bad model");
+        assert!(assumptions.iter().all(|a| m.contains(a)));
+    } else if let Some(core) = s.core() {
+        assert!(core.iter().all(|l| assumptions.contains(l)));
+        assert!(!brute_force_sat(vars, cls, &core), "{what}: core {core:?}");
+    } else {
+        assert!(!brute_force_sat(vars, cls, &[]));
     }
 }
 
@@ -420,10 +441,19 @@ fn every_option_agrees_on_medium_formulas() {
     assert!(answers.iter().any(|&a| a) && answers.iter().any(|&a| !a));
     let mut configs: Vec<String> = OPTION_CONFIGS.iter().map(|s| s.to_string()).collect();
     configs.extend((0..6).map(|_| random_config(&mut rng)));
+    let mut inprocessed = std::collections::HashMap::new();
     for config in &configs {
+        let mut tally = (0, 0, 0, 0);
+        let mut count = |st: &clew_core::sat::Stats| {
+            tally.0 += st.subsumed + st.strengthened;
+            tally.1 += st.eliminated_vars;
+            tally.2 += st.failed_literals;
+            tally.3 += st.substituted;
+        };
         for (f, &sat) in formulas.iter().zip(&answers) {
             let mut s = solver_with(f, SolverOptions::parse(config).unwrap());
             let got = s.solve(&[], Limits::UNLIMITED).unwrap();
+            count(s.stats());
             assert_eq!(got == SolveResult::Sat, sat, "{config}");
             if sat {
                 assert!(model_satisfies(f, &s.model().unwrap()), "{config}");
@@ -436,8 +466,21 @@ fn every_option_agrees_on_medium_formulas() {
             SolveResult::Unsat,
             "{config}"
         );
+        count(s.stats());
+        inprocessed.insert(config.as_str(), tally);
         let o = SolverOptions::parse(config).unwrap();
         let st = s.stats();
+        if o.inprocess_interval == 1 && OPTION_CONFIGS.contains(&config.as_str()) {
+            // Summed over the medium formulas and the pigeonhole one.
+            let t = &inprocessed[config.as_str()];
+            assert!(
+                !o.subsume || t.0 > 0,
+                "{config}: nothing subsumed or strengthened"
+            );
+            assert!(!o.elim || t.1 > 0, "{config}: no variable eliminated");
+            assert!(!o.probe || t.2 > 0, "{config}: no failed literal");
+            assert!(!o.subst || t.3 > 0, "{config}: no equivalent literal");
+        }
         if o.chrono == 1 {
             assert!(
                 st.chrono_backtracks > 0,
@@ -464,4 +507,78 @@ fn every_option_agrees_on_medium_formulas() {
             assert!(st.rephases > 0, "{config}: no rephase");
         }
     }
+}
+
+/// Elimination under incremental use: clauses added later and assumptions
+/// over eliminated variables reactivate them; answers, models (against
+/// every clause so far) and cores agree with brute force.
+#[test]
+fn elimination_stays_correct_under_incremental_use() {
+    let mut rng = Rng(2024);
+    let (mut eliminated, mut reactivated) = (0, 0);
+    for round in 0..150 {
+        let vars = 6 + round % 7;
+        let mut cls = random_ksat(&mut rng, vars, (vars as usize) * 3, 3);
+        let config = [
+            "default,elim=1,elim_occurrences=64",
+            "default,subst=1,elim=0",
+        ][round as usize % 2];
+        let opts = SolverOptions::parse(config).unwrap();
+        let mut s = solver_with(&cls, opts);
+        for step in 0..5 {
+            // Prefer eliminated variables in what comes next.
+            let gone: Vec<i32> = (1..=vars).filter(|&v| s.is_eliminated(v)).collect();
+            let pick = |rng: &mut Rng| -> i32 {
+                let v = if !gone.is_empty() && rng.below(2) == 0 {
+                    gone[rng.below(gone.len() as u64) as usize]
+                } else {
+                    1 + rng.below(vars as u64) as i32
+                };
+                if rng.below(2) == 0 {
+                    v
+                } else {
+                    -v
+                }
+            };
+            if step > 0 && rng.below(2) == 0 {
+                let c: Vec<i32> = (0..3).map(|_| pick(&mut rng)).collect();
+                s.add_clause(&c).unwrap();
+                cls.push(c);
+            }
+            let mut assumptions: Vec<i32> = (0..rng.below(3)).map(|_| pick(&mut rng)).collect();
+            assumptions.dedup_by_key(|l| l.abs());
+            solve_and_check(&mut s, vars, &cls, &assumptions, &format!("round {round}"));
+        }
+        eliminated += s.stats().eliminated_vars;
+        reactivated += s.stats().reactivated_vars;
+    }
+    assert!(
+        eliminated > 100 && reactivated > 20,
+        "{eliminated} {reactivated}"
+    );
+}
+
+#[test]
+fn frozen_variables_are_not_eliminated() {
+    // x2 only links x1 and x3: eliminated unless frozen.
+    let cls = vec![vec![-1, 2], vec![-2, 3], vec![1, 3, 4]];
+    let mut s = solver_with(&cls, SolverOptions::parse("default,elim=1").unwrap());
+    s.freeze(2).unwrap();
+    assert!(s.is_frozen(2));
+    assert_eq!(s.solve(&[], Limits::UNLIMITED).unwrap(), SolveResult::Sat);
+    assert!(!s.is_eliminated(2));
+    s.melt(2).unwrap();
+    assert!(!s.is_frozen(2));
+    s.add_clause(&[1, 4]).unwrap();
+    assert_eq!(s.solve(&[], Limits::UNLIMITED).unwrap(), SolveResult::Sat);
+    assert!(s.is_eliminated(2));
+    assert!(model_satisfies(&cls, &s.model().unwrap()));
+    // Mentioning it brings it back, with its clauses.
+    assert_eq!(
+        s.solve(&[2, -3], Limits::UNLIMITED).unwrap(),
+        SolveResult::Unsat
+    );
+    assert_eq!(s.core().unwrap(), vec![2, -3]);
+    assert!(!s.is_eliminated(2));
+    assert!(s.freeze(0).is_err());
 }

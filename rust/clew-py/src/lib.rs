@@ -214,6 +214,28 @@ mod _core {
             })
         }
 
+        fn freeze(&self, var: i64) -> PyResult<()> {
+            let v = literals(vec![var])?[0];
+            let mut s = self.lock()?;
+            guarded(|| s.freeze(v).map_err(to_py))
+        }
+
+        fn melt(&self, var: i64) -> PyResult<()> {
+            let v = literals(vec![var])?[0];
+            let mut s = self.lock()?;
+            guarded(|| s.melt(v).map_err(to_py))
+        }
+
+        fn is_frozen(&self, var: i64) -> PyResult<bool> {
+            Ok(self.lock()?.is_frozen(var.clamp(0, i32::MAX as i64) as i32))
+        }
+
+        fn is_eliminated(&self, var: i64) -> PyResult<bool> {
+            Ok(self
+                .lock()?
+                .is_eliminated(var.clamp(0, i32::MAX as i64) as i32))
+        }
+
         fn set_phases(&self, literals: Vec<i64>) -> PyResult<()> {
             let phases = self::literals(literals)?;
             let mut s = self.lock()?;
@@ -273,6 +295,13 @@ mod _core {
                 ("vivify_rounds", st.vivify_rounds as f64),
                 ("vivified", st.vivified as f64),
                 ("vivify_literals_removed", st.vivify_literals_removed as f64),
+                ("inprocessings", st.inprocessings as f64),
+                ("subsumed", st.subsumed as f64),
+                ("strengthened", st.strengthened as f64),
+                ("eliminated_vars", st.eliminated_vars as f64),
+                ("reactivated_vars", st.reactivated_vars as f64),
+                ("failed_literals", st.failed_literals as f64),
+                ("substituted", st.substituted as f64),
                 ("solve_time", st.solve_seconds),
             ]))
         }

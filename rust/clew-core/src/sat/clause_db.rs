@@ -129,6 +129,15 @@ impl ClauseDb {
         self.wasted += HEADER + self.len(c);
     }
 
+    /// Keep the first `len` literals of `c` (the caller moved the kept ones
+    /// there); the tail counts as waste until the next compaction.
+    pub fn shrink(&mut self, c: CRef, len: usize) {
+        let old = self.len(c);
+        debug_assert!(len >= 2 && len <= old);
+        self.arena[c as usize] = Lit(len as u32);
+        self.wasted += old - len;
+    }
+
     /// Forget deleted clauses in `originals` and `learnts`.
     pub fn prune_lists(&mut self) {
         let arena = &self.arena;

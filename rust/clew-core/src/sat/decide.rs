@@ -175,7 +175,8 @@ impl Solver {
     pub(super) fn pick_branch_lit(&mut self) -> Option<Lit> {
         loop {
             let v = self.order.pop_max()?;
-            if self.vals[Lit::new(v, false).index()] == 0 {
+            // Eliminated variables get their values from the model extension.
+            if self.vals[Lit::new(v, false).index()] == 0 && !self.simp.is_eliminated(v) {
                 let positive = self.phases.preferred(v, self.use_target_phases());
                 return Some(Lit::new(v, !positive));
             }

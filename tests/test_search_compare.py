@@ -124,3 +124,29 @@ def test_bad_arguments(kwargs, message) -> None:
         compare(Countdown(24), ROOTS, ["dfs"]).pass_at("bfs", 1)
     assert isinstance(compare(Countdown(24), ROOTS[:1], ["dfs"]), Comparison)
     assert math.isfinite(compare(Countdown(24), ROOTS[:1], ["dfs"]).coverage("dfs"))
+
+
+def test_mcts_under_the_same_budget() -> None:
+    cmp = compare(Countdown(24), ROOTS, ["best_first", "mcts"], limits=[50, 2000], seeds=2)
+    r = cmp.runs
+    m = r["algorithm"] == "mcts"
+    assert (r["nodes"][m] <= r["limit"][m]).all()
+    assert not r["solved"][m & (r["root"] == 2)].any()  # [1, 1, 1, 1] has no answer
+    assert r["solved"][m & (r["limit"] == 2000) & (r["root"] == 0)].all()
+    again = compare(Countdown(24), ROOTS, ["best_first", "mcts"], limits=[50, 2000], seeds=2, workers=1)
+    assert (again.runs["nodes"] == r["nodes"]).all() and (again.runs["solved"] == r["solved"]).all()
+
+
+def test_mcts_over_a_python_env_with_an_evaluator() -> None:
+    env = PyCountdown(24)
+    roots = [tuple(sorted(x)) for x in ROOTS[:3]]
+    calls = []
+
+    def evaluator(observations):
+        calls.append(len(observations))
+        n = len(observations)
+        return np.full((n, 24), 1 / 24, np.float32), np.full(n, 0.5, np.float32)
+
+    cmp = compare(env, roots, ["mcts"], budget="evaluations", limits=[1500], evaluator=evaluator, mcts={"num_actions": 24})
+    assert calls and cmp.coverage("mcts") == 2 / 3  # (1, 1, 1, 1) has no answer
+    assert (cmp.runs["evaluations"] <= 1500).all()

@@ -154,6 +154,8 @@ def compare(
     limits: Sequence[float] = (1000,),
     seeds: int = 1,
     workers: int | None = None,
+    evaluator: Callable[[Any], Sequence[Any]] | None = None,
+    mcts: dict[str, Any] | None = None,
     **options: Any,
 ) -> Comparison:
     """Run each algorithm on each root under the same budget and collect
@@ -165,7 +167,12 @@ def compare(
     ``runner(root, seed, budget_kwargs)`` runs anything else (an MCTS with
     an LLM prior) and returns an object with ``solved``, ``nodes``,
     ``evaluations`` and ``cost``. ``budget``: ``"nodes"``, ``"evaluations"``
-    or ``"cost"`` (for an LLM env, tokens via ``Env.cost``); ``limits``: the
+    or ``"cost"`` (for an LLM env, tokens via ``Env.cost``). ``"mcts"`` is
+    :class:`~clew.search.EnvMCTS` run until the budget is spent, with
+    ``evaluator`` (None: random playouts) and the ``mcts`` options
+    (``num_actions`` for a Python env, ``c``, ``rule``, ...); it counts as
+    solved when a goal is in its tree or one of its playouts reached one.
+    ``limits``: the
     budgets to run at (several give a coverage curve). ``seeds``: attempts
     per root (seeds 0..seeds-1), the n of pass@k. ``options`` go to every
     :func:`~clew.search.solve` call (``beam_width``, ``samples``,
@@ -197,6 +204,8 @@ def compare(
         kwargs: dict[str, Any] = {_BUDGETS[budget]: int(limit) if budget != "cost" else limit}
         if runner is not None:
             return runner(roots[root], seed, kwargs)
+        if name == "mcts":
+            return _run_mcts(env, roots[root], seed, kwargs, evaluator, mcts or {})
         return solve(env, roots[root], name, seed=seed, **kwargs, **options)
 
     jobs = []
@@ -206,7 +215,7 @@ def compare(
             for root in range(len(roots)):
                 for seed in range(1 if repeat else seeds):
                     jobs.append((name, runner, limit, root, seed, seeds if repeat else 1))
-    builtin = isinstance(env, (Countdown, Sudoku)) and all(r is None for _, r in named)
+    builtin = isinstance(env, (Countdown, Sudoku)) and all(r is None for _, r in named) and evaluator is None
     if builtin:
         with ThreadPoolExecutor(max_workers=workers) as pool:
             results = list(pool.map(lambda j: one(*j[:5]), jobs))
@@ -228,3 +237,32 @@ def compare(
     dtypes = {"algorithm": np.str_, "limit": np.float64, "root": np.int64, "seed": np.int64, "solved": np.bool_, "stop": np.str_, "nodes": np.int64, "evaluations": np.int64, "cost": np.float64}
     runs: dict[str, NDArray[Any]] = {k: np.asarray(v, dtypes[k]) for k, v in cols.items()}
     return Comparison(budget, tuple(n for n, _ in named), tuple(limits), seeds, runs)
+
+
+@dataclass(frozen=True)
+class _MctsOutcome:
+    solved: bool
+    stop: str
+    nodes: int
+    evaluations: int
+    cost: float
+
+
+def _run_mcts(env: Any, root: Any, seed: int, budget: dict[str, Any], evaluator: Any, options: dict[str, Any]) -> _MctsOutcome:
+    """EnvMCTS on one root until ``budget`` runs out; solved when its tree
+    holds a goal or a playout through the root reached one."""
+    from clew.search import EnvMCTS  # noqa: PLC0415
+
+    tree = EnvMCTS(env, [root], seed=seed, **budget, **options)
+    last = None
+    while True:  # in rounds: a fully explored tree spends nothing more
+        tree.run(simulations=256, evaluator=evaluator)
+        spent = tree.spent()
+        now = (spent["nodes"], spent["evaluations"], spent["cost"])
+        if spent["stop"] is not None or now == last:
+            break
+        last = now
+    values = tree.export_values(0)
+    solved = bool(values["goal"].any() or values["correct"][0] > 0)
+    stop = "solved" if solved else spent["stop"] or "exhausted"
+    return _MctsOutcome(solved, stop, int(spent["nodes"]), int(spent["evaluations"]), float(spent["cost"]))

@@ -24,6 +24,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from clew._table import markdown_table
+
 _BUDGETS = {"nodes": "max_nodes", "evaluations": "max_evaluations", "cost": "max_cost"}
 # Searches whose result does not depend on the seed.
 _DETERMINISTIC = {"dfs", "bfs", "beam", "best_first", "greedy", "astar", "iddfs"}
@@ -101,12 +103,8 @@ class Comparison:
     def table(self, limit: float | None = None, ks: Sequence[int] | None = None) -> str:
         """:meth:`summary` as a markdown table."""
         rows = self.summary(limit, ks)
-        head = list(rows[0])
-        out = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-        for row in rows:
-            cells = [f"{v:.4g}" if isinstance(v, float) else str(v) for v in row.values()]
-            out.append("| " + " | ".join(cells) + " |")
-        return "\n".join(out)
+        cells = [[f"{v:.4g}" if isinstance(v, float) else str(v) for v in row.values()] for row in rows]
+        return markdown_table(list(rows[0]), cells)
 
     def to_arrow(self) -> Any:
         """The runs as a pyarrow Table (e.g. to write Parquet)."""
@@ -239,19 +237,10 @@ def compare(
     return Comparison(budget, tuple(n for n, _ in named), tuple(limits), seeds, runs)
 
 
-@dataclass(frozen=True)
-class _MctsOutcome:
-    solved: bool
-    stop: str
-    nodes: int
-    evaluations: int
-    cost: float
-
-
-def _run_mcts(env: Any, root: Any, seed: int, budget: dict[str, Any], evaluator: Any, options: dict[str, Any]) -> _MctsOutcome:
+def _run_mcts(env: Any, root: Any, seed: int, budget: dict[str, Any], evaluator: Any, options: dict[str, Any]) -> Any:
     """EnvMCTS on one root until ``budget`` runs out; solved when its tree
     holds a goal or a playout through the root reached one."""
-    from clew.search import EnvMCTS  # noqa: PLC0415
+    from clew.search import EnvMCTS, SearchResult  # noqa: PLC0415
 
     tree = EnvMCTS(env, [root], seed=seed, **budget, **options)
     last = None
@@ -265,4 +254,4 @@ def _run_mcts(env: Any, root: Any, seed: int, budget: dict[str, Any], evaluator:
     values = tree.export_values(0)
     solved = bool(values["goal"].any() or values["correct"][0] > 0)
     stop = "solved" if solved else spent["stop"] or "exhausted"
-    return _MctsOutcome(solved, stop, int(spent["nodes"]), int(spent["evaluations"]), float(spent["cost"]))
+    return SearchResult(stop, [], None, int(spent["nodes"]), int(spent["evaluations"]), float(spent["cost"]))

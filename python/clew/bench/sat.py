@@ -43,6 +43,7 @@ from multiprocessing.connection import wait as mp_wait
 from pathlib import Path
 from typing import Any
 
+from clew._table import markdown_table, text_table
 from clew.bench import families as fam
 
 ALL_SOLVERS = ("clew", "minisat22", "glucose4", "cadical195", "kissat404")
@@ -338,14 +339,7 @@ def format_ablation(stats: list[FamilyStats], markdown: bool = False) -> str:
             row = [f"{opt}{' (default on)' if opt != 'all' and defaults[opt] == on else ''}", famname, cell(a), cell(b), _fmt(ratio, ".2f")]
             row += [_fmt(by[(famname, o)].par2 if (famname, o) in by else None, ".1f") for o in others]
             rows.append(row)
-    if markdown:
-        lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-        lines += ["| " + " | ".join(r) + " |" for r in rows]
-        return "\n".join(lines)
-    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(head)]
-    lines = ["  ".join(h.ljust(w) for h, w in zip(head, widths)).rstrip(), "  ".join("-" * w for w in widths)]
-    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
-    return "\n".join(lines)
+    return markdown_table(head, rows) if markdown else text_table(head, rows)
 
 
 def _make_solver(name: str, clauses: list[list[int]]) -> Any:
@@ -687,20 +681,7 @@ def format_table(stats: list[FamilyStats], markdown: bool = False, clock: str = 
                 f"{vs_ref:.2f}" if vs_ref is not None else "",
             ]
         )
-    if markdown:
-        lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-        lines += ["| " + " | ".join(r) + " |" for r in rows]
-        return "\n".join(lines)
-    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(head)]
-    lines = ["  ".join(h.ljust(w) for h, w in zip(head, widths)).rstrip()]
-    lines.append("  ".join("-" * w for w in widths))
-    prev = None
-    for r in rows:
-        if prev is not None and r[0] != prev:
-            lines.append("")
-        prev = r[0]
-        lines.append("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip())
-    return "\n".join(lines)
+    return markdown_table(head, rows) if markdown else text_table(head, rows, group_first=True)
 
 
 def _cpu_model() -> str:

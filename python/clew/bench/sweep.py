@@ -24,6 +24,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from clew._table import markdown_table
 from clew.bench import families as fam
 from clew.bench import sat as harness
 
@@ -71,7 +72,7 @@ class Sweep:
             for s in stats
         ]
         if markdown:
-            return "\n".join(["| " + " | ".join(head) + " |", "|" + "---|" * len(head)] + ["| " + " | ".join(r) + " |" for r in rows])
+            return markdown_table(head, rows)
         widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(head)]
         return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in [head, *rows])
 

@@ -69,9 +69,11 @@ TECHNIQUE_CONFIGS = [
     "default,vivify=1,first_reduce=30,reduce_increment=5",
     "default,vivify=1,vivify_interval=50,vivify_irred=1,first_reduce=20,reduce_increment=2",
     "default,vivify=1,vivify_irred=1,vivify_effort=2000,first_reduce=20,reduce_increment=5,chrono=1,lazy_detach=1",
+    "default,shrink=1",
+    "default,shrink=1,chrono=1,first_reduce=30,reduce_increment=5",
     "luby,chrono=1,stable=1,stable_first=25,target=1,rephase=1,rephase_interval=15,"
     "lazy_detach=1,reuse_trail=1,first_reduce=40,reduce_increment=5,inprocess_interval=2,"
-    "vivify=1,vivify_irred=1,vivify_interval=50,subsume=1,elim=1,probe=1,subst=1",
+    "vivify=1,vivify_irred=1,vivify_interval=50,subsume=1,elim=1,probe=1,subst=1,shrink=1",
 ]
 
 
@@ -103,6 +105,23 @@ def test_vivification_shortens_clauses_with_checked_proofs(irred: int) -> None:
         check = drat_check(num_vars, clauses, proof)
         assert check.ok, (config, check.reason)
     assert vivified > 0
+
+
+def test_shrinking_shortens_learnt_clauses_with_checked_proofs() -> None:
+    """Shrinking fires (blocks replaced by their UIP) and the shorter clauses check."""
+    config = "default,shrink=1"
+    shrunk = 0
+    for num_vars, clauses in [*unsat_threshold_instances(60, 3, seed=5), php(8, 7)]:
+        with Solver(name=config, bootstrap_with=clauses, with_proof=True) as s:
+            assert s.solve() is False
+            proof = s.get_proof()
+            stats = s.accum_stats()
+            assert stats["shrunk_literals"] >= stats["shrunk_clauses"]
+            shrunk += int(stats["shrunk_clauses"])
+        assert proof is not None
+        check = drat_check(num_vars, clauses, proof)
+        assert check.ok, (config, check.reason)
+    assert shrunk > 0
 
 
 @pytest.mark.parametrize("config", TECHNIQUE_CONFIGS[1:])

@@ -316,13 +316,16 @@ const OPTION_CONFIGS: &[&str] = &[
     "default,vivify=1,vivify_irred=1,first_reduce=6,reduce_increment=2,chrono=1,lazy_detach=1",
     "luby,vivify=1,vivify_irred=1,vivify_effort=2000,first_reduce=5,reduce_increment=1,stable=0,reuse_trail=0,chrono=0",
     "default,vivify=0,vivify_irred=1",
+    "default,shrink=1",
+    "default,shrink=1,chrono=1,first_reduce=8,reduce_increment=4,lazy_detach=1",
+    "luby,shrink=1,vivify=1,vivify_irred=1,vivify_interval=20,first_reduce=5,reduce_increment=1,stable=0,reuse_trail=1,chrono=0",
 ];
 
 /// A random combination of the technique options (fuzzing).
 fn random_config(rng: &mut Rng) -> String {
     let base = if rng.below(3) == 0 { "luby" } else { "default" };
     format!(
-        "{base},chrono={},stable={},stable_first={},target={},rephase={},rephase_interval={},lazy_detach={},first_reduce={},reduce_increment={},reuse_trail={},walk={},vivify={},vivify_irred={},vivify_effort={},vivify_interval={},subsume={},elim={},probe={},subst={},inprocess_interval={}",
+        "{base},chrono={},stable={},stable_first={},target={},rephase={},rephase_interval={},lazy_detach={},first_reduce={},reduce_increment={},reuse_trail={},walk={},vivify={},vivify_irred={},vivify_effort={},vivify_interval={},subsume={},elim={},probe={},subst={},inprocess_interval={},shrink={}",
         rng.below(4),
         rng.below(2),
         1 + rng.below(20),
@@ -343,6 +346,7 @@ fn random_config(rng: &mut Rng) -> String {
         rng.below(2),
         rng.below(2),
         rng.below(4),
+        rng.below(2),
     )
 }
 
@@ -505,6 +509,12 @@ fn every_option_agrees_on_medium_formulas() {
         }
         if o.rephase && o.rephase_interval < 5 {
             assert!(st.rephases > 0, "{config}: no rephase");
+        }
+        if o.shrink && st.conflicts > 1000 {
+            assert!(
+                st.shrunk_clauses > 0 && st.shrunk_literals >= st.shrunk_clauses,
+                "{config}: shrinking shortened nothing"
+            );
         }
     }
 }

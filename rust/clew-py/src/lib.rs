@@ -295,6 +295,8 @@ mod _core {
                 ("vivify_rounds", st.vivify_rounds as f64),
                 ("vivified", st.vivified as f64),
                 ("vivify_literals_removed", st.vivify_literals_removed as f64),
+                ("shrunk_clauses", st.shrunk_clauses as f64),
+                ("shrunk_literals", st.shrunk_literals as f64),
                 ("inprocessings", st.inprocessings as f64),
                 ("subsumed", st.subsumed as f64),
                 ("strengthened", st.strengthened as f64),

@@ -61,6 +61,9 @@ impl Solver {
         self.learnt[0] = !p;
         self.stats.learnt_literals_before_minimize += self.learnt.len() as u64;
         self.minimize_learnt();
+        if self.opts.shrink {
+            self.shrink_learnt();
+        }
         self.stats.learnt_literals += self.learnt.len() as u64;
 
         // Backjump level: the highest level among the other literals.
@@ -103,13 +106,13 @@ impl Solver {
     }
 
     #[inline]
-    fn abstract_level(&self, v: Var) -> u32 {
+    pub(super) fn abstract_level(&self, v: Var) -> u32 {
         1 << (self.level[v.index()] & 31)
     }
 
     /// Is `p` implied by literals already in the learnt clause? Marks what
     /// it proves redundant (via `seen`), undoing the marks on failure.
-    fn redundant(&mut self, p: Lit, abstract_levels: u32) -> bool {
+    pub(super) fn redundant(&mut self, p: Lit, abstract_levels: u32) -> bool {
         self.minimize_stack.clear();
         self.minimize_stack.push(p);
         let top = self.to_clear.len();

@@ -18,6 +18,7 @@ pub mod random;
 mod reduce;
 pub mod restart;
 pub mod search_log;
+mod shrink;
 mod solver;
 mod subst;
 mod subsume;

@@ -32,6 +32,7 @@ impl Solver {
         self.vals[(!lit).index()] = FALSE;
         self.level[v] = level;
         self.reason[v] = reason;
+        self.trail_pos[v] = self.trail.len() as u32;
         self.trail.push(lit);
     }
 

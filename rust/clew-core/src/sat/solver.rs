@@ -74,6 +74,9 @@ pub struct SolverOptions {
     /// conflicts (k = 1, 2, ...; 0: at every reduction), since each round
     /// restarts the search.
     pub vivify_interval: u64,
+    /// Shrink learnt clauses: replace the literals of one level by that
+    /// level's UIP when resolution allows it (Kissat's `shrink`).
+    pub shrink: bool,
     /// Inprocessing (at the start of a solve and every `inprocess_interval`
     /// reductions, at level 0): subsumption and self-subsuming
     /// strengthening of irredundant clauses (learnt ones as targets).
@@ -123,6 +126,7 @@ impl Default for SolverOptions {
             vivify_effort: 100,
             vivify_irred: true,
             vivify_interval: 2000,
+            shrink: false,
             // Off: on SC21 (60 s) clew solved 1/5 with them on vs 2/5 off
             // (SAT Race 2015 3/3 both), although generated families ran
             // 0.90x CPU with them on (README).
@@ -159,6 +163,7 @@ pub const OPTION_NAMES: &[&str] = &[
     "vivify_effort",
     "vivify_irred",
     "vivify_interval",
+    "shrink",
     "subsume",
     "elim",
     "elim_occurrences",
@@ -226,6 +231,7 @@ impl SolverOptions {
             ("vivify_effort", self.vivify_effort.to_string()),
             ("vivify_irred", flag(self.vivify_irred)),
             ("vivify_interval", self.vivify_interval.to_string()),
+            ("shrink", flag(self.shrink)),
             ("subsume", flag(self.subsume)),
             ("elim", flag(self.elim)),
             ("elim_occurrences", self.elim_occurrences.to_string()),
@@ -280,6 +286,7 @@ impl SolverOptions {
             "vivify_effort" => self.vivify_effort = value.parse().map_err(|_| bad())?,
             "vivify_irred" => self.vivify_irred = flag()?,
             "vivify_interval" => self.vivify_interval = value.parse().map_err(|_| bad())?,
+            "shrink" => self.shrink = flag()?,
             "subsume" => self.subsume = flag()?,
             "elim" => self.elim = flag()?,
             "elim_occurrences" => self.elim_occurrences = value.parse().map_err(|_| bad())?,
@@ -335,6 +342,9 @@ pub struct Stats {
     /// Clauses vivification shortened, and the literals it removed.
     pub vivified: u64,
     pub vivify_literals_removed: u64,
+    /// Learnt clauses shrinking shortened, and the literals it removed.
+    pub shrunk_clauses: u64,
+    pub shrunk_literals: u64,
     /// Inprocessing passes and what they did.
     pub inprocessings: u64,
     pub subsumed: u64,
@@ -356,6 +366,8 @@ pub struct Solver {
     pub(super) vals: Vec<i8>,
     pub(super) level: Vec<u32>,
     pub(super) reason: Vec<CRef>,
+    /// Where each assigned variable sits on the trail (for shrinking).
+    pub(super) trail_pos: Vec<u32>,
     pub(super) trail: Vec<Lit>,
     /// Trail position where each decision level starts.
     pub(super) trail_lim: Vec<usize>,
@@ -438,6 +450,7 @@ impl Solver {
             vals: Vec::new(),
             level: Vec::new(),
             reason: Vec::new(),
+            trail_pos: Vec::new(),
             trail: Vec::new(),
             trail_lim: Vec::new(),
             qhead: 0,
@@ -547,6 +560,7 @@ impl Solver {
         self.num_vars = n;
         self.vals.resize(2 * n, UNASSIGNED);
         self.level.resize(n, 0);
+        self.trail_pos.resize(n, 0);
         self.reason.resize(n, CREF_NONE);
         self.seen.resize(n, 0);
         self.lbd_stamps.resize(n + 1, 0);
@@ -836,6 +850,7 @@ impl Solver {
                 let l = self.trail[i];
                 let v = l.var();
                 if self.level[v.index()] <= level {
+                    self.trail_pos[v.index()] = j as u32;
                     self.trail[j] = l;
                     j += 1;
                     continue;

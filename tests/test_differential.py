@@ -45,7 +45,8 @@ TECHNIQUE_CONFIGS = [
     "default,subsume=1,elim=1,probe=1,subst=1,elim_occurrences=64,inprocess_interval=1,first_reduce=40,reduce_increment=5",
     "luby,elim=1,subsume=0,probe=0,inprocess_interval=1,first_reduce=30,reduce_increment=5,chrono=1",
     "default,shrink=1,chrono=1,first_reduce=30,reduce_increment=5",
-    "luby,shrink=1,vivify=1,vivify_interval=40,stable=0,reuse_trail=1",
+    "luby,shrink=1,bump_reasons=1,vivify=1,vivify_interval=40,stable=0,reuse_trail=1",
+    "default,bump_reasons=1",
 ]
 configs = st.sampled_from(["default", "luby", "glucose", *TECHNIQUE_CONFIGS])
 

@@ -286,6 +286,7 @@ ABLATION: tuple[tuple[str, str, str], ...] = (
     ("vivify", "0", "1"),
     ("vivify_irred", "0", "1"),
     ("shrink", "0", "1"),
+    ("bump_reasons", "0", "1"),
     ("subsume", "0", "1"),
     ("elim", "0", "1"),
     ("probe", "0", "1"),

@@ -317,6 +317,8 @@ const OPTION_CONFIGS: &[&str] = &[
     "luby,vivify=1,vivify_irred=1,vivify_effort=2000,first_reduce=5,reduce_increment=1,stable=0,reuse_trail=0,chrono=0",
     "default,vivify=0,vivify_irred=1",
     "default,shrink=1",
+    "default,bump_reasons=1,shrink=1,chrono=1",
+    "luby,bump_reasons=1,stable=0",
     "default,shrink=1,chrono=1,first_reduce=8,reduce_increment=4,lazy_detach=1",
     "luby,shrink=1,vivify=1,vivify_irred=1,vivify_interval=20,first_reduce=5,reduce_increment=1,stable=0,reuse_trail=1,chrono=0",
 ];
@@ -325,7 +327,7 @@ const OPTION_CONFIGS: &[&str] = &[
 fn random_config(rng: &mut Rng) -> String {
     let base = if rng.below(3) == 0 { "luby" } else { "default" };
     format!(
-        "{base},chrono={},stable={},stable_first={},target={},rephase={},rephase_interval={},lazy_detach={},first_reduce={},reduce_increment={},reuse_trail={},walk={},vivify={},vivify_irred={},vivify_effort={},vivify_interval={},subsume={},elim={},probe={},subst={},inprocess_interval={},shrink={}",
+        "{base},chrono={},stable={},stable_first={},target={},rephase={},rephase_interval={},lazy_detach={},first_reduce={},reduce_increment={},reuse_trail={},walk={},vivify={},vivify_irred={},vivify_effort={},vivify_interval={},subsume={},elim={},probe={},subst={},inprocess_interval={},shrink={},bump_reasons={}",
         rng.below(4),
         rng.below(2),
         1 + rng.below(20),
@@ -346,6 +348,7 @@ fn random_config(rng: &mut Rng) -> String {
         rng.below(2),
         rng.below(2),
         rng.below(4),
+        rng.below(2),
         rng.below(2),
     )
 }

@@ -6,6 +6,11 @@ use super::clause_db::{CRef, CREF_NONE};
 use super::lit::{Lit, Var};
 use super::solver::Solver;
 
+/// Learnt clauses longer than this skip reason bumping (CaDiCaL: 100).
+const BUMP_REASONS_MAX_CLAUSE: usize = 100;
+/// Reason variables bumped per learnt literal at most (CaDiCaL: 10).
+const BUMP_REASONS_PER_LITERAL: usize = 10;
+
 impl Solver {
     /// Analyse `conflict` at the current level. Leaves the learnt clause in
     /// `self.learnt` (asserting literal first, a literal of the backjump
@@ -65,6 +70,9 @@ impl Solver {
             self.shrink_learnt();
         }
         self.stats.learnt_literals += self.learnt.len() as u64;
+        if self.opts.bump_reasons && self.learnt.len() <= BUMP_REASONS_MAX_CLAUSE {
+            self.bump_reason_literals();
+        }
 
         // Backjump level: the highest level among the other literals.
         let mut backjump = 0;
@@ -82,6 +90,41 @@ impl Solver {
         }
         let lbd = self.compute_lbd_of_learnt();
         (backjump, lbd)
+    }
+
+    /// CaDiCaL's `bumpreason`: also bump the variables of the reasons of
+    /// the learnt clause's literals (one step deep). They imply the clause,
+    /// so deciding them soon revisits the conflict's neighbourhood.
+    fn bump_reason_literals(&mut self) {
+        self.to_clear.clear();
+        for k in 0..self.learnt.len() {
+            let l = self.learnt[k];
+            self.seen[l.var().index()] = 1;
+            self.to_clear.push(l);
+        }
+        let mut budget = BUMP_REASONS_PER_LITERAL * self.learnt.len();
+        'clause: for i in 1..self.learnt.len() {
+            let c = self.reason[self.learnt[i].var().index()];
+            if c == CREF_NONE {
+                continue;
+            }
+            for k in 0..self.db.len(c) {
+                let v = self.db.lits(c)[k].var();
+                if self.seen[v.index()] != 0 || self.level[v.index()] == 0 {
+                    continue;
+                }
+                self.seen[v.index()] = 1;
+                self.to_clear.push(self.db.lits(c)[k]);
+                self.order.bump(v);
+                budget -= 1;
+                if budget == 0 {
+                    break 'clause;
+                }
+            }
+        }
+        for k in 0..self.to_clear.len() {
+            self.seen[self.to_clear[k].var().index()] = 0;
+        }
     }
 
     /// Remove literals implied by the rest of the clause (recursively).

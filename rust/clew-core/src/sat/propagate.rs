@@ -124,10 +124,14 @@ impl Solver {
                     conflict = c as CRef;
                     break;
                 }
-                let at = if chrono {
+                // The falsified literal's level bounds the others' from
+                // below; at the current level it is the maximum, so only
+                // out-of-order literals need the scan over the clause.
+                let current = self.trail_lim.len() as u32;
+                let at = if chrono && self.level[p.var().index()] != current {
                     self.implied_level(c as CRef)
                 } else {
-                    self.trail_lim.len() as u32
+                    current
                 };
                 self.assign_at(first, c as CRef, at);
             }

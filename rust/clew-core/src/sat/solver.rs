@@ -77,6 +77,9 @@ pub struct SolverOptions {
     /// Shrink learnt clauses: replace the literals of one level by that
     /// level's UIP when resolution allows it (Kissat's `shrink`).
     pub shrink: bool,
+    /// Also bump the variables in the reasons of the learnt clause's
+    /// literals (CaDiCaL's `bumpreason`).
+    pub bump_reasons: bool,
     /// Inprocessing (at the start of a solve and every `inprocess_interval`
     /// reductions, at level 0): subsumption and self-subsuming
     /// strengthening of irredundant clauses (learnt ones as targets).
@@ -127,6 +130,7 @@ impl Default for SolverOptions {
             vivify_irred: true,
             vivify_interval: 2000,
             shrink: false,
+            bump_reasons: false,
             // Off: on SC21 (60 s) clew solved 1/5 with them on vs 2/5 off
             // (SAT Race 2015 3/3 both), although generated families ran
             // 0.90x CPU with them on (README).
@@ -164,6 +168,7 @@ pub const OPTION_NAMES: &[&str] = &[
     "vivify_irred",
     "vivify_interval",
     "shrink",
+    "bump_reasons",
     "subsume",
     "elim",
     "elim_occurrences",
@@ -232,6 +237,7 @@ impl SolverOptions {
             ("vivify_irred", flag(self.vivify_irred)),
             ("vivify_interval", self.vivify_interval.to_string()),
             ("shrink", flag(self.shrink)),
+            ("bump_reasons", flag(self.bump_reasons)),
             ("subsume", flag(self.subsume)),
             ("elim", flag(self.elim)),
             ("elim_occurrences", self.elim_occurrences.to_string()),
@@ -287,6 +293,7 @@ impl SolverOptions {
             "vivify_irred" => self.vivify_irred = flag()?,
             "vivify_interval" => self.vivify_interval = value.parse().map_err(|_| bad())?,
             "shrink" => self.shrink = flag()?,
+            "bump_reasons" => self.bump_reasons = flag()?,
             "subsume" => self.subsume = flag()?,
             "elim" => self.elim = flag()?,
             "elim_occurrences" => self.elim_occurrences = value.parse().map_err(|_| bad())?,

@@ -44,6 +44,10 @@ TECHNIQUE_CONFIGS = [
     "default,chrono=0,stable=0,target=0,rephase=0,lazy_detach=0,reuse_trail=0,walk=0,vivify=0,subsume=0,elim=0,probe=0",
     "default,subsume=1,elim=1,probe=1,subst=1,elim_occurrences=64,inprocess_interval=1,first_reduce=40,reduce_increment=5",
     "luby,elim=1,subsume=0,probe=0,inprocess_interval=1,first_reduce=30,reduce_increment=5,chrono=1",
+    "default,vmtf=1,stable=0,chrono=1,reuse_trail=1",
+    "default,vmtf=1,stable=1,stable_first=20,reuse_trail=1,rephase_interval=15,walk=1",
+    "default,vmtf=1,elim=1,subsume=1,probe=1,subst=1,inprocess_interval=1,first_reduce=30,reduce_increment=5",
+    "default,vmtf=0",
 ]
 configs = st.sampled_from(["default", "luby", "glucose", *TECHNIQUE_CONFIGS])
 

@@ -69,9 +69,12 @@ TECHNIQUE_CONFIGS = [
     "default,vivify=1,first_reduce=30,reduce_increment=5",
     "default,vivify=1,vivify_interval=50,vivify_irred=1,first_reduce=20,reduce_increment=2",
     "default,vivify=1,vivify_irred=1,vivify_effort=2000,first_reduce=20,reduce_increment=5,chrono=1,lazy_detach=1",
+    "default,vmtf=1,stable=0,chrono=1,reuse_trail=1",
+    "default,vmtf=1,stable=1,stable_first=20,reuse_trail=1,first_reduce=30,reduce_increment=5",
+    "default,vmtf=0",
     "luby,chrono=1,stable=1,stable_first=25,target=1,rephase=1,rephase_interval=15,"
     "lazy_detach=1,reuse_trail=1,first_reduce=40,reduce_increment=5,inprocess_interval=2,"
-    "vivify=1,vivify_irred=1,vivify_interval=50,subsume=1,elim=1,probe=1,subst=1",
+    "vivify=1,vivify_irred=1,vivify_interval=50,subsume=1,elim=1,probe=1,subst=1,vmtf=1",
 ]
 
 

@@ -18,6 +18,7 @@ impl Solver {
         let mut p = Lit::UNDEF;
         let mut index = self.trail.len();
         let mut c = conflict;
+        let vmtf = self.use_vmtf();
         loop {
             debug_assert!(c != CREF_NONE);
             if self.db.is_learnt(c) {
@@ -32,7 +33,11 @@ impl Solver {
                 }
                 let v = q.var();
                 if self.seen[v.index()] == 0 && self.level[v.index()] > 0 {
-                    self.order.bump(v);
+                    if vmtf {
+                        self.analyzed.push(v);
+                    } else {
+                        self.order.bump(v);
+                    }
                     self.seen[v.index()] = 1;
                     if self.level[v.index()] >= current {
                         pending += 1;
@@ -59,6 +64,9 @@ impl Solver {
             }
         }
         self.learnt[0] = !p;
+        if vmtf {
+            self.bump_analyzed_on_queue();
+        }
         self.stats.learnt_literals_before_minimize += self.learnt.len() as u64;
         self.minimize_learnt();
         self.stats.learnt_literals += self.learnt.len() as u64;

@@ -35,9 +35,6 @@ impl Solver {
                 if self.seen[v.index()] == 0 && self.level[v.index()] > 0 {
                     if vmtf {
                         self.analyzed.push(v);
-                        if self.opts.vmtf_scores {
-                            self.order.bump(v);
-                        }
                     } else {
                         self.order.bump(v);
                     }
@@ -67,15 +64,12 @@ impl Solver {
             }
         }
         self.learnt[0] = !p;
+        if vmtf {
+            self.bump_analyzed_on_queue();
+        }
         self.stats.learnt_literals_before_minimize += self.learnt.len() as u64;
         self.minimize_learnt();
         self.stats.learnt_literals += self.learnt.len() as u64;
-        if vmtf {
-            if self.opts.bump_reason {
-                self.analyze_reason_side();
-            }
-            self.bump_analyzed_on_queue();
-        }
 
         // Backjump level: the highest level among the other literals.
         let mut backjump = 0;

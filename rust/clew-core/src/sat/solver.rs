@@ -46,10 +46,6 @@ pub struct SolverOptions {
     /// Decide with VMTF (variable move-to-front) in focused mode and VSIDS
     /// in stable mode, as CaDiCaL and Kissat do; off: VSIDS in both.
     pub vmtf: bool,
-    /// With VMTF, also move the variables of the learnt clause's reasons
-    /// (CaDiCaL's `bumpreason`).
-    pub bump_reason: bool,
-    pub vmtf_scores: bool,
     /// Decide with target phases: 0 never, 1 in stable mode, 2 always.
     pub target: u8,
     /// Reset the saved phases every `rephase_interval * k` conflicts
@@ -117,8 +113,6 @@ impl Default for SolverOptions {
             stable_first: 1000,
             stable_var_decay: 0.975,
             vmtf: false,
-            bump_reason: false,
-            vmtf_scores: false,
             target: 1,
             rephase: true,
             rephase_interval: 1000,
@@ -277,8 +271,6 @@ impl SolverOptions {
             "reduce_increment" => self.reduce_increment = value.parse().map_err(|_| bad())?,
             "stable" => self.stable = flag()?,
             "vmtf" => self.vmtf = flag()?,
-            "bump_reason" => self.bump_reason = flag()?,
-            "vmtf_scores" => self.vmtf_scores = flag()?,
             "stable_first" => {
                 self.stable_first = value.parse().ok().filter(|&n| n > 0).ok_or_else(bad)?
             }
@@ -1083,7 +1075,7 @@ impl Solver {
         }
         self.restarts.on_conflict(lbd, trail_at_conflict);
         // Like CaDiCaL, only the heuristic in use learns from conflicts.
-        if !self.use_vmtf() || self.opts.vmtf_scores {
+        if !self.use_vmtf() {
             self.order.decay_all();
         }
         self.clause_increment /= self.opts.clause_decay as f32;

@@ -5,7 +5,6 @@
 //! (CaDiCaL's `queue.unassigned`) keeps every variable in front of it
 //! assigned, which makes deciding O(1) amortised.
 
-use super::clause_db::CREF_NONE;
 use super::lit::{Lit, Var};
 use super::solver::Solver;
 
@@ -185,39 +184,6 @@ impl Solver {
         let (vals, simp) = (&self.vals, &self.simp);
         self.queue
             .next(|v| vals[Lit::new(v, false).index()] == 0 && !simp.is_eliminated(v))
-    }
-
-    /// Add the variables of the learnt clause's reasons (depth 1) to
-    /// `analyzed`, unless they are more than ten per learnt literal
-    /// (CaDiCaL's `bumpreason` and `bumpreasonlimit`).
-    pub(super) fn analyze_reason_side(&mut self) {
-        let before = self.analyzed.len();
-        let limit = before + 10 * self.learnt.len();
-        for &v in &self.analyzed {
-            self.seen[v.index()] = 1;
-        }
-        'outer: for i in 0..self.learnt.len() {
-            let c = self.reason[self.learnt[i].var().index()];
-            if c == CREF_NONE {
-                continue;
-            }
-            for k in 0..self.db.len(c) {
-                let v = self.db.lits(c)[k].var();
-                if self.seen[v.index()] == 0 && self.level[v.index()] > 0 {
-                    self.seen[v.index()] = 1;
-                    self.analyzed.push(v);
-                    if self.analyzed.len() > limit {
-                        break 'outer;
-                    }
-                }
-            }
-        }
-        for &v in &self.analyzed {
-            self.seen[v.index()] = 0;
-        }
-        if self.analyzed.len() > limit {
-            self.analyzed.truncate(before);
-        }
     }
 
     /// Move the variables of the last analysis (`self.analyzed`) to the

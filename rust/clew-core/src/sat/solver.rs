@@ -112,6 +112,13 @@ impl Default for SolverOptions {
             stable: true,
             stable_first: 1000,
             stable_var_decay: 0.975,
+            // Off: VMTF wins on structured families but loses 2-3x on
+            // random 3-SAT (CPU PAR-2, 4 instances each, off -> on; CaDiCaL
+            // 1.9.5 in the same run): factoring 4.20 -> 4.05 (3.59),
+            // bmc-counter 1.84 -> 1.40 (1.25), UF250 0.36 -> 4.17 (1.71),
+            // UUF250 7.28 -> 20.59 (17.39), random3sat-200 0.31 -> 0.69 (0.71).
+            // Reason-side bumping or VSIDS bumps in focused mode too did not
+            // close the gap (UUF250 14.3 and 21.5).
             vmtf: false,
             target: 1,
             rephase: true,

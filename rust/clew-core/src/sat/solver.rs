@@ -45,6 +45,7 @@ pub struct SolverOptions {
     pub stable_var_decay: f64,
     /// Decide with VMTF (variable move-to-front) in focused mode and VSIDS
     /// in stable mode, as CaDiCaL and Kissat do; off: VSIDS in both.
+    /// Activity hints (`Solver::set_activity`) then act in stable mode only.
     pub vmtf: bool,
     /// Decide with target phases: 0 never, 1 in stable mode, 2 always.
     pub target: u8,

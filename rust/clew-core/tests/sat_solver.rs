@@ -321,13 +321,18 @@ const OPTION_CONFIGS: &[&str] = &[
     "luby,bump_reasons=1,stable=0",
     "default,shrink=1,chrono=1,first_reduce=8,reduce_increment=4,lazy_detach=1",
     "luby,shrink=1,vivify=1,vivify_irred=1,vivify_interval=20,first_reduce=5,reduce_increment=1,stable=0,reuse_trail=1,chrono=0",
+    "default,vmtf=1,stable=0,chrono=0,reuse_trail=0",
+    "default,vmtf=1,stable=0,chrono=1,reuse_trail=1,first_reduce=8,reduce_increment=4",
+    "default,vmtf=1,stable=1,stable_first=4,reuse_trail=1,chrono=2,rephase_interval=3,walk=1",
+    "luby,vmtf=1,elim=1,subsume=1,probe=1,subst=1,inprocess_interval=1,first_reduce=8,reduce_increment=4,reuse_trail=1",
+    "default,vmtf=0",
 ];
 
 /// A random combination of the technique options (fuzzing).
 fn random_config(rng: &mut Rng) -> String {
     let base = if rng.below(3) == 0 { "luby" } else { "default" };
     format!(
-        "{base},chrono={},stable={},stable_first={},target={},rephase={},rephase_interval={},lazy_detach={},first_reduce={},reduce_increment={},reuse_trail={},walk={},vivify={},vivify_irred={},vivify_effort={},vivify_interval={},subsume={},elim={},probe={},subst={},inprocess_interval={},shrink={},bump_reasons={}",
+        "{base},chrono={},stable={},stable_first={},target={},rephase={},rephase_interval={},lazy_detach={},first_reduce={},reduce_increment={},reuse_trail={},walk={},vmtf={},vivify={},vivify_irred={},vivify_effort={},vivify_interval={},subsume={},elim={},probe={},subst={},inprocess_interval={},shrink={},bump_reasons={}",
         rng.below(4),
         rng.below(2),
         1 + rng.below(20),
@@ -337,6 +342,7 @@ fn random_config(rng: &mut Rng) -> String {
         rng.below(2),
         2 + rng.below(30),
         rng.below(10),
+        rng.below(2),
         rng.below(2),
         rng.below(2),
         rng.below(2),

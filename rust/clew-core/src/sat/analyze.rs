@@ -37,7 +37,7 @@ impl Solver {
                 }
                 let v = q.var();
                 if self.seen[v.index()] == 0 && self.level[v.index()] > 0 {
-                    self.order.bump(v);
+                    self.bump_variable(v);
                     self.seen[v.index()] = 1;
                     if self.level[v.index()] >= current {
                         pending += 1;
@@ -73,6 +73,9 @@ impl Solver {
         if self.opts.bump_reasons && self.learnt.len() <= BUMP_REASONS_MAX_CLAUSE {
             self.bump_reason_literals();
         }
+        if self.use_vmtf() {
+            self.bump_analyzed_on_queue();
+        }
 
         // Backjump level: the highest level among the other literals.
         let mut backjump = 0;
@@ -90,6 +93,17 @@ impl Solver {
         }
         let lbd = self.compute_lbd_of_learnt();
         (backjump, lbd)
+    }
+
+    /// Bump `v` on the active heuristic: VSIDS now, or VMTF once the
+    /// analysis ends (`bump_analyzed_on_queue`).
+    #[inline]
+    pub(super) fn bump_variable(&mut self, v: Var) {
+        if self.use_vmtf() {
+            self.analyzed.push(v);
+        } else {
+            self.order.bump(v);
+        }
     }
 
     /// CaDiCaL's `bumpreason`: also bump the variables of the reasons of
@@ -115,7 +129,7 @@ impl Solver {
                 }
                 self.seen[v.index()] = 1;
                 self.to_clear.push(self.db.lits(c)[k]);
-                self.order.bump(v);
+                self.bump_variable(v);
                 budget -= 1;
                 if budget == 0 {
                     break 'clause;

@@ -1,4 +1,5 @@
-//! Decisions: EVSIDS scores in an indexed binary max-heap.
+//! Decisions: EVSIDS scores in an indexed binary max-heap (VMTF, the
+//! focused-mode alternative, is in vmtf.rs).
 
 use super::lit::{Lit, Var};
 use super::solver::Solver;
@@ -149,6 +150,14 @@ impl Solver {
     /// the next decision candidate would be decided again in the same
     /// order, so a restart keeps them. Assumption levels always stay.
     pub(super) fn reuse_trail_level(&mut self) -> u32 {
+        if self.use_vmtf() {
+            // Compare enqueue stamps instead of scores (as CaDiCaL does).
+            let Some(next) = self.next_on_queue() else {
+                return self.decision_level();
+            };
+            let bar = self.queue.stamp(next);
+            return self.levels_to_keep(|s, d| s.queue.stamp(d) > bar);
+        }
         let next = loop {
             match self.order.peek() {
                 None => return self.decision_level(),
@@ -160,10 +169,16 @@ impl Solver {
             }
         };
         let bar = self.order.activity[next.index()];
+        self.levels_to_keep(|s, d| s.order.activity[d.index()] > bar)
+    }
+
+    /// Assumption levels, then levels while their decision beats the next
+    /// candidate (`ahead`).
+    fn levels_to_keep(&self, ahead: impl Fn(&Solver, Var) -> bool) -> u32 {
         let mut level = (self.assumption_count() as u32).min(self.decision_level());
         while level < self.decision_level() {
             let decision = self.trail[self.trail_lim[level as usize]].var();
-            if self.order.activity[decision.index()] <= bar {
+            if !ahead(self, decision) {
                 break;
             }
             level += 1;
@@ -173,13 +188,18 @@ impl Solver {
 
     /// The next decision literal, or `None` when every variable is assigned.
     pub(super) fn pick_branch_lit(&mut self) -> Option<Lit> {
-        loop {
-            let v = self.order.pop_max()?;
-            // Eliminated variables get their values from the model extension.
-            if self.vals[Lit::new(v, false).index()] == 0 && !self.simp.is_eliminated(v) {
-                let positive = self.phases.preferred(v, self.use_target_phases());
-                return Some(Lit::new(v, !positive));
+        let v = if self.use_vmtf() {
+            self.next_on_queue()?
+        } else {
+            loop {
+                let v = self.order.pop_max()?;
+                // Eliminated variables get their values from the model extension.
+                if self.vals[Lit::new(v, false).index()] == 0 && !self.simp.is_eliminated(v) {
+                    break v;
+                }
             }
-        }
+        };
+        let positive = self.phases.preferred(v, self.use_target_phases());
+        Some(Lit::new(v, !positive))
     }
 }

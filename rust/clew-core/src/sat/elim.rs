@@ -196,7 +196,7 @@ impl Solver {
         while let Some(w) = work.pop() {
             self.simp.num_eliminated -= 1;
             self.stats.reactivated_vars += 1;
-            self.order.insert(w);
+            self.make_decidable(w);
             let (back, kept): (Vec<_>, Vec<_>) = std::mem::take(&mut self.simp.stack)
                 .into_iter()
                 .partition(|(witness, _)| witness.var() == w);
@@ -224,7 +224,7 @@ impl Solver {
             if self.simp.eliminated[v] {
                 self.simp.eliminated[v] = false;
                 self.stats.reactivated_vars += 1;
-                self.order.insert(Var(v as u32));
+                self.make_decidable(Var(v as u32));
             }
         }
         self.simp.num_eliminated = 0;

@@ -24,6 +24,7 @@ mod subst;
 mod subsume;
 pub mod traced;
 mod vivify;
+mod vmtf;
 mod walk;
 mod watch;
 

@@ -46,7 +46,7 @@ impl Solver {
                 Some(uip) => {
                     // Analysis bumped the block; the UIP now stands for it
                     // (CaDiCaL adds it to the analysed variables).
-                    self.order.bump(uip.var());
+                    self.bump_variable(uip.var());
                     self.stats.shrunk_literals += (end - read - 1) as u64;
                     self.learnt[write] = !uip;
                     write += 1;

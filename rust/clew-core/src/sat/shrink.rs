@@ -33,7 +33,8 @@ impl Solver {
         while read < self.learnt.len() {
             let block_level = self.level[self.learnt[read].var().index()];
             let mut end = read + 1;
-            while end < self.learnt.len() && self.level[self.learnt[end].var().index()] == block_level
+            while end < self.learnt.len()
+                && self.level[self.learnt[end].var().index()] == block_level
             {
                 end += 1;
             }

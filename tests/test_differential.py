@@ -51,6 +51,7 @@ TECHNIQUE_CONFIGS = [
     "default,vmtf=1,stable=1,stable_first=20,reuse_trail=1,rephase_interval=15,walk=1",
     "default,vmtf=1,elim=1,subsume=1,probe=1,subst=1,inprocess_interval=1,first_reduce=30,reduce_increment=5",
     "default,vmtf=0",
+    "default,vmtf=2,stable=0",
 ]
 configs = st.sampled_from(["default", "luby", "glucose", *TECHNIQUE_CONFIGS])
 

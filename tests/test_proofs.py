@@ -75,6 +75,7 @@ TECHNIQUE_CONFIGS = [
     "default,vmtf=1,stable=0,chrono=1,reuse_trail=1",
     "default,vmtf=1,stable=1,stable_first=20,reuse_trail=1,first_reduce=30,reduce_increment=5",
     "default,vmtf=0",
+    "default,vmtf=auto,stable=0",
     "luby,chrono=1,stable=1,stable_first=25,target=1,rephase=1,rephase_interval=15,"
     "lazy_detach=1,reuse_trail=1,first_reduce=40,reduce_increment=5,inprocess_interval=2,"
     "vivify=1,vivify_irred=1,vivify_interval=50,subsume=1,elim=1,probe=1,subst=1,shrink=1,bump_reasons=1,vmtf=1",

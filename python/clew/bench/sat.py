@@ -277,7 +277,7 @@ def clew_config(name: str) -> str | None:
 # runs clew's defaults and, per technique, the defaults with that option flipped.
 ABLATION: tuple[tuple[str, str, str], ...] = (
     ("stable", "0", "1"),
-    ("vmtf", "0", "1"),
+    ("vmtf", "0", "2"),
     ("target", "0", "1"),
     ("rephase", "0", "1"),
     ("chrono", "0", "100"),

@@ -326,6 +326,8 @@ const OPTION_CONFIGS: &[&str] = &[
     "default,vmtf=1,stable=1,stable_first=4,reuse_trail=1,chrono=2,rephase_interval=3,walk=1",
     "luby,vmtf=1,elim=1,subsume=1,probe=1,subst=1,inprocess_interval=1,first_reduce=8,reduce_increment=4,reuse_trail=1",
     "default,vmtf=0",
+    "default,vmtf=2",
+    "default,vmtf=auto,stable=0,chrono=1",
 ];
 
 /// A random combination of the technique options (fuzzing).
@@ -344,7 +346,7 @@ fn random_config(rng: &mut Rng) -> String {
         rng.below(10),
         rng.below(2),
         rng.below(2),
-        rng.below(2),
+        rng.below(3),
         rng.below(2),
         rng.below(2),
         rng.below(3000),

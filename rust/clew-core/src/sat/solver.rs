@@ -44,9 +44,12 @@ pub struct SolverOptions {
     pub stable_first: u64,
     pub stable_var_decay: f64,
     /// Decide with VMTF (variable move-to-front) in focused mode and VSIDS
-    /// in stable mode, as CaDiCaL and Kissat do; off: VSIDS in both.
-    /// Activity hints (`Solver::set_activity`) then act in stable mode only.
-    pub vmtf: bool,
+    /// in stable mode, as CaDiCaL and Kissat do: 0 never (VSIDS in both),
+    /// 1 always, 2 unless every irredundant clause has the same length
+    /// (uniform random k-SAT, where VSIDS's longer memory wins; checked
+    /// when a solve starts). Activity hints (`Solver::set_activity`) act
+    /// in stable mode only while VMTF is in use.
+    pub vmtf: u8,
     /// Decide with target phases: 0 never, 1 in stable mode, 2 always.
     pub target: u8,
     /// Reset the saved phases every `rephase_interval * k` conflicts
@@ -125,8 +128,10 @@ impl Default for SolverOptions {
             // bmc-counter 1.84 -> 1.40 (1.25), UF250 0.36 -> 4.17 (1.71),
             // UUF250 7.28 -> 20.59 (17.39), random3sat-200 0.31 -> 0.69 (0.71).
             // Reason-side bumping or VSIDS bumps in focused mode too did not
-            // close the gap (UUF250 14.3 and 21.5).
-            vmtf: false,
+            // close the gap (UUF250 14.3 and 21.5). `vmtf=2` (VSIDS only on
+            // uniform random k-SAT) halves factoring's PAR-2 but PHP(10)
+            // then times out at 60 s (README).
+            vmtf: 0,
             target: 1,
             rephase: true,
             rephase_interval: 1000,
@@ -142,12 +147,11 @@ impl Default for SolverOptions {
             vivify_effort: 100,
             vivify_irred: true,
             vivify_interval: 2000,
-            // On, both (README: the final ablation and the industrial run,
-            // 60 s, CPU): with shrinking and reason bumping clew solved 5/8
-            // of SAT Race 2015 + SC21 (CaDiCaL 1.9.5 4/8; shrinking alone
-            // 4/8, neither 2/8); on the generated families shrinking costs
-            // 1.05x overall (factoring 0.91x) and reason bumping gains 0.96x.
-            shrink: true,
+            // Shrinking off, reason bumping on (README, "Shrinking, reason
+            // bumping, VMTF"): shrinking solved more industrial instances
+            // (SAT Race 2015 + SC21 at 60 s) but took PHP(10) from 35 s to
+            // 62-65 s CPU; reason bumping alone proves PHP(10) in 3 s.
+            shrink: false,
             bump_reasons: true,
             // Off: on SC21 (60 s) clew solved 1/5 with them on vs 2/5 off
             // (SAT Race 2015 3/3 both), although generated families ran
@@ -243,7 +247,7 @@ impl SolverOptions {
             ("stable", flag(self.stable)),
             ("stable_first", self.stable_first.to_string()),
             ("stable_var_decay", self.stable_var_decay.to_string()),
-            ("vmtf", flag(self.vmtf)),
+            ("vmtf", self.vmtf.to_string()),
             ("target", self.target.to_string()),
             ("rephase", flag(self.rephase)),
             ("rephase_interval", self.rephase_interval.to_string()),
@@ -295,7 +299,12 @@ impl SolverOptions {
             "first_reduce" => self.first_reduce = value.parse().map_err(|_| bad())?,
             "reduce_increment" => self.reduce_increment = value.parse().map_err(|_| bad())?,
             "stable" => self.stable = flag()?,
-            "vmtf" => self.vmtf = flag()?,
+            "vmtf" => {
+                self.vmtf = match value {
+                    "2" | "auto" => 2,
+                    _ => flag()? as u8,
+                }
+            }
             "stable_first" => {
                 self.stable_first = value.parse().ok().filter(|&n| n > 0).ok_or_else(bad)?
             }
@@ -403,6 +412,8 @@ pub struct Solver {
     pub(super) order: VarOrder,
     /// The VMTF queue (`SolverOptions::vmtf`), kept up to date in both modes.
     pub(super) queue: Vmtf,
+    /// Whether focused mode decides with VMTF in this solve (`opts.vmtf`).
+    pub(super) vmtf_on: bool,
     /// Variables met in the last conflict analysis, to move on the queue.
     pub(super) analyzed: Vec<Var>,
     pub(super) phases: Phases,
@@ -471,6 +482,7 @@ impl Solver {
         Solver {
             order: VarOrder::new(opts.var_decay),
             queue: Vmtf::default(),
+            vmtf_on: false,
             analyzed: Vec::new(),
             restarts: Restarts::new(opts.restart),
             reduce: ReduceSchedule {
@@ -730,6 +742,11 @@ impl Solver {
         if self.ok && self.inprocess_due_at_solve() && !self.inprocess() {
             self.set_unsat_at_level_zero();
         }
+        self.vmtf_on = match self.opts.vmtf {
+            0 => false,
+            1 => true,
+            _ => !self.uniform_clause_length(),
+        };
         let result = if !self.ok {
             SolveResult::Unsat
         } else {
@@ -752,6 +769,21 @@ impl Solver {
             p.flush()?;
         }
         Ok(result)
+    }
+
+    /// Do all live irredundant clauses have one length, 3 or more (the
+    /// shape of uniform random k-SAT)?
+    fn uniform_clause_length(&self) -> bool {
+        let mut lengths = self
+            .db
+            .originals
+            .iter()
+            .filter(|&&c| !self.db.is_deleted(c))
+            .map(|&c| self.db.len(c));
+        match lengths.next() {
+            Some(k) if k >= 3 => lengths.all(|n| n == k),
+            _ => false,
+        }
     }
 
     /// After `Sat`: the model as signed DIMACS literals for variables 1..=n.

@@ -176,7 +176,7 @@ impl Solver {
     /// VMTF decides in focused mode (all the time without `stable`).
     #[inline]
     pub(super) fn use_vmtf(&self) -> bool {
-        self.opts.vmtf && !self.stable_mode
+        self.vmtf_on && !self.stable_mode
     }
 
     /// The next decision variable on the queue: unassigned, not eliminated.
@@ -272,5 +272,26 @@ mod tests {
         assert_eq!(q.search_stamp, q.stamp(Var(q.search)));
         q.unassigned(Var(2));
         assert_eq!(q.next(|v| v.0 != 1), Some(Var(2)));
+    }
+
+    #[test]
+    fn auto_uses_vsids_on_uniform_random_ksat_only() {
+        use crate::budget::Limits;
+        use crate::sat::random::random_ksat;
+        use crate::sat::solver::SolverOptions;
+
+        let vmtf_on = |clauses: &[Vec<i32>]| {
+            let mut s = Solver::new(SolverOptions::parse("default,vmtf=auto").unwrap());
+            for c in clauses {
+                s.add_clause(c).unwrap();
+            }
+            s.solve(&[], Limits::UNLIMITED).unwrap();
+            s.vmtf_on
+        };
+        let uniform = random_ksat(40, 150, 3, 7);
+        assert!(!vmtf_on(&uniform));
+        let mut mixed = uniform.clone();
+        mixed.push(vec![1, -2]);
+        assert!(vmtf_on(&mixed));
     }
 }

@@ -299,8 +299,10 @@ const OPTION_CONFIGS: &[&str] = &[
     "default,subsume=1,elim=0,probe=0,inprocess_interval=1,first_reduce=8,reduce_increment=4",
     "default,subsume=0,elim=1,probe=0,elim_occurrences=64,inprocess_interval=1,first_reduce=8,reduce_increment=4",
     "default,subsume=0,elim=0,probe=1,inprocess_interval=1,first_reduce=8,reduce_increment=4",
-    "default,subsume=0,elim=0,probe=0,subst=1,vivify=0,inprocess_interval=1,first_reduce=8,reduce_increment=4",
-    "default,subst=1,vivify=0,elim_occurrences=64,inprocess_interval=1,first_reduce=8,reduce_increment=4",
+    // Whether substitution finds equivalences on these small formulas depends
+    // on the search path, so its "fired" check pins vivify and bump_reasons off.
+    "default,subsume=0,elim=0,probe=0,subst=1,vivify=0,bump_reasons=0,inprocess_interval=1,first_reduce=8,reduce_increment=4",
+    "default,subst=1,vivify=0,bump_reasons=0,elim_occurrences=64,inprocess_interval=1,first_reduce=8,reduce_increment=4",
     "luby,subsume=1,elim=1,probe=1,inprocess_interval=2,first_reduce=10,reduce_increment=3,chrono=1,lazy_detach=1,reuse_trail=1",
     "default,chrono=1,stable=0,rephase=0,reuse_trail=0",
     "default,chrono=1,first_reduce=8,reduce_increment=4,lazy_detach=1",

@@ -86,7 +86,7 @@ pub struct SolverOptions {
     /// level's UIP when resolution allows it (Kissat's `shrink`).
     pub shrink: bool,
     /// Also bump the variables in the reasons of the learnt clause's
-    /// literals (CaDiCaL's `bumpreason`).
+    /// literals (CaDiCaL's `bumpreason`), while VSIDS decides.
     pub bump_reasons: bool,
     /// Inprocessing (at the start of a solve and every `inprocess_interval`
     /// reductions, at level 0): subsumption and self-subsuming
@@ -129,8 +129,8 @@ impl Default for SolverOptions {
             // UUF250 7.28 -> 20.59 (17.39), random3sat-200 0.31 -> 0.69 (0.71).
             // Reason-side bumping or VSIDS bumps in focused mode too did not
             // close the gap (UUF250 14.3 and 21.5). `vmtf=2` (VSIDS only on
-            // uniform random k-SAT) halves factoring's PAR-2 but PHP(10)
-            // then times out at 60 s (README).
+            // uniform random k-SAT) halves factoring's PAR-2 (CaDiCaL's
+            // level) but costs 1.3x on BMC and 5x on PHP 8-10 (README).
             vmtf: 0,
             target: 1,
             rephase: true,

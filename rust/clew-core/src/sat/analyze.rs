@@ -115,12 +115,7 @@ impl Solver {
     /// the learnt clause's literals (one step deep). They imply the clause,
     /// so deciding them soon revisits the conflict's neighbourhood.
     fn bump_reason_literals(&mut self) {
-        self.to_clear.clear();
-        for k in 0..self.learnt.len() {
-            let l = self.learnt[k];
-            self.seen[l.var().index()] = 1;
-            self.to_clear.push(l);
-        }
+        self.mark_learnt();
         let mut budget = BUMP_REASONS_PER_LITERAL * self.learnt.len();
         'clause: for i in 1..self.learnt.len() {
             let c = self.reason[self.learnt[i].var().index()];
@@ -141,9 +136,26 @@ impl Solver {
                 }
             }
         }
-        for k in 0..self.to_clear.len() {
+        self.unmark_from(0);
+    }
+
+    /// Mark the learnt clause's variables in `seen`, listed in `to_clear`.
+    pub(super) fn mark_learnt(&mut self) {
+        self.to_clear.clear();
+        for k in 0..self.learnt.len() {
+            let l = self.learnt[k];
+            self.seen[l.var().index()] = 1;
+            self.to_clear.push(l);
+        }
+    }
+
+    /// Clear the `seen` marks listed in `to_clear` from position `top` on,
+    /// and forget them.
+    pub(super) fn unmark_from(&mut self, top: usize) {
+        for k in top..self.to_clear.len() {
             self.seen[self.to_clear[k].var().index()] = 0;
         }
+        self.to_clear.truncate(top);
     }
 
     /// Remove literals implied by the rest of the clause (recursively).
@@ -162,9 +174,7 @@ impl Solver {
             }
         }
         self.learnt.truncate(j);
-        for k in 0..self.to_clear.len() {
-            self.seen[self.to_clear[k].var().index()] = 0;
-        }
+        self.unmark_from(0);
     }
 
     #[inline]
@@ -194,10 +204,7 @@ impl Solver {
                     self.minimize_stack.push(l);
                     self.to_clear.push(l);
                 } else {
-                    for k in top..self.to_clear.len() {
-                        self.seen[self.to_clear[k].var().index()] = 0;
-                    }
-                    self.to_clear.truncate(top);
+                    self.unmark_from(top);
                     return false;
                 }
             }

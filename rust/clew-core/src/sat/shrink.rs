@@ -20,12 +20,7 @@ impl Solver {
         }
         let level = &self.level;
         self.learnt[1..].sort_unstable_by_key(|l| std::cmp::Reverse(level[l.var().index()]));
-        self.to_clear.clear();
-        for k in 0..self.learnt.len() {
-            let l = self.learnt[k];
-            self.seen[l.var().index()] = 1;
-            self.to_clear.push(l);
-        }
+        self.mark_learnt();
         let abstract_levels = self.learnt[1..]
             .iter()
             .fold(0u32, |acc, l| acc | self.abstract_level(l.var()));
@@ -65,9 +60,7 @@ impl Solver {
             self.stats.shrunk_clauses += 1;
         }
         self.learnt.truncate(write);
-        for k in 0..self.to_clear.len() {
-            self.seen[self.to_clear[k].var().index()] = 0;
-        }
+        self.unmark_from(0);
     }
 
     /// The trail literal that implies every literal of the block

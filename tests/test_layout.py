@@ -15,7 +15,11 @@ also holds for an installed wheel.
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
+
+import pytest
 
 import clew
 
@@ -234,3 +238,34 @@ def test_no_import_cycles() -> None:
     graph = {a: {b for b in targets if not _allowed(a, b)} for a, targets in GRAPH.items()}
     cycles = _cycles(graph)
     assert not cycles, "import cycles:\n" + "\n".join(" <-> ".join(c) for c in cycles)
+
+
+def test_public_names_stay_where_users_import_them() -> None:
+    import clew.bench.sweep
+    import clew.sudoku
+    from clew.sat import sweep
+    from clew.search import MCTS, Comparison, EnvMCTS, compare, pass_at_k, solve  # noqa: F401
+    from clew.traces import Validation
+
+    assert sweep is clew.bench.sweep.sweep
+    verdict = clew.sudoku.validate("not a trace", "1...\n..2.\n.3..\n...4", style="compact")
+    assert isinstance(verdict, Validation) and not verdict.valid
+    assert clew.traces.validate("not a trace", puzzle="1...\n..2.\n.3..\n...4", style="compact") == verdict
+
+
+@pytest.mark.parametrize(
+    ("first", "absent"),
+    [
+        ("clew.sat", "clew.bench"),  # sweep comes on first use only
+        ("clew.search._compare", "clew.datasets"),
+        ("clew.traces", "clew.datasets"),
+        ("clew.datasets._ray", "clew.bench"),
+        ("clew.bench.sweep", "clew.cli"),
+    ],
+)
+def test_each_module_imports_first_in_a_fresh_interpreter(first: str, absent: str) -> None:
+    # What the static check claims, at run time: no partially initialised
+    # module whichever one a user imports first, and nothing loaded from the
+    # layers above clew's __init__ (which itself loads the engines to search).
+    code = f"import sys, {first}; assert {absent!r} not in sys.modules, sorted(sys.modules)"
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=120)

@@ -144,3 +144,16 @@ def test_tinyzero_values() -> None:
                 assert score("countdown", wrap, {"numbers": nums, "target": target}, rules="tinyzero") == want, wrap
     huge = "Assistant: <answer>9**9**9**9</answer>"
     assert score("countdown", huge, {"numbers": [9, 9, 9, 9], "target": 1}, rules="tinyzero") == 0.1
+
+
+def test_every_rule_set_returns_a_float() -> None:
+    # TinyZero's rule wants "Assistant:" (or "<|im_start|>assistant") before the
+    # answer; without it the reward is 0 -- a float 0.0, like every other score.
+    right = "<answer>(25-5)*(8-4)</answer>"
+    tz = score("countdown", "Assistant: " + right, ENTRY, rules="tinyzero")
+    assert tz == 1.0 and type(tz) is float
+    for completion in (right, "Assistant: " + right, "Assistant: <answer>25+5+8+4</answer>", "", "junk"):
+        for rules in ("strict", "reasoning_gym", "tinyzero"):
+            got = score("countdown", completion, ENTRY, rules=rules)
+            assert type(got) is float, (completion, rules, got)
+    assert score("countdown", right, ENTRY, rules="tinyzero") == 0.0

@@ -19,7 +19,7 @@ use clew_core::sudoku::Generator;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
 
-use crate::countdown::{gen_config, invalid, options};
+use crate::countdown::{gen_config, invalid, node_labels_of, options};
 use crate::errors::to_py;
 use crate::run::detached;
 use crate::sudoku::{generate_geometry, generate_options, trace_options};
@@ -239,7 +239,7 @@ fn text_pair<'py>(py: Python<'py>, col: &TextColumn) -> (Bound<'py, PyBytes>, Bo
 /// int64 offsets bytes), and int64 bytes for `backtracks`, `nodes`,
 /// `depth`, `length`, `difficulty`, uint8 bytes for `solved`.
 #[pyfunction]
-#[pyo3(signature = (numbers, width, targets, backtracks = None, search = "dfs", heuristic = "sum", beam_size = None, threshold = None, style = "sos", rules = "sos", threads = 1))]
+#[pyo3(signature = (numbers, width, targets, backtracks = None, search = "dfs", heuristic = "sum", beam_size = None, threshold = None, style = "sos", rules = "sos", node_labels = "shown", threads = 1))]
 #[allow(clippy::too_many_arguments)]
 fn countdown_trace_rows<'py>(
     py: Python<'py>,
@@ -253,13 +253,15 @@ fn countdown_trace_rows<'py>(
     threshold: Option<f64>,
     style: &str,
     rules: &str,
+    node_labels: &str,
     threads: usize,
 ) -> PyResult<Bound<'py, PyDict>> {
     let inst = read_instances(numbers, width, targets)?;
     let ks = backtracks_of(backtracks, inst.len())?;
-    let opts = options(
+    let mut opts = options(
         search, heuristic, beam_size, threshold, style, rules, None, None, false, None,
     )?;
+    opts.node_labels = node_labels_of(node_labels)?;
     let rows = detached(py, |_| {
         rows::trace_rows(&inst, &opts, ks.as_deref(), threads).map_err(to_py)
     })?;

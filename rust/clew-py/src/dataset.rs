@@ -194,7 +194,7 @@ fn backtracks_of(bytes: Option<&[u8]>, rows: usize) -> PyResult<Option<Vec<usize
 }
 
 /// One byte per instance: 1 when a trace with the row's backtracks exists
-/// under these search options.
+/// under these search options (a negative count: when the search solves it).
 #[pyfunction]
 #[pyo3(signature = (numbers, width, targets, backtracks, search = "dfs", heuristic = "sum", beam_size = None, threshold = None, rules = "sos", threads = 1))]
 #[allow(clippy::too_many_arguments)]
@@ -212,17 +212,22 @@ fn countdown_feasible<'py>(
     threads: usize,
 ) -> PyResult<Bound<'py, PyBytes>> {
     let inst = read_instances(numbers, width, targets)?;
-    let ks = backtracks_of(Some(backtracks), inst.len())?.unwrap_or_default();
+    // A negative count asks only that the search solve the instance.
+    let ks: Vec<Option<usize>> = backtracks_of(Some(backtracks), inst.len())?
+        .unwrap_or_default()
+        .into_iter()
+        .map(|k| (k as i64 >= 0).then_some(k))
+        .collect();
     let opts = options(
         search, heuristic, beam_size, threshold, "sos", rules, None, None, false, None,
     )?;
-    let rows: Vec<(&Instance, usize)> = inst.iter().zip(ks).collect();
+    let rows: Vec<(&Instance, Option<usize>)> = inst.iter().zip(ks).collect();
     let parts = detached(py, |_| {
         parallel_chunks(&rows, threads, |chunk| {
             let mut tracer = Tracer::new();
             chunk
                 .iter()
-                .map(|(i, k)| rows::feasible(&mut tracer, i, &opts, Some(*k)).map(u8::from))
+                .map(|(i, k)| rows::feasible(&mut tracer, i, &opts, *k).map(u8::from))
                 .collect::<clew_core::Result<Vec<u8>>>()
         })
         .map_err(to_py)

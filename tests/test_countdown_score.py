@@ -1,5 +1,5 @@
 """clew.score for countdown: strict rules, reasoning-gym's score_answer values
-(checked against reasoning-gym itself when it is installed) and TinyZero's
+(checked against reasoning-gym itself, which the dev extra installs) and TinyZero's
 reward (checked against Python's own eval on the same strings)."""
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import pytest
 
 from clew import countdown as cd
 from clew.score import score
+from helpers import require
 
 ENTRY = {"numbers": [25, 5, 8, 4], "target": 80}
 
@@ -80,7 +81,7 @@ def _answers(rng: random.Random, nums: list[int], target: int) -> list[str]:
 
 
 def test_reasoning_gym_values() -> None:
-    rg = pytest.importorskip("reasoning_gym")
+    rg = require("reasoning_gym")  # fails, not skips, when missing (CLEW_ALLOW_SKIP=1 to skip)
     ds = rg.create_dataset("countdown", size=40, seed=3)
     rng = random.Random(0)
     compared = 0

@@ -123,6 +123,10 @@ def test_backtrack_control_errors() -> None:
         cd.trace([84, 64, 21, 23], 83, search="bfs", style="wait")
     with pytest.raises(clew.InputError):
         cd.trace([84, 64, 21, 23], 83, backtracks=-1)
+    with pytest.raises(clew.InputError, match="node_labels"):
+        cd.trace([84, 64, 21, 23], 83, backtracks=1, node_labels="mine")
+    with pytest.raises(clew.InputError, match="node_labels"):
+        validate(cd.trace([84, 64, 21, 23], 83), node_labels="mine")
 
 
 def test_batch_styles() -> None:

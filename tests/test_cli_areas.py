@@ -240,3 +240,27 @@ def test_neural_hook_is_lazy_and_explains_itself(capsys: pytest.CaptureFixture[s
         pytest.skip("clew.neural is installed here; its own tests cover `clew neural`")
     code, _, err = run(capsys, "neural", "train")
     assert code == 1 and err.startswith("clew: error: clew neural is not part of this build")
+
+
+def test_validate_box_for_a_lone_shard(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "s6"
+    datasets.generate("sudoku", 12, out, size=6, box="3x2", shard_size=20, workers=1, progress=False)
+    code, _, _ = run(capsys, "validate", str(out))  # the manifest gives the box
+    assert code == 0
+    lone = tmp_path / "lone.parquet"
+    lone.write_bytes(next((out / "train").glob("*.parquet")).read_bytes())
+    code, out_text, _ = run(capsys, "validate", str(lone))  # the usual 2x3 box: the singles are wrong
+    assert code == 1 and "is not the single it claims" in out_text
+    code, _, _ = run(capsys, "validate", str(lone), "--box", "3x2")
+    assert code == 0
+
+
+def test_ctrl_c_exits_130_without_a_traceback(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(sudoku, "solve", interrupted)
+    code, _, err = run(capsys, "sudoku", "solve", P9[0])
+    assert code == 130 and err == "clew sudoku solve: interrupted\n"

@@ -432,11 +432,11 @@ _BENCHMARKS: dict[str, str] = {
 
 
 def _add_bench(subparsers: argparse._SubParsersAction[argparse.ArgumentParser], load: bool) -> None:
-    bench = subparsers.add_parser("bench", help="benchmarks (clew bench KIND --help)")
+    bench = add_command(subparsers, "bench", help="benchmarks (clew bench KIND --help)")
     kinds = bench.add_subparsers(dest="bench", metavar="KIND")
     kinds.required = True
     for name, help_text in _BENCHMARKS.items():
-        parser = kinds.add_parser(name, help=help_text)
+        parser = add_command(kinds, name, help=help_text)
         if load:
             # Lazy: benchmark modules may need the [bench] extra.
             module = importlib.import_module(f"clew.bench.{name}")
@@ -652,6 +652,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return EXIT_ERROR
+    except KeyboardInterrupt:  # commands without their own handling (clew sat and generate have theirs)
+        print(f"{command_parser.prog}: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
 
 
 if __name__ == "__main__":

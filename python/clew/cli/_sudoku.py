@@ -21,7 +21,7 @@ from clew.cli._common import EXIT_OK, EXIT_UNSAT, EXIT_USAGE, Subparsers, add_co
 _BORDERS = str.maketrans("", "", "|+-")
 
 
-def _box(text: str) -> tuple[int, int]:
+def box_shape(text: str) -> tuple[int, int]:
     """argparse type of ``--box``: ``RxC``."""
     try:
         r, c = (int(x) for x in text.lower().split("x"))
@@ -62,7 +62,7 @@ def read_puzzles(source: str) -> list[str]:
 
 def _add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("puzzle", metavar="PUZZLE", help="a puzzle string, a file of puzzles, or '-' for stdin")
-    parser.add_argument("--box", type=_box, default=None, metavar="RxC",
+    parser.add_argument("--box", type=box_shape, default=None, metavar="RxC",
                         help="box shape (default: the usual one for the size, 3x3 for 9x9)")
     parser.add_argument("--json", action="store_true", help="one JSON object per puzzle, one per line")
 
@@ -178,4 +178,4 @@ def cmd_trace(args: argparse.Namespace) -> int:
     return _run(args, one)
 
 
-__all__ = ["add_parser", "read_puzzles", "split_puzzles"]
+__all__ = ["add_parser", "box_shape", "read_puzzles", "split_puzzles"]

@@ -21,6 +21,7 @@ from clew.cli._common import (
     print_json,
     read_rows,
 )
+from clew.cli._sudoku import box_shape
 from clew.sat import parse_dimacs
 
 COMMAND = "clew validate"
@@ -44,6 +45,8 @@ def add_parser(subparsers: Subparsers) -> None:
         "read), 2 usage, 130 interrupted.",
     )
     p.add_argument("path", metavar="DIR_OR_FILE", help="a dataset directory (with manifest.json) or one shard")
+    p.add_argument("--box", type=box_shape, default=None, metavar="RxC",
+                   help="sudoku box shape (default: the manifest's, else the usual one for the size)")
     p.add_argument("--json", action="store_true", help="print the summary and every bad row as one JSON object")
     p.set_defaults(func=cmd_validate)
 
@@ -124,7 +127,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
         return error(f"{path}: cannot read its manifest.json ({exc})", COMMAND)
     if not shards:
         return error(f"{path}: no .parquet or .jsonl shard in it", COMMAND)
-    config: dict[str, Any] = (manifest or {}).get("config", {})
+    config: dict[str, Any] = dict((manifest or {}).get("config", {}))
+    if args.box is not None:
+        config["box"] = list(args.box)
     root = path if path.is_dir() else path.parent
     total = 0
     bad: list[dict[str, Any]] = []

@@ -30,6 +30,7 @@ import argparse
 import importlib
 import math
 import os
+import re
 import signal
 import sys
 import time
@@ -168,12 +169,14 @@ def _read_formula(path: str, strict: bool) -> tuple[int, list[list[int]], list[s
 
 
 _COMPRESSED_SUFFIXES = (".gz", ".xz", ".bz2", ".lzma")
+_CONTROL = re.compile(rb"[\x00-\x08\x0e-\x1f]")  # no text file has these (tabs, newlines, \f, \v, \r are fine)
 
 
 def _text_of(data: bytes, path: str) -> str:
     """DIMACS bytes as text; binary data (an undetected or mislabelled
     compressed file, a binary file) is refused instead of parsed as text."""
-    binary = next((i for i, b in enumerate(data[:65536]) if b < 32 and b not in b"\t\n\r\f\v"), None)
+    control = _CONTROL.search(data)
+    binary = None if control is None else control.start()
     labelled = any(path.endswith(s) for s in _COMPRESSED_SUFFIXES)
     if binary is None and labelled:
         try:
@@ -616,6 +619,7 @@ def build_parser(load_bench: bool = False, load_neural: bool = False) -> argpars
     _add_bench(sub, load_bench)
     _add_demo(sub)
     _neural.add_parser(sub, load_neural)
+    parser.set_defaults(_commands=tuple(sub.choices))
     return parser
 
 
@@ -636,8 +640,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         command_parser.error(f"unrecognized arguments: {' '.join(extra)}")
     if args.command is None:
         parser.print_usage(sys.stderr)
-        names = ", ".join(sub for sub in parser._subparsers._group_actions[0].choices)  # type: ignore[union-attr]
-        print(f"clew: error: a command is required ({names})", file=sys.stderr)
+        print(f"clew: error: a command is required ({', '.join(args._commands)})", file=sys.stderr)
         return EXIT_USAGE
     if args.command == "sat" and args.binary_proof and args.proof is None:
         command_parser.error("--binary-proof needs --proof FILE")

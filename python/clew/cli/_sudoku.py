@@ -1,11 +1,5 @@
-"""``clew sudoku solve|rate|trace PUZZLE``: :mod:`clew.sudoku` from the shell.
-
-PUZZLE is a puzzle string (81 characters for 9x9; ``.`` or ``0`` blank,
-``1``-``9`` then ``A``-``P`` for 10-25), a file, or ``-`` for stdin. A file
-holds one puzzle per line, or one grid over several lines (the
-``clew sudoku solve --grid`` rendering reads back: ``|``, ``-`` and ``+``
-are ignored); lines starting with ``#`` are comments.
-"""
+"""``clew sudoku solve|rate|trace PUZZLE``: :mod:`clew.sudoku` from the shell
+(PUZZLE as :data:`PUZZLE_INPUT` says)."""
 
 from __future__ import annotations
 
@@ -18,6 +12,11 @@ from clew import sudoku
 from clew._core import ClewError
 from clew.cli._common import EXIT_OK, EXIT_UNSAT, EXIT_USAGE, Subparsers, add_command, error, print_json
 
+PUZZLE_INPUT = (
+    "PUZZLE is a puzzle string (81 characters for 9x9: '.' or '0' for a blank, 1-9 then A-P for 10 to 25), "
+    "a file, or '-' for stdin. A file holds one puzzle per line, or one grid over several lines "
+    "(the --grid rendering reads back: '|', '-' and '+' are ignored); lines starting with '#' are comments."
+)
 _BORDERS = str.maketrans("", "", "|+-")
 
 
@@ -73,7 +72,7 @@ def add_parser(subparsers: Subparsers) -> None:
         subparsers,
         "sudoku",
         help="solve, rate or trace N x N Sudoku puzzles",
-        description="Sudoku of any size N x N (N <= 25). " + __doc__.split("\n\n", 1)[1].replace("\n", " "),
+        description="Sudoku of any size N x N (N <= 25). " + PUZZLE_INPUT,
     )
     actions = top.add_subparsers(dest="action", metavar="ACTION", required=True)
 

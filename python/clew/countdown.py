@@ -4,7 +4,7 @@
 >>> cd.solve([25, 5, 8, 4], 80)            # eval() of it is exactly 80
 '(25-5)*(8-4)'
 >>> cd.trace([84, 64, 21, 23], 83)[:60]     # Stream of Search's DFS trace
-'Current State: 83:[84, 64, 21, 23], Operations: []\\nExploring Op'
+'Current State: 83:[84, 64, 21, 23], Operations: []\\nExploring'
 
 Rules (``rules=``): ``"sos"`` (default; Stream of Search's ``combine_nums``:
 every number used exactly once, ``a+b``, ``a*b``, larger minus smaller with

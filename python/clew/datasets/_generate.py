@@ -346,6 +346,7 @@ def generate(
     workers: int | None = None,
     backend: str = "local",
     progress: bool | None = None,
+    report: bool | None = None,
     **task_options: Any,
 ) -> dict[str, Any]:
     """Generate a search-trace dataset into ``out`` and return its manifest.
@@ -363,6 +364,9 @@ def generate(
     count as filtered out); ``splits``: train,
     validation and test fractions; ``workers``: threads (default: all
     cores) or Ray tasks in flight; ``backend``: ``"local"`` or ``"ray"``.
+    ``progress``: a progress bar on stderr (default: when stderr is a
+    terminal); ``report``: print :func:`summary`'s lines to stderr at the end
+    (default: with the progress bar).
     Task options (countdown: ``preset``, ``numbers``, ``values``,
     ``targets``, ``heuristic``, ``beam_size``, ``held_out_targets``,
     ``simulations``, ``node_labels`` (``"shown"`` or ``"search"``); sudoku:
@@ -394,9 +398,15 @@ def generate(
     if workers < 1:
         raise OptionError(f"--workers must be at least 1, got {workers}")
     outp = Path(out)
+    show = sys.stderr.isatty() if progress is None else progress
+    report = show if report is None else report
+    started = time.perf_counter()
     mode = _prepare(outp, config)
     if mode == "done":
-        return json.loads((outp / MANIFEST).read_text())
+        manifest = json.loads((outp / MANIFEST).read_text())
+        if report:
+            print(summary(outp, manifest, time.perf_counter() - started, written=0), file=sys.stderr)
+        return manifest
     state = outp / STATE
     if mode == "resume":
         # Shards a killed run was writing: never renamed, so never complete.
@@ -414,10 +424,8 @@ def generate(
         runner: Any = RayBackend(workers)
     else:
         runner = LocalBackend(workers)
-    show = sys.stderr.isatty() if progress is None else progress
-    started = time.perf_counter()
     try:
-        _run(t, config, plan, outp, runner, workers, show)
+        written = _run(t, config, plan, outp, runner, workers, show)
     except OptionError:
         runner.close(cancel=True)
         if mode == "new":  # leave nothing behind for options that cannot work
@@ -430,13 +438,13 @@ def generate(
         raise
     runner.close()
     manifest = _finish(t, config, plan, outp)
-    if show:
-        print(summary(outp, manifest, time.perf_counter() - started), file=sys.stderr)
+    if report:
+        print(summary(outp, manifest, time.perf_counter() - started, written), file=sys.stderr)
     return manifest
 
 
-def _run(t: Task, config: dict[str, Any], plan: Plan, out: Path, runner: Any, workers: int, show: bool) -> None:
-    """Plan and write every shard not written yet."""
+def _run(t: Task, config: dict[str, Any], plan: Plan, out: Path, runner: Any, workers: int, show: bool) -> int:
+    """Plan and write every shard not written yet; returns the rows this call wrote."""
     n, size, fmt = config["n"], config["shard_size"], config["format"]
     fractions = list(config["splits"].values())
     keyset = _core.KeySet()
@@ -444,6 +452,7 @@ def _run(t: Task, config: dict[str, Any], plan: Plan, out: Path, runner: Any, wo
         keyset.add(keys.tobytes())
     submitted: set[tuple[str, int]] = set()
     pending: dict[cf.Future[Any], Shard] = {}
+    written = 0
     bar = _progress(n, show)
     bar.update(sum(s.rows for s in plan.shards(size) if (out / f"{s.path}.{fmt}").exists()))
 
@@ -459,6 +468,7 @@ def _run(t: Task, config: dict[str, Any], plan: Plan, out: Path, runner: Any, wo
     def reap(block: bool) -> None:
         """Collect finished shards; with ``block`` wait for all of them,
         else only while more than two a worker are in flight."""
+        nonlocal written
         while pending:
             done = {f for f in pending if f.done()}
             if not done:
@@ -467,7 +477,9 @@ def _run(t: Task, config: dict[str, Any], plan: Plan, out: Path, runner: Any, wo
                 done, _ = cf.wait(list(pending), return_when=cf.FIRST_COMPLETED)
             for f in done:
                 pending.pop(f)
-                bar.update(f.result()["rows"])
+                rows = f.result()["rows"]
+                written += rows
+                bar.update(rows)
 
     launch(plan.complete)
     while not plan.complete:
@@ -509,6 +521,7 @@ def _run(t: Task, config: dict[str, Any], plan: Plan, out: Path, runner: Any, wo
     launch(True)
     reap(block=True)
     bar.close()
+    return written
 
 
 class _NoBar:
@@ -570,9 +583,13 @@ def _finish(t: Task, config: dict[str, Any], plan: Plan, out: Path) -> dict[str,
     return manifest
 
 
-def summary(out: str | os.PathLike[str], manifest: dict[str, Any], seconds: float | None = None) -> str:
+def summary(
+    out: str | os.PathLike[str], manifest: dict[str, Any], seconds: float | None = None, written: int | None = None
+) -> str:
     """A few lines on a finished dataset: counts (and the rate, given the
-    seconds it took), the backtrack histogram and length percentiles."""
+    seconds it took), the backtrack histogram and length percentiles.
+    ``written``: the records this run wrote (fewer than the total after a
+    resume); the rate counts only those."""
     out = Path(out)
     fmt = manifest["config"]["format"]
     if fmt == "parquet":
@@ -592,7 +609,13 @@ def summary(out: str | os.PathLike[str], manifest: dict[str, Any], seconds: floa
                     ln_list.append(rec["length"])
         bt, ln = np.array(bt_list), np.array(ln_list)
     total = manifest["total"]
-    took = f" in {seconds:.1f} s ({total / max(seconds, 1e-9):,.0f}/s)" if seconds is not None else ""
+    made = total if written is None else written
+    took = ""
+    if seconds is not None and made:
+        took = f" in {seconds:.1f} s ({made / max(seconds, 1e-9):,.0f}/s"
+        took += f", {made:,} written by this run)" if made != total else ")"
+    elif seconds is not None:
+        took = " (already complete, nothing written)"
     lines = [
         f"clew generate: {total:,} records{took} -> {out}",
         "  splits: " + ", ".join(f"{k} {manifest['counts'][k]:,}" for k in SPLITS),

@@ -365,12 +365,14 @@ class CountdownTask(Task):
 # Sudoku
 # ---------------------------------------------------------------------------
 
-_SUDOKU_BOXES = {4: (2, 2), 6: (2, 3), 8: (2, 4), 9: (3, 3), 10: (2, 5), 12: (3, 4), 15: (3, 5), 16: (4, 4)}
+_SUDOKU_BOXES = {
+    4: (2, 2), 6: (2, 3), 8: (2, 4), 9: (3, 3), 10: (2, 5), 12: (3, 4), 15: (3, 5), 16: (4, 4), 20: (4, 5), 25: (5, 5),
+}
 
 
 @dataclass
 class SudokuTask(Task):
-    """N x N Sudoku (4 to 16). Options: ``size`` (default 9), ``box``
+    """N x N Sudoku (4 to 25). Options: ``size`` (default 9), ``box``
     ("RxC"), ``empty`` (blank cells, count or LO-HI; default: minimal
     puzzles), ``difficulty`` (a label such as "hard" or an SE-like range).
     The strategy is the deduction between guesses (``hidden_singles``,
@@ -396,8 +398,8 @@ class SudokuTask(Task):
         super().__post_init__()
         o = self.options
         size = int(o.get("size", 9))
-        if not 4 <= size <= 16:
-            raise OptionError(f"sudoku size must be within 4..16, got {size}")
+        if not 4 <= size <= 25:  # clew.sudoku's limit: 25 symbols, 1-9 then A-P
+            raise OptionError(f"sudoku size must be within 4..25, got {size}")
         o["size"] = size
         box = o.get("box")
         if isinstance(box, str):

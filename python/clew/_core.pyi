@@ -275,6 +275,7 @@ def countdown_trace(
     seed: int | None = None,
     given_order: Sequence[Sequence[str]] | None = None,
     backtracks: int | None = None,
+    node_labels: str = "shown",
 ) -> CountdownTrace: ...
 def countdown_trace_batch(
     instances: Sequence[tuple[Sequence[int], int]],
@@ -287,9 +288,14 @@ def countdown_trace_batch(
     seed: int | None = None,
     threads: int = 1,
     backtracks: int | None = None,
+    node_labels: str = "shown",
 ) -> list[str]: ...
 def countdown_validate(
-    text: str, numbers: Sequence[int] | None = None, target: int | None = None, style: str = "sos"
+    text: str,
+    numbers: Sequence[int] | None = None,
+    target: int | None = None,
+    style: str = "sos",
+    node_labels: str | None = None,
 ) -> tuple[bool, bool, int, int, str | None]:
     """(valid, solved, steps checked, 1-based line of the first error or 0, message)."""
 def countdown_sos_solution(numbers: Sequence[int], target: int) -> list[str] | None: ...
@@ -371,6 +377,7 @@ def countdown_trace_rows(
     threshold: float | None = None,
     style: str = "sos",
     rules: str = "sos",
+    node_labels: str = "shown",
     threads: int = 1,
 ) -> dict[str, Any]: ...
 def sudoku_candidates(

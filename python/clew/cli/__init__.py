@@ -474,6 +474,7 @@ def _add_generate(subparsers: argparse._SubParsersAction[argparse.ArgumentParser
     g.add_argument("--backtracks", default=None, metavar="K|LO-HI",
                    help="traces with exactly K backtracks (or one drawn per record from LO-HI); "
                    "default: the search's own trace")
+    g.add_argument("--solved-only", action="store_true", help="keep only records whose trace reaches the answer")
     g.add_argument("--seed", type=int, default=0, help="dataset seed")
     g.add_argument("--format", default="parquet", choices=("parquet", "jsonl"), help="shard format")
     g.add_argument("--shard-size", type=int, default=10_000, help="records per shard")
@@ -491,6 +492,8 @@ def _add_generate(subparsers: argparse._SubParsersAction[argparse.ArgumentParser
     cd.add_argument("--simulations", type=int, default=None, help="MCTS simulations per record (--strategy mcts)")
     cd.add_argument("--held-out-targets", action="store_true",
                     help="Stream of Search's held-out tenth of the targets goes to the test split")
+    cd.add_argument("--node-labels", default=None, choices=("shown", "search"), help="sos labels with --backtracks: "
+                    "number the nodes shown (default) or keep the full search's")
     sd = g.add_argument_group("sudoku options")
     sd.add_argument("--size", type=int, default=None, help="grid side, 4 to 25 (default 9)")
     sd.add_argument("--box", default=None, metavar="RxC", help="box shape (default: the usual one for the size)")
@@ -506,7 +509,8 @@ def _add_generate(subparsers: argparse._SubParsersAction[argparse.ArgumentParser
 
 
 _TASK_OPTIONS = {
-    "countdown": ("preset", "numbers", "values", "targets", "heuristic", "beam_size", "held_out_targets", "simulations"),
+    "countdown": ("preset", "numbers", "values", "targets", "heuristic", "beam_size", "held_out_targets", "simulations",
+                  "node_labels"),
     "sudoku": ("size", "box", "empty", "difficulty"),
     "sat": ("vars", "ratio", "k", "max_events"),
 }
@@ -534,6 +538,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
             style=args.style,
             strategy=args.strategy,
             backtracks=args.backtracks,
+            solved_only=args.solved_only,
             seed=args.seed,
             format=args.format,
             shard_size=args.shard_size,

@@ -164,3 +164,34 @@ impl Phases {
         self.reset_target();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn original_rephase_returns_to_seeded_phases_only_when_asked() {
+        let mut p = Phases::default();
+        p.grow_to(3);
+        p.seed(Var(0), true);
+        p.seed(Var(2), false);
+        assert!(p.preferred(Var(0), false) && !p.preferred(Var(1), false));
+        // Phase saving overwrites the seed.
+        p.save(Var(0), false);
+        p.save(Var(1), true);
+        assert!(!p.preferred(Var(0), false));
+        p.rephase(Rephase::Original, true);
+        assert_eq!(
+            [p.saved(Var(0)), p.saved(Var(1)), p.saved(Var(2))],
+            [true, false, false]
+        );
+        p.rephase(Rephase::Original, false);
+        assert!(!p.saved(Var(0)));
+        // A caller's (sticky) phase wins over saved ones; seeding drops it.
+        p.set_user(Var(1), true);
+        p.save(Var(1), false);
+        assert!(p.preferred(Var(1), false));
+        p.seed(Var(1), false);
+        assert!(!p.preferred(Var(1), false));
+    }
+}

@@ -344,7 +344,7 @@ def generate(
     return out[:n]
 
 
-def parse_spec(spec: str) -> tuple[str, dict[str, Param]]:
+def parse_spec(spec: str) -> tuple[str, dict[str, Any]]:
     """``"NAME[:key=value,...]"`` (e.g. ``"sr:n=40"``, ``"kclique:v=30,k=4"``) -> ``(name, params)``.
 
     Values are read as the parameter's type (int or float; ``none`` for a

@@ -191,3 +191,11 @@ def test_bench_families_still_importable() -> None:
 
     assert old.pigeonhole is families.pigeonhole and old.generated_suite is families.generated_suite
     assert old.factoring(15).expected is True
+
+
+def test_families_and_graph_do_not_import_torch() -> None:
+    import subprocess
+    import sys
+
+    code = "import sys, clew, clew.families, clew.graph, clew.bench.families; assert 'torch' not in sys.modules"
+    subprocess.run([sys.executable, "-c", code], check=True)

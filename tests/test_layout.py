@@ -34,8 +34,10 @@ LAYERS: dict[str, int] = {
     "clew.sat": 1,
     "clew.sudoku": 1,
     "clew.countdown": 1,
+    "clew.graph": 1,  # a formula's graph as arrays, next to the SAT engine
     "clew.traces": 2,
     "clew.score": 2,
+    "clew.families": 2,  # formula generators, built on clew.sat
     "clew.search": 3,
     "clew": 4,  # the package's __init__: the public API, re-exported from the layers below
     "clew.neural": 5,

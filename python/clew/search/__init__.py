@@ -8,7 +8,7 @@ the batch size: arrays cross whole, there is no Python object per leaf.
     tree = clew.search.MCTS(num_actions=16, num_trees=256, seed=0)
     for _ in range(1 + 50):                       # the root, then 50 simulations
         leaf_ids, observations = tree.ask()       # one leaf per tree
-        priors, values = evaluator(observations)  # (k, 16) and (k,) float32
+        priors, values = evaluator(observations)  # (k, 16) and (k,), any float dtype
         tree.tell(leaf_ids, priors, values)
     tree.policy(), tree.best_actions()
 

@@ -14,7 +14,8 @@ use pyo3::types::{PyBytes, PyMemoryView};
 /// A plain number type a buffer can hold: its struct-module kind and how to
 /// read one from native-endian bytes.
 pub(crate) trait Element: Copy {
-    /// The `struct` format codes of this kind, any size (checked apart).
+    /// The `struct` format codes of this kind, any size (the item size is
+    /// checked apart: `l` is 4 or 8 bytes by platform).
     const CODES: &'static str;
     fn from_ne(bytes: &[u8]) -> Self;
 }
@@ -23,6 +24,14 @@ impl Element for f32 {
     const CODES: &'static str = "f";
     fn from_ne(bytes: &[u8]) -> Self {
         f32::from_ne_bytes(bytes.try_into().expect("chunk of 4 bytes"))
+    }
+}
+
+impl Element for i32 {
+    // numpy's int32 is `i`; `l` where a C long is 4 bytes (Windows).
+    const CODES: &'static str = "bhilqn";
+    fn from_ne(bytes: &[u8]) -> Self {
+        i32::from_ne_bytes(bytes.try_into().expect("chunk of 4 bytes"))
     }
 }
 

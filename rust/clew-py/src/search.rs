@@ -38,19 +38,29 @@ pub(crate) fn array<T: Element>(
     dtype: &str,
     shape: &[usize],
 ) -> PyResult<Vec<T>> {
-    let (data, got_shape) = buffer::read::<T>(obj).ok_or_else(|| {
-        let got = obj
-            .getattr("dtype")
-            .map(|d| d.to_string())
-            .unwrap_or_else(|_| obj.get_type().to_string());
-        input(format!("{name} must be a {dtype} array, got {got}"))
-    })?;
+    let (data, got_shape) = elements::<T>(obj, name, dtype)?;
     if got_shape != shape {
         return Err(input(format!(
             "{name} has shape {got_shape:?}, expected {shape:?}"
         )));
     }
     Ok(data)
+}
+
+/// The elements (C order) and shape of `obj`, a buffer of `T`; the error
+/// names the argument, the expected dtype and the one it got.
+pub(crate) fn elements<T: Element>(
+    obj: &Bound<'_, PyAny>,
+    name: &str,
+    dtype: &str,
+) -> PyResult<(Vec<T>, Vec<usize>)> {
+    buffer::read::<T>(obj).ok_or_else(|| {
+        let got = obj
+            .getattr("dtype")
+            .map(|d| d.to_string())
+            .unwrap_or_else(|_| obj.get_type().to_string());
+        input(format!("{name} must be a {dtype} array, got {got}"))
+    })
 }
 
 /// The forest settings from the Python arguments.

@@ -618,11 +618,11 @@ def check_model(clauses: Iterable[Iterable[int]], model: Iterable[int] | None) -
     return all(any(lit in true for lit in clause) for clause in clauses)
 
 
-def __getattr__(name: str) -> Any:
-    # clew.sat.sweep is clew.bench.sweep.sweep, imported on first use: the
-    # sweep is bench's harness, which sits above the engines (tests/test_layout.py).
-    if name == "sweep":
-        from clew.bench.sweep import sweep  # noqa: PLC0415
+def sweep(instances: Any, configs: Any, **options: Any) -> Any:
+    """Run solver configurations over instance families: a table and a
+    cactus plot. See :func:`clew.bench.sweep.sweep` (the same arguments)."""
+    # Imported on first use: the sweep is bench's harness, which sits above
+    # the engines (the one upward import tests/test_layout.py allows).
+    from clew.bench.sweep import sweep as run  # noqa: PLC0415
 
-        return sweep
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return run(instances, configs, **options)

@@ -7,6 +7,7 @@ pub mod clause_db;
 mod decide;
 pub mod dimacs;
 mod elim;
+mod external_propagator;
 mod inprocess;
 pub mod lit;
 pub mod natural;
@@ -28,6 +29,7 @@ mod vmtf;
 mod walk;
 mod watch;
 
+pub use external_propagator::ExternalPropagator;
 pub use proof::{Proof, ProofFormat};
 pub use restart::RestartPolicy;
 pub use search_log::{Event, LogStyle, SearchLog};

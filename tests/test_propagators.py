@@ -438,3 +438,59 @@ def test_drat_proof_checks_with_the_propagator_clauses() -> None:
             assert check.ok, (seed, check.reason)
             checked += 1
     assert checked >= 10
+
+
+def php(pigeons: int, holes: int) -> list[list[int]]:
+    var = lambda p, h: p * holes + h + 1  # noqa: E731
+    return [[var(p, h) for h in range(holes)] for p in range(pigeons)] + [
+        [-var(p, h), -var(q, h)] for h in range(holes) for p in range(pigeons) for q in range(p + 1, pigeons)
+    ]
+
+
+def test_budgets_and_interrupt_work_with_a_python_propagator() -> None:
+    clauses = php(8, 7)
+    with Solver(bootstrap_with=clauses) as s:
+        prop = Recorder()
+        connected(s, prop, [], 56)
+        s.conf_budget(20)
+        assert s.solve_limited() is None
+        assert prop.level == 0
+        s.conf_budget(-1)
+
+        class Interrupting(Recorder):
+            def on_new_level(self) -> None:
+                super().on_new_level()
+                if self.level == 3 and not self.calls.get("interrupted"):
+                    self.calls["interrupted"] = 1
+                    s.interrupt()
+
+        s.disconnect_propagator()
+        connected(s, Interrupting(), [], 56)
+        assert s.solve_limited() is None
+        s.clear_interrupt()
+        assert s.solve_limited() is False
+
+
+def test_passive_mode_switches_at_level_zero() -> None:
+    with Solver(bootstrap_with=[[1, 2, 3]]) as s:
+        prop = Recorder()
+        connected(s, prop, [], 3)
+        assert s.propagator_active()
+        s.disable_propagator()
+        assert not s.propagator_active()
+        assert s.solve()
+        assert prop.calls.get("on_new_level", 0) == 0 and prop.calls.get("decide", 0) == 0
+        assert prop.calls["check_model"] == 1  # passive: models are still checked
+        s.enable_propagator()
+        assert s.propagator_active()
+        assert s.solve()
+        assert prop.calls["decide"] > 0
+
+
+def test_docs_page_examples_run() -> None:
+    import pathlib
+    import re
+
+    page = pathlib.Path(__file__).resolve().parent.parent / "docs" / "propagators.md"
+    for block in re.findall(r"```python\n(.*?)```", page.read_text(), re.S):
+        exec(compile(block, str(page), "exec"), {})

@@ -494,3 +494,54 @@ def test_docs_page_examples_run() -> None:
     page = pathlib.Path(__file__).resolve().parent.parent / "docs" / "propagators.md"
     for block in re.findall(r"```python\n(.*?)```", page.read_text(), re.S):
         exec(compile(block, str(page), "exec"), {})
+
+
+def test_ctrl_c_during_a_solve_with_a_python_propagator() -> None:
+    """A simulated Ctrl-C reaches the caller promptly (from a callback or the signal
+    poll), and solver and propagator keep working."""
+    import _thread
+    import threading
+    import time
+
+    clauses = php(12, 11)
+    selector = 12 * 11 + 1
+    guarded = [c + [-selector] for c in clauses]
+    with Solver(bootstrap_with=guarded) as s:
+        prop = Recorder()
+        connected(s, prop, [], selector)
+        timer = threading.Timer(0.3, _thread.interrupt_main)
+        timer.start()
+        started = time.perf_counter()
+        try:
+            with pytest.raises(KeyboardInterrupt):
+                s.solve(assumptions=[selector])
+        finally:
+            timer.cancel()
+            timer.join()
+        assert time.perf_counter() - started < 1.5
+        assert prop.level == 0
+        assert s.solve(assumptions=[-selector]) is True
+        assert satisfies(guarded, s.get_model())
+
+
+def test_rejecting_a_model_with_clauses_that_do_not_exclude_it_is_an_error() -> None:
+    class Stubborn(Exclude):
+        def check_model(self, model: list[int]) -> bool:
+            self.blocking = [lit for lit in model]  # satisfied by the model
+            return False
+
+    with Solver() as s:
+        connected(s, Stubborn(lazy=True), [[1, 2]], 2)
+        with pytest.raises(clew.InputError, match="check_model keeps rejecting"):
+            s.solve()
+    with Solver() as s:
+        connected(s, Exclude(lazy=True), [[1, 2]], 2)
+
+        class Silent(Exclude):
+            def has_clause(self) -> bool:
+                return False
+
+        s.disconnect_propagator()
+        connected(s, Silent(lazy=True), [], 2)
+        with pytest.raises(clew.InputError, match="rejected the model but gave no clause"):
+            s.solve()

@@ -755,6 +755,9 @@ impl Solver {
     }
 
     fn ext_check_model_inner(&mut self) -> Result<ExtStep> {
+        // Rejections whose clauses leave the model as it is: one more look
+        // (CaDiCaL asks again), then it is the propagator's error.
+        let mut futile = 0;
         loop {
             if !self.ext_flush() {
                 return Ok(ExtStep::Failed);
@@ -803,6 +806,14 @@ impl Solver {
                 }
             }
             // Every clause was satisfied by the model: ask again (CaDiCaL).
+            futile += 1;
+            if futile == 2 {
+                return Err(ClewError::InvalidInput(
+                    "the propagator's check_model keeps rejecting a model that its clauses \
+                     (add_clause) do not exclude"
+                        .into(),
+                ));
+            }
         }
     }
 

@@ -576,3 +576,35 @@ def test_propagation_is_used_not_only_model_checks() -> None:
             reasons += engine.reasons
     assert reasons > 100
     assert rejected <= 6
+
+
+def test_a_conflict_right_after_an_external_clause_is_not_lost() -> None:
+    """Decide 1; the propagator then adds [-1, 2]; unit propagation of 2 runs into
+    [-2, 3], [-2, -3]. That conflict must be analysed (2 is false in the end)."""
+
+    class AddsAfterDecision(Recorder):
+        given = False
+
+        def decide(self) -> int:
+            return 1 if not any(abs(lit) == 1 for kind, (lit, _) in self.events if kind == "assign") else 0
+
+        def on_backtrack(self, to: int) -> None:
+            super().on_backtrack(to)
+            self.events.clear()
+
+        def has_clause(self) -> bool:
+            return not self.given and ("assign", (1, False)) in self.events
+
+        def add_clause(self) -> list[int]:
+            self.given = True
+            return [-1, 2]
+
+    clauses = [[-2, 3], [-2, -3], [1, 4, 5]]
+    for config in ("default", "default,chrono=0"):
+        with Solver(name=config, bootstrap_with=clauses) as s:
+            prop = AddsAfterDecision()
+            connected(s, prop, [], 5)
+            assert s.solve()
+            model = s.get_model()
+            assert prop.given
+            assert satisfies(clauses + [[-1, 2]], model), (config, model)

@@ -445,9 +445,9 @@ impl Solver {
                 Added::Changed => changed = true,
                 Added::Nothing => {}
             }
-            if self.propagate() != CREF_NONE {
-                // Found again by the next round of unit propagation.
-                return Ok(ExtStep::Repeat);
+            let c = self.propagate();
+            if c != CREF_NONE {
+                return Ok(ExtStep::Conflict(c));
             }
             if !self.ext_flush() {
                 return Ok(ExtStep::Failed);

@@ -608,3 +608,51 @@ def test_a_conflict_right_after_an_external_clause_is_not_lost() -> None:
             model = s.get_model()
             assert prop.given
             assert satisfies(clauses + [[-1, 2]], model), (config, model)
+
+
+class Implies(Recorder):
+    """Once `trigger` is assigned true, propagates `target` with `reason`."""
+
+    def __init__(self, trigger: int, target: int, reason: list[int]) -> None:
+        super().__init__()
+        self.trigger, self.target, self.reason = trigger, target, reason
+
+    def propagate(self) -> list[int]:
+        assigned = [lit for kind, (lit, _) in self.events if kind == "assign"]
+        if self.trigger in assigned and self.target not in assigned:
+            return [self.target]
+        return []
+
+    def on_backtrack(self, to: int) -> None:
+        super().on_backtrack(to)
+        keep = [e for e in self.events if e[0] == "assign" and e[1][1]]  # fixed ones stay
+        self.events = keep
+
+    def provide_reason(self, lit: int) -> list[int]:
+        assert lit == self.target
+        return self.reason
+
+
+def test_a_unit_reason_above_level_zero_becomes_a_fact() -> None:
+    """At level 1 the propagator implies 2 with the reason [2] (a fact); 2 then
+    conflicts with the clauses: the formula is UNSAT, on both solvers."""
+    clauses = [[-2, 3], [-2, -3], [1, 4]]
+    for solver_class in (PySatSolver, Solver):
+        s = solver_class(name="cadical195", bootstrap_with=clauses, with_proof=solver_class is Solver)
+        s.set_phases([1])
+        connected(s, Implies(1, 2, [2]), [], 4)
+        assert s.solve() is False
+    assert s.get_propagator_clauses() == [[2]]
+    check = drat_check(4, clauses + s.get_propagator_clauses(), s.get_proof())
+    assert check.ok, check.reason
+
+
+def test_failed_assumptions_through_an_implied_literal() -> None:
+    """1 implies 2 through the propagator (reason [2, -1]): assuming 1 and -2 fails, core [-2, 1]."""
+    for solver_class in (PySatSolver, Solver):
+        s = solver_class(name="cadical195", bootstrap_with=[[1, 3, 4]])
+        connected(s, Implies(1, 2, [2, -1]), [], 4)
+        assert s.solve(assumptions=[1, -2]) is False
+        assert sorted(s.get_core()) == [-2, 1]
+        assert s.solve(assumptions=[1]) is True
+        assert 2 in s.get_model()

@@ -656,3 +656,43 @@ def test_failed_assumptions_through_an_implied_literal() -> None:
         assert sorted(s.get_core()) == [-2, 1]
         assert s.solve(assumptions=[1]) is True
         assert 2 in s.get_model()
+
+
+def test_fixed_assignments_are_notified_as_fixed() -> None:
+    for solver_class in (PySatSolver, Solver):
+        s = solver_class(name="cadical195", bootstrap_with=[[3], [-3, 1], [1, 2]])
+        prop = Recorder()
+        connected(s, prop, [], 3)
+        assert s.solve()
+        assert ("assign", (3, True)) in prop.events and ("assign", (1, True)) in prop.events
+        s.add_clause([-2])
+        assert s.solve()
+        assert ("assign", (-2, True)) in prop.events
+
+
+def test_observe_freezes_and_ignore_melts() -> None:
+    with Solver(bootstrap_with=[[1, 2]]) as s:
+        s.connect_propagator(Recorder())
+        s.observe(2)
+        assert s._s.is_frozen(2) and s._s.is_observed(2)
+        s.ignore(2)
+        assert not s._s.is_frozen(2) and not s._s.is_observed(2)
+        s.observe(1)
+        s.reset_observed()
+        assert not s._s.is_observed(1)
+        s.observe(2)
+        s.disconnect_propagator()
+        assert not s._s.is_frozen(2)
+
+
+def test_observing_a_fixed_variable_reports_it_at_once() -> None:
+    for solver_class in (PySatSolver, Solver):
+        s = solver_class(name="cadical195", bootstrap_with=[[2], [1, 3]])
+        assert s.solve()
+        prop = Recorder()
+        s.connect_propagator(prop)
+        s.observe(2)
+        assert prop.events == [("assign", (2, True))]
+        s.observe(1)
+        assert s.solve()
+        assert prop.events.count(("assign", (2, True))) == 1

@@ -162,7 +162,8 @@ impl Solver {
             prop,
             lazy,
             observed: vec![false; self.num_vars],
-            notified: 0,
+            // Nothing is observed yet; `observe` reports fixed values.
+            notified: self.trail.len(),
             level: 0,
             error: None,
             pending_conflict: CREF_NONE,
@@ -220,7 +221,11 @@ impl Solver {
         self.simp.frozen[v] += 1;
         // Already fixed and past the notified prefix: say so now (CaDiCaL).
         let value = self.vals[l.index()];
-        if value != UNASSIGNED && !ext.lazy && (self.trail_pos[v] as usize) < ext.notified {
+        if value != UNASSIGNED
+            && !ext.lazy
+            && self.level[v] == 0
+            && (self.trail_pos[v] as usize) < ext.notified
+        {
             let lit = if value == TRUE { var } else { -var };
             ext.prop.notify_assignment(&[lit], true)?;
         }

@@ -696,3 +696,27 @@ def test_observing_a_fixed_variable_reports_it_at_once() -> None:
         s.observe(1)
         assert s.solve()
         assert prop.events.count(("assign", (2, True))) == 1
+
+
+def test_exceptions_in_provide_reason_and_add_clause() -> None:
+    class BadReason(Implies):
+        def provide_reason(self, lit: int) -> list[int]:
+            raise LookupError("no reason")
+
+    class BadClause(Exclude):
+        def add_clause(self) -> list[int]:
+            raise ArithmeticError("no clause")
+
+    for solver_class in (PySatSolver, Solver):
+        s = solver_class(name="cadical195", bootstrap_with=[[-2, 3], [-2, -3], [1, 4]])
+        s.set_phases([1])
+        connected(s, BadReason(1, 2, [2, -1]), [], 4)
+        with pytest.raises(LookupError):
+            s.solve()
+        s = solver_class(name="cadical195", bootstrap_with=[[1, 2]])
+        connected(s, BadClause(lazy=False), [], 2)
+        with pytest.raises(ArithmeticError):
+            s.solve()
+    # clew's solver stays usable
+    s.disconnect_propagator()
+    assert s.solve() is True

@@ -1,5 +1,5 @@
 """clew.score for countdown: strict rules, reasoning-gym's score_answer values
-(checked against reasoning-gym itself when it is installed) and TinyZero's
+(checked against reasoning-gym itself, which the dev extra installs) and TinyZero's
 reward (checked against Python's own eval on the same strings)."""
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import pytest
 
 from clew import countdown as cd
 from clew.score import score
+from helpers import require
 
 ENTRY = {"numbers": [25, 5, 8, 4], "target": 80}
 
@@ -80,7 +81,7 @@ def _answers(rng: random.Random, nums: list[int], target: int) -> list[str]:
 
 
 def test_reasoning_gym_values() -> None:
-    rg = pytest.importorskip("reasoning_gym")
+    rg = require("reasoning_gym")  # fails, not skips, when missing (CLEW_ALLOW_SKIP=1 to skip)
     ds = rg.create_dataset("countdown", size=40, seed=3)
     rng = random.Random(0)
     compared = 0
@@ -144,3 +145,16 @@ def test_tinyzero_values() -> None:
                 assert score("countdown", wrap, {"numbers": nums, "target": target}, rules="tinyzero") == want, wrap
     huge = "Assistant: <answer>9**9**9**9</answer>"
     assert score("countdown", huge, {"numbers": [9, 9, 9, 9], "target": 1}, rules="tinyzero") == 0.1
+
+
+def test_every_rule_set_returns_a_float() -> None:
+    # TinyZero's rule wants "Assistant:" (or "<|im_start|>assistant") before the
+    # answer; without it the reward is 0 -- a float 0.0, like every other score.
+    right = "<answer>(25-5)*(8-4)</answer>"
+    tz = score("countdown", "Assistant: " + right, ENTRY, rules="tinyzero")
+    assert tz == 1.0 and type(tz) is float
+    for completion in (right, "Assistant: " + right, "Assistant: <answer>25+5+8+4</answer>", "", "junk"):
+        for rules in ("strict", "reasoning_gym", "tinyzero"):
+            got = score("countdown", completion, ENTRY, rules=rules)
+            assert type(got) is float, (completion, rules, got)
+    assert score("countdown", right, ENTRY, rules="tinyzero") == 0.0

@@ -292,9 +292,21 @@ def test_sat_records_labels_answers_and_traces(tmp_path: Path) -> None:
             assert r["answer"] == "UNSAT"
         v = traces.validate_sat(r["trace"], clauses)
         assert v.valid, (r["seed"], v)
+        # The puzzle column itself (DIMACS text) is accepted as the clauses.
+        assert traces.validate_sat(r["trace"], r["puzzle"]) == v
         assert r["backtracks"] == r["trace"].count("\nConflict: ") + r["trace"].startswith("Conflict: ")
         assert r["nodes"] == r["trace"].count("Decide ")
         assert r["length"] == len(r["trace"])
+
+
+def test_validate_sat_refuses_what_is_not_clauses() -> None:
+    trace = "Decide x1=1 at level 1\nSatisfiable: x1=1\n"
+    assert traces.validate_sat(trace, "p cnf 1 1\n1 0\n").valid
+    assert traces.validate_sat(trace, b"p cnf 1 1\n1 0\n").valid  # bytes too
+    assert not traces.validate_sat(trace, "p cnf 1 1\n-1 0\n").valid  # a real verdict on real clauses
+    for bad in ("hello", "", "If Alice is big then Bob is red.", [["a", "b"]], [[1, 0]], 5, [1, 2]):
+        with pytest.raises(clew.InputError):
+            traces.validate_sat(trace, bad)  # type: ignore[arg-type]
 
 
 def test_sat_backtrack_control_and_validator_catches_mutations(tmp_path: Path) -> None:
@@ -408,3 +420,93 @@ def test_countdown_mcts_traces(tmp_path: Path) -> None:
     assert tree_digest(out) == tree_digest(again)
     with pytest.raises(datasets.OptionError, match="not sos"):
         datasets.generate("countdown", 10, tmp_path / "x", strategy="mcts", progress=False)
+
+
+# ---------------------------------------------------------------- stop_reason, solved_only, node labels
+
+
+def test_stop_reason_says_why_a_trace_ended(countdown_ds: Path) -> None:
+    manifest = json.loads((countdown_ds / "manifest.json").read_text())
+    assert manifest["format_version"] == datasets.FORMAT_VERSION == 2
+    assert manifest["config"]["solved_only"] is False and manifest["config"]["node_labels"] == "shown"
+    names = [f["name"] for f in manifest["schema"]]
+    assert names[names.index("solved") + 1] == "stop_reason"
+    recs = [r for rs in records(countdown_ds).values() for r in rs]
+    reasons = Counter(r["stop_reason"] for r in recs)
+    assert set(reasons) <= set(datasets.STOP_REASONS)
+    for r in recs:
+        assert (r["stop_reason"] == "solved") == r["solved"]
+        if not r["solved"]:
+            # Every default instance has an answer: Stream of Search's
+            # threshold cut it away (often at the root: a one-line trace).
+            assert r["stop_reason"] == "pruned" and uses_each_once(r["answer"], r["numbers"], r["target"])
+    # About 18 % of the default rows, a third of them one-line traces
+    # (nodes == 1: pruned at the root); docs/datasets-notes.md has the figures.
+    assert 0.10 < reasons["pruned"] / len(recs) < 0.30, reasons
+    one_line = sum(r["nodes"] == 1 and r["trace"].count("\n") == 1 for r in recs if not r["solved"])
+    assert 0.02 < one_line / len(recs) < 0.10, one_line
+
+
+def test_stop_reason_exhausted_and_budget() -> None:
+    from clew.datasets._tasks import CountdownTask
+
+    # No answer: exhausted; MCTS out of simulations: budget.
+    t = CountdownTask(style="sos", strategy="dfs")
+    rows = np.zeros(3, dtype=t.plan_dtype)
+    rows["numbers"] = [[1, 1, 1, 1], [84, 64, 21, 23], [25, 5, 8, 4]]
+    rows["target"] = [80, 83, 97]
+    rows["k"] = -1
+    got = t.table(rows, 1).to_pydict()
+    assert got["stop_reason"][:2] == ["exhausted", "solved"] and got["answer"][0] == ""
+    m = CountdownTask(style="astro", strategy="mcts", options={"simulations": 1})
+    rows = np.zeros(2, dtype=m.plan_dtype)
+    rows["numbers"] = [[1, 1, 1, 1], [25, 5, 8, 4]]
+    rows["target"] = [80, 97]
+    rows["k"] = -1
+    got = m.table(rows, 1).to_pydict()
+    assert got["stop_reason"][0] == "exhausted"
+    assert got["stop_reason"][1] == ("solved" if got["solved"][1] else "budget")
+
+
+def test_solved_only(tmp_path: Path) -> None:
+    out = tmp_path / "solved"
+    m = datasets.generate("countdown", 600, out, solved_only=True, workers=2, **SMALL)
+    recs = [r for rs in records(out).values() for r in rs]
+    assert len(recs) == 600 and all(r["solved"] and r["stop_reason"] == "solved" for r in recs)
+    assert m["config"]["solved_only"] is True and m["dropped"]["infeasible"] > 0
+    # The same through the CLI.
+    cli = tmp_path / "cli"
+    r = subprocess.run([sys.executable, "-m", "clew", "generate", "countdown", "--n", "600", "--out", str(cli),
+                        "--solved-only", "--shard-size", "100", "--workers", "2", "--no-progress"],
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert tree_digest(cli) == tree_digest(out)
+    # Sudoku traces always reach the answer: solved_only changes nothing but the config.
+    sd = tmp_path / "sd"
+    datasets.generate("sudoku", 20, sd, empty=40, solved_only=True, **SMALL)
+    assert all(r["stop_reason"] == "solved" for rs in records(sd).values() for r in rs)
+
+
+def test_backtrack_traces_label_the_nodes_they_show(tmp_path: Path) -> None:
+    out = tmp_path / "shown"
+    datasets.generate("countdown", 200, out, backtracks="0-1", workers=2, **SMALL)
+    search = tmp_path / "search"
+    r = subprocess.run([sys.executable, "-m", "clew", "generate", "countdown", "--n", "200", "--out", str(search),
+                        "--backtracks", "0-1", "--node-labels", "search", "--shard-size", "100", "--no-progress"],
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    shown_recs = [r for rs in records(out).values() for r in rs]
+    search_recs = [r for rs in records(search).values() for r in rs]
+    differ = 0
+    for a, b in zip(shown_recs, search_recs, strict=True):
+        assert (a["numbers"], a["backtracks"]) == (b["numbers"], b["backtracks"])
+        assert traces.validate(a["trace"], a["numbers"], a["target"], node_labels="shown")
+        assert traces.validate(b["trace"], b["numbers"], b["target"], node_labels="search")
+        assert a["trace"] == countdown.trace(a["numbers"], a["target"], backtracks=a["backtracks"])
+        assert b["trace"] == countdown.trace(b["numbers"], b["target"], backtracks=b["backtracks"],
+                                             node_labels="search")
+        differ += a["trace"] != b["trace"]
+    # The sample: the search's labels skip siblings in most such rows.
+    assert differ > len(shown_recs) // 2
+    with pytest.raises(datasets.OptionError, match="node_labels"):
+        datasets.generate("countdown", 10, tmp_path / "x", node_labels="mine", progress=False)

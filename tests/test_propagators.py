@@ -487,15 +487,6 @@ def test_passive_mode_switches_at_level_zero() -> None:
         assert prop.calls["decide"] > 0
 
 
-def test_docs_page_examples_run() -> None:
-    import pathlib
-    import re
-
-    page = pathlib.Path(__file__).resolve().parent.parent / "docs" / "propagators.md"
-    for block in re.findall(r"```python\n(.*?)```", page.read_text(), re.S):
-        exec(compile(block, str(page), "exec"), {})
-
-
 def test_ctrl_c_during_a_solve_with_a_python_propagator() -> None:
     """A simulated Ctrl-C reaches the caller promptly (from a callback or the signal
     poll), and solver and propagator keep working."""

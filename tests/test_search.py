@@ -176,8 +176,8 @@ def test_bad_input_raises_input_error() -> None:
     ids, _ = tree.ask()
     p, v = np.ones((2, 4), np.float32), np.zeros(2, np.float32)
     bad = [
-        (ids, p.astype(np.float64), v, "float32"),
-        (ids, p, v.astype(np.float64), "float32"),
+        (ids, p.astype(np.int64), v, "float32"),
+        (ids, p, v.astype(np.int64), "float32"),
         (ids, p[:, :3].copy(), v, "shape"),
         (ids, p, np.zeros(3, np.float32), "shape"),
         (ids.astype(np.int32), p, v, "int64"),
@@ -210,6 +210,37 @@ def test_bad_input_raises_input_error() -> None:
     ids, _ = tree.ask()
     with pytest.raises(clew.InputError, match="in flight"):
         tree.advance([0, 0])
+
+
+def test_priors_and_values_of_any_float_dtype_or_lists() -> None:
+    """float64 (numpy's default), float16 and nested lists are converted once
+    to float32: the same trees as float32 input."""
+    rng = np.random.default_rng(0)
+
+    def search(convert):  # type: ignore[no-untyped-def]
+        tree = MCTS(4, num_trees=3, seed=1)
+        for _ in range(12):
+            ids, _ = tree.ask()
+            p = rng.random((len(ids), 4)).astype(np.float32)
+            v = (rng.random(len(ids)) - 0.5).astype(np.float32)
+            tree.tell(ids, *convert(p, v))
+        return tree.visit_counts(), tree.q_values()
+
+    want = search(lambda p, v: (p, v))
+    for convert in (
+        lambda p, v: (p.astype(np.float64), v.astype(np.float64)),
+        lambda p, v: (p.astype(np.float16).astype(np.float64), v),  # exactly representable either way
+        lambda p, v: (p.tolist(), v.tolist()),
+    ):
+        rng = np.random.default_rng(0)
+        got = search(convert)
+        np.testing.assert_array_equal(got[0], want[0])
+        np.testing.assert_array_equal(got[1], want[1])
+    # run_mcts with an evaluator that returns numpy's default float64.
+    tree = run_mcts(lambda obs: (np.ones((len(obs), 4)), np.zeros(len(obs))), 4, batch=2, simulations=10, seed=0)
+    assert tree.visit_counts().sum() == 2 * 10
+    tree = run_mcts(lambda obs: ([[0.25] * 4] * len(obs), [0.0] * len(obs)), 4, batch=2, simulations=10, seed=0)
+    assert tree.visit_counts().sum() == 2 * 10
 
 
 def test_gumbel_improved_policy_is_softmax_of_logits_plus_sigma_q() -> None:

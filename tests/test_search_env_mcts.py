@@ -307,3 +307,22 @@ def test_gumbel_root_over_an_env_exports_the_improved_policy() -> None:
     assert (policy[0][~legal] == 0).all() and (policy[0][legal] > 0).all()
     with pytest.raises(clew.InputError):
         EnvMCTS(env, [(1, 2, 3, 4)], num_actions=env.num_actions).improved_policy()
+
+
+def test_tell_accepts_float64_and_lists() -> None:
+    env = PyCountdown(24)
+    roots = [(1, 2, 3, 4), (2, 3, 4, 6)]
+    runs = []
+    for convert in (lambda a: a, lambda a: a.astype(np.float64), lambda a: a.tolist()):
+        tree = EnvMCTS(env, roots, num_actions=env.num_actions, seed=0)
+        for _ in range(15):
+            ids, _ = tree.ask()
+            if len(ids) == 0:
+                break
+            n = len(ids)
+            priors = np.full((n, env.num_actions), 1.0 / env.num_actions, np.float32)
+            values = np.linspace(-0.5, 0.5, n, dtype=np.float32)
+            tree.tell(ids, convert(priors), convert(values))
+        runs.append(tree.visit_counts())
+    np.testing.assert_array_equal(runs[0], runs[1])
+    np.testing.assert_array_equal(runs[0], runs[2])

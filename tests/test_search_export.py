@@ -98,9 +98,9 @@ def test_env_mcts_ask_tell_and_bad_input() -> None:
     tree = EnvMCTS(Countdown(24), [[4, 6, 2, 1]], seed=0)
     ids, obs = tree.ask()
     assert obs.shape == (1, tree.obs_dim) and obs[0, -1] == 24
-    with pytest.raises(clew.InputError):
-        tree.tell(ids, np.ones((1, tree.num_actions), np.float64), np.zeros(1, np.float32))
-    tree.tell(ids, np.ones((1, tree.num_actions), np.float32), np.zeros(1, np.float32))
+    with pytest.raises(clew.InputError):  # ints are not priors (any float dtype is)
+        tree.tell(ids, np.ones((1, tree.num_actions), np.int64), np.zeros(1, np.float32))
+    tree.tell(ids, np.ones((1, tree.num_actions), np.float64), np.zeros(1, np.float64))
     with pytest.raises(clew.InputError):
         tree.tell(ids, np.ones((1, tree.num_actions), np.float32), np.zeros(1, np.float32))
     with pytest.raises(clew.InputError):

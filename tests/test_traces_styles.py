@@ -5,6 +5,7 @@ tree and keep the sos line grammar."""
 from __future__ import annotations
 
 import random
+import re
 
 import pytest
 
@@ -45,9 +46,32 @@ def test_validator_rejects_broken_styles(style: str) -> None:
     assert not validate(text, [1, 2, 3, 4], t, style=style)
 
 
+_LABEL = re.compile(r"#[0-9,]+")
+
+
+def _labels_number_shown_nodes(text: str) -> bool:
+    """Whether each ``Generated Node #P,i`` has ``i`` = the number of steps
+    explored from node ``P`` before it (leaves count): labels with no gaps."""
+    current, explored = "0", {}
+    moving = None
+    for line in text.split("\n"):
+        if line.startswith("Exploring Operation"):
+            explored[current] = explored.get(current, 0) + 1
+        elif line.startswith("Generated Node #"):
+            parent, _, idx = line[len("Generated Node #") :].split(":")[0].rpartition(",")
+            if parent != current or int(idx) != explored[current] - 1:
+                return False
+        elif line.startswith("Moving to Node #"):
+            moving = line[len("Moving to Node #") :]
+        elif line.startswith("Current State") and moving is not None:
+            current, moving = moving, None
+    return True
+
+
 @pytest.mark.parametrize("style", STYLES)
 def test_exact_backtracks(style: str) -> None:
     seen_k = set()
+    gaps = 0
     for nums, t in _solvable(2, 40):
         full = cd.trace_record(nums, t)
         if not full.solved:  # the threshold cut the solutions away
@@ -70,12 +94,24 @@ def test_exact_backtracks(style: str) -> None:
                 # a node of the solution path.
                 generated = rec.text.count("Generated Node #")
                 assert rec.text.count("Moving to Node #") - generated == k
-                # Every line is a line the full search wrote.
-                assert set(rec.text.split("\n")) <= set(full.text.split("\n"))
+                # By default the labels number the nodes shown, with no gaps.
+                assert _labels_number_shown_nodes(rec.text), rec.text
+                assert validate(rec.text, nums, t, node_labels="shown")
+                # node_labels="search": the full search's labels, so every
+                # line is a line the full search wrote; the same trace otherwise.
+                search = cd.trace_record(nums, t, backtracks=k, node_labels="search")
+                assert set(search.text.split("\n")) <= set(full.text.split("\n"))
+                assert validate(search.text, nums, t, node_labels="search")
+                assert _LABEL.sub("#", search.text) == _LABEL.sub("#", rec.text)
+                if not _labels_number_shown_nodes(search.text):
+                    assert not validate(search.text, nums, t, node_labels="shown")
+                    gaps += 1
         # k = 0 is the shortcut: only the solution's steps.
         zero = cd.trace_record(nums, t, backtracks=0)
         assert zero.text.count("Exploring Operation") == len(nums) - 1
     assert seen_k == {0, 1, 2, 3}
+    if style == "sos":  # the search's labels do skip siblings, often
+        assert gaps > 20
 
 
 def test_backtrack_control_errors() -> None:
@@ -87,6 +123,10 @@ def test_backtrack_control_errors() -> None:
         cd.trace([84, 64, 21, 23], 83, search="bfs", style="wait")
     with pytest.raises(clew.InputError):
         cd.trace([84, 64, 21, 23], 83, backtracks=-1)
+    with pytest.raises(clew.InputError, match="node_labels"):
+        cd.trace([84, 64, 21, 23], 83, backtracks=1, node_labels="mine")
+    with pytest.raises(clew.InputError, match="node_labels"):
+        validate(cd.trace([84, 64, 21, 23], 83), node_labels="mine")
 
 
 def test_batch_styles() -> None:

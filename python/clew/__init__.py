@@ -12,14 +12,16 @@ Public API (kept small):
 * :class:`ClewError` -- the base class of every clew exception;
 * :class:`DimacsError` -- malformed DIMACS input (also a ``ValueError``);
 * :class:`InputError` -- an invalid argument such as a bad literal (also a ``ValueError``);
+* :class:`CheckpointError` -- unusable model weights (also a ``ValueError``);
+* :class:`BudgetExhausted` -- a budgeted call ran out (also a ``RuntimeError``);
 * ``__version__``.
 """
 
-from clew._core import ClewError, DimacsError, InputError, PuzzleError
+from clew._core import BudgetExhausted, CheckpointError, ClewError, DimacsError, InputError, PuzzleError
 from clew._core import __version__ as __version__
 
 from clew import countdown, sat, sudoku, traces
 from clew import search as search
 from clew.score import score
 
-__all__ = ["ClewError", "DimacsError", "InputError", "PuzzleError", "__version__", "countdown", "sat", "score", "sudoku", "traces"]
+__all__ = ["BudgetExhausted", "CheckpointError", "ClewError", "DimacsError", "InputError", "PuzzleError", "__version__", "countdown", "sat", "score", "sudoku", "traces"]

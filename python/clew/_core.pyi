@@ -3,14 +3,18 @@ from collections.abc import Sequence
 from typing import Any, final
 
 __all__ = [
+    "BudgetExhausted",
+    "CheckpointError",
     "ClewError",
     "DimacsError",
     "InputError",
     "PuzzleError",
     "SatSolver",
+    "cnf_graph_arrays",
     "__build_profile__",
     "__version__",
     "parse_dimacs",
+    "sat_backbone",
     "sat_options",
 ]
 
@@ -29,9 +33,30 @@ class InputError(ClewError, ValueError):
 class PuzzleError(ClewError, ValueError):
     """An invalid puzzle: wrong size, bad characters, clashing givens, numbers out of range."""
 
+class CheckpointError(ClewError, ValueError):
+    """Model weights that cannot be used: missing, truncated, tampered or of another architecture."""
+
+class BudgetExhausted(ClewError, RuntimeError):
+    """A budgeted call (conflicts, propagations, seconds) ran out before it had an answer."""
+
 def sat_options(config: str = "default") -> list[tuple[str, str]]:
     """The SAT solver options a configuration string selects (a preset and
     optional name=value overrides, as SatSolver takes), as (name, value) pairs."""
+
+def cnf_graph_arrays(
+    clauses_or_flat: Any, num_vars: int | None = None
+) -> tuple[Any, Any, Any, int, int]:
+    """The CNF graph of a clause list or a (literals int32, clause_offsets int64) pair:
+    (edge_index int64 [2, E], edge_sign int8 [E], node_type int8 [N], num_vars, num_clauses)."""
+
+def sat_backbone(
+    clauses: Sequence[Sequence[int]],
+    num_vars: int = 0,
+    assumptions: Sequence[int] = ...,
+    conflicts: int | None = None,
+) -> list[int] | None:
+    """The literals true in every model (under the assumptions), sorted by variable;
+    None when UNSAT; BudgetExhausted past the conflict budget."""
 
 def parse_dimacs(text: str, strict: bool = True) -> tuple[int, list[list[int]], list[str]]:
     """Parse DIMACS CNF text; returns (num_vars, clauses, warnings).
@@ -80,8 +105,9 @@ class SatSolver:
         """Whether ``freeze`` holds ``var``."""
     def is_eliminated(self, var: int) -> bool:
         """Whether variable elimination removed ``var`` (its value comes from model reconstruction)."""
-    def set_phases(self, literals: Sequence[int]) -> None:
-        """Preferred polarity per variable for the next decisions (sign of each literal)."""
+    def set_phases(self, literals: Sequence[int], sticky: bool = True) -> None:
+        """Polarity per variable for the next decisions (sign of each literal): forced
+        (sticky=True, PySAT's meaning) or only seeded into the saved phases (sticky=False)."""
     def set_activities(self, variables: Sequence[int], activities: Sequence[float]) -> None:
         """Initial decision scores (hints) per variable; larger is branched on first."""
     def interrupt(self) -> None:
@@ -293,6 +319,7 @@ def countdown_trace(
     seed: int | None = None,
     given_order: Sequence[Sequence[str]] | None = None,
     backtracks: int | None = None,
+    node_labels: str = "shown",
 ) -> CountdownTrace: ...
 def countdown_trace_batch(
     instances: Sequence[tuple[Sequence[int], int]],
@@ -305,9 +332,14 @@ def countdown_trace_batch(
     seed: int | None = None,
     threads: int = 1,
     backtracks: int | None = None,
+    node_labels: str = "shown",
 ) -> list[str]: ...
 def countdown_validate(
-    text: str, numbers: Sequence[int] | None = None, target: int | None = None, style: str = "sos"
+    text: str,
+    numbers: Sequence[int] | None = None,
+    target: int | None = None,
+    style: str = "sos",
+    node_labels: str | None = None,
 ) -> tuple[bool, bool, int, int, str | None]:
     """(valid, solved, steps checked, 1-based line of the first error or 0, message)."""
 def countdown_sos_solution(numbers: Sequence[int], target: int) -> list[str] | None: ...
@@ -389,6 +421,7 @@ def countdown_trace_rows(
     threshold: float | None = None,
     style: str = "sos",
     rules: str = "sos",
+    node_labels: str = "shown",
     threads: int = 1,
 ) -> dict[str, Any]: ...
 def sudoku_candidates(

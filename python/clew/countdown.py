@@ -4,7 +4,7 @@
 >>> cd.solve([25, 5, 8, 4], 80)            # eval() of it is exactly 80
 '(25-5)*(8-4)'
 >>> cd.trace([84, 64, 21, 23], 83)[:60]     # Stream of Search's DFS trace
-'Current State: 83:[84, 64, 21, 23], Operations: []\\nExploring Op'
+'Current State: 83:[84, 64, 21, 23], Operations: []\\nExploring'
 
 Rules (``rules=``): ``"sos"`` (default; Stream of Search's ``combine_nums``:
 every number used exactly once, ``a+b``, ``a*b``, larger minus smaller with
@@ -115,6 +115,7 @@ def trace_record(
     seed: int | None = None,
     given_order: Sequence[Sequence[str]] | None = None,
     backtracks: int | None = None,
+    node_labels: str = "shown",
 ) -> CountdownTrace:
     """Run a search, record its tree, render it, and return the record: the
     ``text`` and the puzzle, the ``answer`` (an expression) and ``solution``
@@ -136,11 +137,17 @@ def trace_record(
     wrong branches the search really visited, each followed to its real dead
     end, then the solution (``0``: the shortcut with no backtracking); an
     InputError when the tree has fewer. The node counts describe the whole
-    search; ``backtracks``, ``text`` and ``length`` the rendered trace."""
+    search; ``backtracks``, ``text`` and ``length`` the rendered trace.
+
+    ``node_labels`` (``sos`` style with ``backtracks``): ``"shown"`` numbers
+    the nodes the trace shows (``Generated Node #0,0`` then ``#0,0,0``: no
+    gaps where siblings were left out); ``"search"`` keeps the full search's
+    labels (``#0,1`` then ``#0,1,2``). The whole search's trace is the same
+    either way."""
     nums, t = _instance(numbers, target)
     order = None if given_order is None else [list(b) for b in given_order]
     return _core.countdown_trace(
-        nums, t, search, heuristic, beam_size, threshold, style, rules, seed, order, backtracks
+        nums, t, search, heuristic, beam_size, threshold, style, rules, seed, order, backtracks, node_labels
     )
 
 
@@ -156,12 +163,14 @@ def trace(
     rules: str = "sos",
     seed: int | None = None,
     backtracks: int | None = None,
+    node_labels: str = "shown",
 ) -> str:
     """The trace text of a search (see :func:`trace_record` for the
     parameters). With the defaults it is byte-identical to Stream of
     Search's ``dfs(target, nums, sum_heuristic, threshold=target)``."""
     return trace_batch(
-        [(numbers, target)], search, heuristic, beam_size, threshold, style, rules=rules, seed=seed, backtracks=backtracks
+        [(numbers, target)], search, heuristic, beam_size, threshold, style, rules=rules, seed=seed,
+        backtracks=backtracks, node_labels=node_labels,
     )[0]
 
 
@@ -177,13 +186,14 @@ def trace_batch(
     seed: int | None = None,
     threads: int = 1,
     backtracks: int | None = None,
+    node_labels: str = "shown",
 ) -> list[str]:
     """Trace texts for many ``(numbers, target)`` instances, in order, with
     the GIL released (``threads`` > 1 splits the work). With ``seed`` (bfs)
     each instance's shuffles start from ``random.seed(seed)``."""
     items = [_instance(n, t) for n, t in instances]
     return _core.countdown_trace_batch(
-        items, search, heuristic, beam_size, threshold, style, rules, seed, threads, backtracks
+        items, search, heuristic, beam_size, threshold, style, rules, seed, threads, backtracks, node_labels
     )
 
 

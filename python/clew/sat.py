@@ -47,6 +47,7 @@ __all__ = [
     "DimacsWarning",
     "Solver",
     "SolverNames",
+    "backbone",
     "check_model",
     "dimacs_text",
     "load_dimacs",
@@ -376,9 +377,19 @@ class Solver:
         """Whether ``var`` is eliminated now (its model value comes from reconstruction)."""
         return self._s.is_eliminated(int(var))
 
-    def set_phases(self, literals: Iterable[int] = []) -> None:  # noqa: B006 (PySAT signature)
-        """Prefer the polarity of each literal when deciding its variable (e.g. ``[1, -5]``)."""
-        self._s.set_phases(_int_list(literals))
+    def set_phases(self, literals: Iterable[int] = [], sticky: bool = True) -> None:  # noqa: B006 (PySAT signature)
+        """Decide each literal's variable with its polarity first (e.g. ``[1, -5]``).
+
+        ``sticky=True`` (PySAT's meaning): the polarity is forced for every
+        decision on that variable from now on, over phase saving, target
+        phases and rephasing. ``sticky=False`` only seeds the saved phase
+        (NeuroBack's "initial" mode): the first decisions follow it, then
+        phase saving overwrites it as the search goes; with the solver option
+        ``rephase_to_initial=1`` each "original" rephase returns to the
+        seeded phases. The latest call decides a variable's mode. Phases
+        steer the search only: answers, models and proofs stay correct.
+        """
+        self._s.set_phases(_int_list(literals), sticky=bool(sticky))
 
     def set_activities(
         self, activities: Mapping[int, float] | Sequence[int], values: Sequence[float] | None = None
@@ -512,6 +523,34 @@ class Solver:
             assert model is not None
             self.add_clause([-lit for lit in model])
             yield model
+
+
+# ----------------------------------------------------------------------------
+# Backbones
+# ----------------------------------------------------------------------------
+
+
+def backbone(
+    clauses: Any, *, assumptions: Iterable[int] = (), conf_budget: int | None = None
+) -> list[int] | None:
+    """The literals true in every model of ``clauses`` (under ``assumptions``), sorted by variable.
+
+    ``[]`` when no literal is fixed, ``None`` when there is no model (under
+    the assumptions), :class:`clew.BudgetExhausted` when the computation
+    needs more than ``conf_budget`` conflicts, all solves together.
+    Assumed literals are part of the answer (they are true in every model
+    under them). Variables are those of the clauses and assumptions.
+
+    CadiBack's incremental method in Rust: one solve gives the candidates
+    (its model); each candidate is tested by a solve assuming its negation,
+    every model found (and every literal that can be flipped in it without
+    falsifying a clause) drops the candidates it refutes, and each proven
+    literal is kept as a clause for the later solves.
+    """
+    formula = _formula_list(clauses)
+    if conf_budget is not None and conf_budget < 0:
+        raise _core.InputError(f"conf_budget must be 0 or more, got {conf_budget}")
+    return _core.sat_backbone(formula, 0, _int_list(assumptions), conf_budget)
 
 
 # ----------------------------------------------------------------------------

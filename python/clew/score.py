@@ -254,7 +254,7 @@ def _tz_eval(equation: str) -> Any:
 def _tinyzero(completion: str, numbers: list[int], target: int, format_score: float = 0.1, full: float = 1.0) -> float:
     equation = _tz_extract(completion)
     if equation is None:
-        return 0
+        return 0.0
     try:
         used = sorted(int(n) for n in re.findall(r"\d+", equation))
     except ValueError:
@@ -282,11 +282,12 @@ def score(task: str, completion: str | None, entry: Any, rules: str = "strict", 
     if task != "countdown":
         raise ValueError(f"unknown task {task!r} (expected 'countdown')")
     numbers, target = _numbers_target(entry)
+    # float() so that every rule set returns a float, whatever its helper does.
     if rules == "strict":
-        return _strict(completion or "", numbers, target)
+        return float(_strict(completion or "", numbers, target))
     if rules in ("reasoning_gym", "reasoning-gym"):
         answer = _rg_extract(completion) if (extract and completion is not None) else completion
-        return _reasoning_gym(answer, numbers, target)
+        return float(_reasoning_gym(answer, numbers, target))
     if rules == "tinyzero":
-        return _tinyzero(completion or "", numbers, target)
+        return float(_tinyzero(completion or "", numbers, target))
     raise ValueError(f"unknown rules {rules!r} (expected one of {', '.join(RULES)})")

@@ -8,7 +8,7 @@ the batch size: arrays cross whole, there is no Python object per leaf.
     tree = clew.search.MCTS(num_actions=16, num_trees=256, seed=0)
     for _ in range(1 + 50):                       # the root, then 50 simulations
         leaf_ids, observations = tree.ask()       # one leaf per tree
-        priors, values = evaluator(observations)  # (k, 16) and (k,) float32
+        priors, values = evaluator(observations)  # (k, 16) and (k,), any float dtype
         tree.tell(leaf_ids, priors, values)
     tree.policy(), tree.best_actions()
 
@@ -141,8 +141,10 @@ class MCTS:
     ) -> None:
         """Expand the leaves and back their values up.
 
-        ``priors`` is float32 ``(n, num_actions)`` (non-negative weights,
-        normalised over the legal actions), ``values`` float32 ``(n,)``.
+        ``priors`` is ``(n, num_actions)`` (non-negative weights,
+        normalised over the legal actions), ``values`` ``(n,)``: any float
+        dtype (float32 is what the core reads; float64, numpy's default, is
+        converted once) or nested lists.
         ``terminal`` (bool ``(n,)``) marks leaves whose value is exact (they
         get no children); ``legal`` (bool ``(n, num_actions)``) limits the
         children; a leaf with no legal action is terminal. Raises
@@ -220,9 +222,15 @@ class MCTS:
 
 
 def _array(value: Any, dtype: type) -> Any:
-    # numpy arrays go through as they are (Rust checks dtype and shape, so a
-    # float64 array is an InputError, not a silent copy); lists are converted.
-    return value if isinstance(value, np.ndarray) else np.asarray(value, dtype)
+    # Lists (and tensors) are converted; a float array of another precision
+    # (numpy's default float64, float16) is converted once to the float32 the
+    # core reads. Other dtypes go through as they are, so that Rust refuses
+    # them with an InputError (ints are not priors) instead of guessing.
+    if not isinstance(value, np.ndarray):
+        return np.asarray(value, dtype)
+    if value.dtype != dtype and value.dtype.kind == "f" and np.dtype(dtype).kind == "f":
+        return value.astype(dtype)
+    return value
 
 
 Evaluator = Callable[[Any], Sequence[Any]]
@@ -558,8 +566,9 @@ class EnvMCTS:
         return np.frombuffer(ids, np.int64), obs
 
     def tell(self, leaf_ids: NDArray[np.int64], priors: NDArray[np.float32], values: NDArray[np.float32]) -> None:
-        """Expand the leaves: ``priors`` float32 ``(n, num_actions)``,
-        ``values`` float32 ``(n,)``. All-or-nothing (InputError)."""
+        """Expand the leaves: ``priors`` ``(n, num_actions)``, ``values``
+        ``(n,)``, any float dtype (converted once to float32) or lists.
+        All-or-nothing (InputError)."""
         self._core.tell(_array(leaf_ids, np.int64), _array(priors, np.float32), _array(values, np.float32))
 
     def run(self, simulations: int = 200, evaluator: Callable[[Any], Sequence[Any]] | None = None) -> None:

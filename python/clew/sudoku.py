@@ -23,7 +23,7 @@ Every long call releases the GIL; Ctrl-C raises ``KeyboardInterrupt``.
 
 >>> from clew import sudoku
 >>> sudoku.solve("1...\\n..2.\\n.3..\\n...4")
-'1243432121343412'
+'1243342143122134'
 """
 
 from __future__ import annotations

@@ -7,7 +7,9 @@ writes ``data/cd/{train,validation,test}/*.parquet``, ``manifest.json`` and
 a dataset card; see :func:`generate` for the options and guarantees.
 """
 
-from clew.datasets._generate import DatasetError, generate, load, summary
-from clew.datasets._tasks import STYLES, TASKS, OptionError
+from clew.datasets._generate import FORMAT_VERSION, DatasetError, generate, load, summary
+from clew.datasets._tasks import STOP_REASONS, STYLES, TASKS, OptionError
 
-__all__ = ["STYLES", "TASKS", "DatasetError", "OptionError", "generate", "load", "summary"]
+__all__ = [
+    "FORMAT_VERSION", "STOP_REASONS", "STYLES", "TASKS", "DatasetError", "OptionError", "generate", "load", "summary",
+]

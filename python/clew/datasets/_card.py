@@ -16,6 +16,8 @@ _COLUMNS = {
     "trace": "the search trace, in the style of the `style` column",
     "style": "the trace style (sos, backtrack, wait, astro, compact)",
     "solved": "whether the trace itself reaches the answer",
+    "stop_reason": "why the trace ended: solved, pruned (an answer exists but the search's cut, its threshold "
+    "or beam, discarded it), exhausted (no answer exists), budget (MCTS simulations ran out)",
     "backtracks": "backtracks in the trace",
     "nodes": "nodes the traced search expanded",
     "depth": "deepest level the traced search reached (root 0)",

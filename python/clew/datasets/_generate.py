@@ -45,6 +45,11 @@ SPLITS = ("train", "validation", "test")
 FORMATS = ("parquet", "jsonl")
 MANIFEST = "manifest.json"
 STATE = ".clew-state"
+# The manifest's `format_version`: bumped whenever the same arguments give
+# other bytes. 2: the `stop_reason` column, `sos` traces with backtracks
+# labelled by the nodes they show, `solved_only` and `node_labels` in the
+# config (1, unwritten: before).
+FORMAT_VERSION = 2
 # Candidates made per planning block (split over the workers); the plan
 # checkpoints after each. Fixed, so that the manifest's counts of candidates
 # and drops do not depend on the worker count.
@@ -108,6 +113,7 @@ def make_config(
     shard_size: int,
     splits: Any,
     options: dict[str, Any],
+    solved_only: bool = False,
 ) -> tuple[dict[str, Any], Task]:
     """Check every option and return the dataset's config and its task."""
     if task not in TASKS:
@@ -131,6 +137,7 @@ def make_config(
         "n": n,
         "seed": seed,
         "backtracks": _backtracks(backtracks),
+        "solved_only": bool(solved_only),
         "format": format,
         "shard_size": shard_size,
         "splits": dict(zip(SPLITS, _fractions(splits))),
@@ -232,7 +239,9 @@ def _plan_block(task: Task, config: dict[str, Any], start: int, count: int, thre
     seeds = np.frombuffer(_core.dataset_record_seeds(config["seed"], start, count), dtype="<u8")
     rows = task.candidates(seeds, threads)
     bt = config["backtracks"]
-    if bt is None and not task.filters:
+    # k < 0 with solved_only: the trace must reach the answer (a backtrack
+    # count asks for that already).
+    if bt is None and not task.filters and not config["solved_only"]:
         return rows, 0
     if bt is not None:
         lo, hi = bt
@@ -329,6 +338,7 @@ def generate(
     style: str | None = None,
     strategy: str | None = None,
     backtracks: Any = None,
+    solved_only: bool = False,
     seed: int = 0,
     format: str = "parquet",
     shard_size: int = 10_000,
@@ -336,6 +346,7 @@ def generate(
     workers: int | None = None,
     backend: str = "local",
     progress: bool | None = None,
+    report: bool | None = None,
     **task_options: Any,
 ) -> dict[str, Any]:
     """Generate a search-trace dataset into ``out`` and return its manifest.
@@ -347,11 +358,18 @@ def generate(
     deductions between guesses, ``hidden_singles``, ``naked_singles``,
     ``none``; sat/nlsat: ``cdcl``); ``backtracks``: ``K`` or ``"LO-HI"`` for traces
     with exactly that many backtracks (each record draws its own from its
-    seed), ``None`` for the search's own trace; ``splits``: train,
+    seed), ``None`` for the search's own trace; ``solved_only``: keep only
+    records whose trace reaches the answer (the ``stop_reason`` column says
+    why the others ended: ``pruned``, ``exhausted``, ``budget``; dropped ones
+    count as filtered out); ``splits``: train,
     validation and test fractions; ``workers``: threads (default: all
     cores) or Ray tasks in flight; ``backend``: ``"local"`` or ``"ray"``.
+    ``progress``: a progress bar on stderr (default: when stderr is a
+    terminal); ``report``: print :func:`summary`'s lines to stderr at the end
+    (default: with the progress bar).
     Task options (countdown: ``preset``, ``numbers``, ``values``,
-    ``targets``, ``heuristic``, ``beam_size``, ``held_out_targets``; sudoku:
+    ``targets``, ``heuristic``, ``beam_size``, ``held_out_targets``,
+    ``simulations``, ``node_labels`` (``"shown"`` or ``"search"``); sudoku:
     ``size``, ``box``, ``empty``, ``difficulty``) go through ``task_options``.
 
     The files: ``out/{train,validation,test}/<split>-NNNNN.parquet``,
@@ -372,6 +390,7 @@ def generate(
         shard_size=shard_size,
         splits=splits,
         options=task_options,
+        solved_only=solved_only,
     )
     if backend not in ("local", "ray"):
         raise OptionError(f"--backend must be 'local' or 'ray', got {backend!r}")
@@ -379,9 +398,15 @@ def generate(
     if workers < 1:
         raise OptionError(f"--workers must be at least 1, got {workers}")
     outp = Path(out)
+    show = sys.stderr.isatty() if progress is None else progress
+    report = show if report is None else report
+    started = time.perf_counter()
     mode = _prepare(outp, config)
     if mode == "done":
-        return json.loads((outp / MANIFEST).read_text())
+        manifest = json.loads((outp / MANIFEST).read_text())
+        if report:
+            print(summary(outp, manifest, time.perf_counter() - started, written=0), file=sys.stderr)
+        return manifest
     state = outp / STATE
     if mode == "resume":
         # Shards a killed run was writing: never renamed, so never complete.
@@ -399,10 +424,8 @@ def generate(
         runner: Any = RayBackend(workers)
     else:
         runner = LocalBackend(workers)
-    show = sys.stderr.isatty() if progress is None else progress
-    started = time.perf_counter()
     try:
-        _run(t, config, plan, outp, runner, workers, show)
+        written = _run(t, config, plan, outp, runner, workers, show)
     except OptionError:
         runner.close(cancel=True)
         if mode == "new":  # leave nothing behind for options that cannot work
@@ -415,13 +438,13 @@ def generate(
         raise
     runner.close()
     manifest = _finish(t, config, plan, outp)
-    if show:
-        print(summary(outp, manifest, time.perf_counter() - started), file=sys.stderr)
+    if report:
+        print(summary(outp, manifest, time.perf_counter() - started, written), file=sys.stderr)
     return manifest
 
 
-def _run(t: Task, config: dict[str, Any], plan: Plan, out: Path, runner: Any, workers: int, show: bool) -> None:
-    """Plan and write every shard not written yet."""
+def _run(t: Task, config: dict[str, Any], plan: Plan, out: Path, runner: Any, workers: int, show: bool) -> int:
+    """Plan and write every shard not written yet; returns the rows this call wrote."""
     n, size, fmt = config["n"], config["shard_size"], config["format"]
     fractions = list(config["splits"].values())
     keyset = _core.KeySet()
@@ -429,6 +452,7 @@ def _run(t: Task, config: dict[str, Any], plan: Plan, out: Path, runner: Any, wo
         keyset.add(keys.tobytes())
     submitted: set[tuple[str, int]] = set()
     pending: dict[cf.Future[Any], Shard] = {}
+    written = 0
     bar = _progress(n, show)
     bar.update(sum(s.rows for s in plan.shards(size) if (out / f"{s.path}.{fmt}").exists()))
 
@@ -444,6 +468,7 @@ def _run(t: Task, config: dict[str, Any], plan: Plan, out: Path, runner: Any, wo
     def reap(block: bool) -> None:
         """Collect finished shards; with ``block`` wait for all of them,
         else only while more than two a worker are in flight."""
+        nonlocal written
         while pending:
             done = {f for f in pending if f.done()}
             if not done:
@@ -452,7 +477,9 @@ def _run(t: Task, config: dict[str, Any], plan: Plan, out: Path, runner: Any, wo
                 done, _ = cf.wait(list(pending), return_when=cf.FIRST_COMPLETED)
             for f in done:
                 pending.pop(f)
-                bar.update(f.result()["rows"])
+                rows = f.result()["rows"]
+                written += rows
+                bar.update(rows)
 
     launch(plan.complete)
     while not plan.complete:
@@ -460,6 +487,11 @@ def _run(t: Task, config: dict[str, Any], plan: Plan, out: Path, runner: Any, wo
         rows, infeasible = _plan_block(t, config, plan.next_candidate, count, workers)
         plan.dropped["infeasible"] += infeasible
         if plan.next_candidate == 0 and len(rows) == 0:
+            if config["backtracks"] is None and config["solved_only"]:
+                raise OptionError(
+                    f"none of the first {count:,} candidates is solved by the search: "
+                    "drop --solved-only or change the search options"
+                )
             lo, hi = config["backtracks"] or (0, 0)
             raise OptionError(
                 f"none of the first {count:,} candidates admits a trace with {lo}-{hi} backtracks"
@@ -489,6 +521,7 @@ def _run(t: Task, config: dict[str, Any], plan: Plan, out: Path, runner: Any, wo
     launch(True)
     reap(block=True)
     bar.close()
+    return written
 
 
 class _NoBar:
@@ -529,6 +562,7 @@ def _finish(t: Task, config: dict[str, Any], plan: Plan, out: Path) -> dict[str,
         )
     manifest = {
         "dataset": "clew search traces",
+        "format_version": FORMAT_VERSION,
         "clew_version": __version__,
         "pyarrow_version": pa.__version__,
         "config": config,
@@ -549,9 +583,13 @@ def _finish(t: Task, config: dict[str, Any], plan: Plan, out: Path) -> dict[str,
     return manifest
 
 
-def summary(out: str | os.PathLike[str], manifest: dict[str, Any], seconds: float | None = None) -> str:
+def summary(
+    out: str | os.PathLike[str], manifest: dict[str, Any], seconds: float | None = None, written: int | None = None
+) -> str:
     """A few lines on a finished dataset: counts (and the rate, given the
-    seconds it took), the backtrack histogram and length percentiles."""
+    seconds it took), the backtrack histogram and length percentiles.
+    ``written``: the records this run wrote (fewer than the total after a
+    resume); the rate counts only those."""
     out = Path(out)
     fmt = manifest["config"]["format"]
     if fmt == "parquet":
@@ -571,12 +609,19 @@ def summary(out: str | os.PathLike[str], manifest: dict[str, Any], seconds: floa
                     ln_list.append(rec["length"])
         bt, ln = np.array(bt_list), np.array(ln_list)
     total = manifest["total"]
-    took = f" in {seconds:.1f} s ({total / max(seconds, 1e-9):,.0f}/s)" if seconds is not None else ""
+    made = total if written is None else written
+    took = ""
+    if seconds is not None and made:
+        took = f" in {seconds:.1f} s ({made / max(seconds, 1e-9):,.0f}/s"
+        took += f", {made:,} written by this run)" if made != total else ")"
+    elif seconds is not None:
+        took = " (already complete, nothing written)"
     lines = [
         f"clew generate: {total:,} records{took} -> {out}",
         "  splits: " + ", ".join(f"{k} {manifest['counts'][k]:,}" for k in SPLITS),
         f"  dropped: {manifest['dropped']['duplicates']:,} duplicates, "
-        f"{manifest['dropped']['infeasible']:,} filtered out (no trace with the asked backtracks, or too long)",
+        f"{manifest['dropped']['infeasible']:,} filtered out (no trace with the asked backtracks, unsolved with "
+        "--solved-only, or too long)",
     ]
     if len(ln):
         p = np.percentile(ln, [5, 50, 95, 100]).astype(int)
@@ -597,4 +642,4 @@ def load(out: str | os.PathLike[str], split: str | None = None) -> Any:
     return d[split] if split else d
 
 
-__all__ = ["DatasetError", "OptionError", "generate", "load", "summary", "write_shard"]
+__all__ = ["FORMAT_VERSION", "DatasetError", "OptionError", "generate", "load", "summary", "write_shard"]

@@ -13,6 +13,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from clew import _core
 
@@ -41,6 +42,27 @@ def _ints(data: bytes, dtype: str = "<i8") -> pa.Array:
 
 def _repeat(value: str, n: int) -> pa.Array:
     return pa.repeat(pa.scalar(value, pa.string()), n)
+
+
+#: Why a trace ended, the ``stop_reason`` column: ``solved`` (it reaches the
+#: answer), ``pruned`` (the instance has an answer, but the search's own cut --
+#: the DFS threshold, the BFS/beam width -- discarded every way to it),
+#: ``exhausted`` (the instance has no answer: nothing was left to try), ``budget``
+#: (MCTS: the simulations ran out first).
+STOP_REASONS = ("solved", "pruned", "exhausted", "budget")
+
+
+def _stop_reason(solved: np.ndarray, has_answer: np.ndarray, unsolved: str) -> pa.Array:
+    """The ``stop_reason`` column from per-row booleans (no Python object per
+    row): ``unsolved`` is the reason of a row that has an answer but a trace
+    that does not reach it."""
+    codes = np.where(solved, 0, np.where(has_answer, STOP_REASONS.index(unsolved), 2))
+    return pc.take(pa.array(STOP_REASONS, pa.string()), pa.array(codes.astype(np.int8)))
+
+
+def _non_empty(text: tuple[bytes, bytes]) -> np.ndarray:
+    """Per value of a Rust (data, int64 offsets) text column: is it non-empty?"""
+    return np.diff(np.frombuffer(text[1], dtype="<i8")) > 0
 
 
 # Every task's records end with these columns, in this order.
@@ -155,7 +177,10 @@ class CountdownTask(Task):
     ``targets`` (LO-HI), ``heuristic`` ("sum"/"mult"), ``beam_size``,
     ``held_out_targets`` (SoS's held-out tenth of the targets goes to test),
     ``simulations`` (strategy ``mcts``: MCTS with random playouts from the
-    search core, exported as an ASTRO-style linearisation of its tree)."""
+    search core, exported as an ASTRO-style linearisation of its tree),
+    ``node_labels`` (``sos`` traces with backtracks: ``"shown"``, the default,
+    numbers the nodes the trace shows; ``"search"`` keeps the full search's
+    labels, which skip the siblings left out)."""
 
     name: ClassVar[str] = "countdown"
     styles: ClassVar[tuple[str, ...]] = STYLES
@@ -167,6 +192,7 @@ class CountdownTask(Task):
             ("answer", pa.string()),
             ("optimal_path", pa.string()),
             ("solved", pa.bool_()),
+            ("stop_reason", pa.string()),
             *_TAIL,
         ]
     )
@@ -175,6 +201,9 @@ class CountdownTask(Task):
         super().__post_init__()
         o = self.options
         o.setdefault("preset", "sos")
+        o.setdefault("node_labels", "shown")
+        if o["node_labels"] not in ("shown", "search"):
+            raise OptionError(f"node_labels must be 'shown' or 'search', got {o['node_labels']!r}")
         if o["preset"] not in ("sos", "reasoning_gym"):
             raise OptionError(f"countdown preset must be 'sos' or 'reasoning_gym', got {o['preset']!r}")
         o["numbers"] = list(_pair(o.get("numbers"), "numbers"))
@@ -229,6 +258,7 @@ class CountdownTask(Task):
             cols["answer"].append(rec.get("answer") or countdown.solve(nums, target) or "")
             cols["optimal_path"].append(countdown.optimal_path(nums, target) or "")
             cols["solved"].append(bool(rec["solved"]))
+            cols["stop_reason"].append("solved" if rec["solved"] else "budget" if cols["answer"][-1] else "exhausted")
             cols["trace"].append(rec["trace"])
             cols["style"].append(self.style)
             for key in ("backtracks", "nodes", "depth", "length"):
@@ -274,7 +304,7 @@ class CountdownTask(Task):
             return np.array(
                 [
                     (rec := self._mcts(r["numbers"], r["target"], r["seed"], r["k"]))["solved"]
-                    and rec["backtracks"] == r["k"]
+                    and (r["k"] < 0 or rec["backtracks"] == r["k"])
                     for r in rows
                 ],
                 dtype=bool,
@@ -306,9 +336,11 @@ class CountdownTask(Task):
             np.ascontiguousarray(rows["target"]).tobytes(),
             np.ascontiguousarray(ks).tobytes() if (ks >= 0).all() and n else None,
             style=self.style,
+            node_labels=self.options["node_labels"],
             threads=threads,
             **self._search(),
         )
+        solved = np.frombuffer(cols["solved"], dtype=np.uint8).astype(bool)
         matrix = rows["numbers"]
         present = matrix >= 0
         counts = present.sum(axis=1)
@@ -321,7 +353,8 @@ class CountdownTask(Task):
                 pa.array(rows["target"]),
                 _text(*cols["answer"]),
                 _text(*cols["optimal_path"]),
-                pa.array(np.frombuffer(cols["solved"], dtype=np.uint8).astype(bool)),
+                pa.array(solved),
+                _stop_reason(solved, _non_empty(cols["answer"]), "pruned"),
                 *_tail(cols, self.style, rows),
             ],
             schema=self.schema,
@@ -332,12 +365,14 @@ class CountdownTask(Task):
 # Sudoku
 # ---------------------------------------------------------------------------
 
-_SUDOKU_BOXES = {4: (2, 2), 6: (2, 3), 8: (2, 4), 9: (3, 3), 10: (2, 5), 12: (3, 4), 15: (3, 5), 16: (4, 4)}
+_SUDOKU_BOXES = {
+    4: (2, 2), 6: (2, 3), 8: (2, 4), 9: (3, 3), 10: (2, 5), 12: (3, 4), 15: (3, 5), 16: (4, 4), 20: (4, 5), 25: (5, 5),
+}
 
 
 @dataclass
 class SudokuTask(Task):
-    """N x N Sudoku (4 to 16). Options: ``size`` (default 9), ``box``
+    """N x N Sudoku (4 to 25). Options: ``size`` (default 9), ``box``
     ("RxC"), ``empty`` (blank cells, count or LO-HI; default: minimal
     puzzles), ``difficulty`` (a label such as "hard" or an SE-like range).
     The strategy is the deduction between guesses (``hidden_singles``,
@@ -354,6 +389,7 @@ class SudokuTask(Task):
             ("answer", pa.string()),
             ("optimal_path", pa.string()),
             ("solved", pa.bool_()),
+            ("stop_reason", pa.string()),
             *_TAIL,
         ]
     )
@@ -362,8 +398,8 @@ class SudokuTask(Task):
         super().__post_init__()
         o = self.options
         size = int(o.get("size", 9))
-        if not 4 <= size <= 16:
-            raise OptionError(f"sudoku size must be within 4..16, got {size}")
+        if not 4 <= size <= 25:  # clew.sudoku's limit: 25 symbols, 1-9 then A-P
+            raise OptionError(f"sudoku size must be within 4..25, got {size}")
         o["size"] = size
         box = o.get("box")
         if isinstance(box, str):
@@ -446,12 +482,15 @@ class SudokuTask(Task):
 
     def table(self, rows: np.ndarray, threads: int) -> pa.Table:
         cols = self._trace(rows, threads, False)
+        solved = np.frombuffer(cols["solved"], dtype=np.uint8).astype(bool)
         return pa.Table.from_arrays(
             [
                 _text(*cols["puzzle"]),
                 _text(*cols["answer"]),
                 _text(*cols["optimal_path"]),
-                pa.array(np.frombuffer(cols["solved"], dtype=np.uint8).astype(bool)),
+                pa.array(solved),
+                # The search is complete: a puzzle it does not solve has no answer.
+                _stop_reason(solved, _non_empty(cols["answer"]), "exhausted"),
                 *_tail(cols, self.style, rows, difficulty="<f8"),
             ],
             schema=self.schema,

@@ -57,13 +57,21 @@ def validate(
     task: str | None = None,
     puzzle: Any = None,
     box: tuple[int, int] | None = None,
+    node_labels: str | None = None,
 ) -> Validation:
     """Replay a rendered trace and check every step. ``line`` is the 1-based
     line of the first error (0 when valid).
 
     Countdown (the default; ``task="countdown"``): every step legal, every
     state right, every verdict right, every jump to a node the search
-    reached, and (when given) the instance the one it starts from.
+    reached, and (when given) the instance the one it starts from. In the
+    ``sos`` style every ``Generated Node`` label must be a new child label of
+    the node whose state was shown last; ``node_labels="shown"`` also checks
+    that its index counts the children explored from that node before it
+    (what a depth-first trace with ``node_labels="shown"``, the default,
+    writes), ``"search"`` that it is at least that (the full search's labels,
+    which skip the siblings a ``backtracks=k`` trace leaves out). ``None``
+    accepts either, and BFS traces.
 
     Sudoku (``task="sudoku"``, implied by ``puzzle``; styles ``backtrack``,
     ``wait``, ``astro``, ``compact``): every placed value goes in an empty
@@ -82,7 +90,7 @@ def validate(
     if task != "countdown":
         raise _core.InputError(f"task must be 'countdown' or 'sudoku', got {task!r}")
     nums = None if numbers is None else [int(n) for n in numbers]
-    return Validation(*_core.countdown_validate(text, nums, target, style))
+    return Validation(*_core.countdown_validate(text, nums, target, style, node_labels))
 
 
 def exploring_blocks(text: str) -> list[list[str]]:

@@ -17,6 +17,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from clew._core import DimacsError, InputError
+from clew.sat import parse_dimacs
+
 _LIT = re.compile(r"x(\d+)=([01])")
 
 
@@ -60,8 +63,30 @@ def _rup(clauses: list[list[int]], assumed: list[int]) -> bool:
     return False
 
 
-def validate_sat(text: str, clauses: Sequence[Sequence[int]]) -> SatValidation:
-    """Replay ``text`` against ``clauses`` (DIMACS literals)."""
+def _clauses(clauses: str | bytes | Sequence[Sequence[int]]) -> list[list[int]]:
+    """Clauses as lists of ints: DIMACS text (a dataset's ``puzzle`` column)
+    is parsed; anything else that is not clauses of integer literals is an
+    InputError."""
+    if isinstance(clauses, (str, bytes)):
+        try:
+            return parse_dimacs(clauses)[1]
+        except DimacsError as exc:
+            raise InputError(f"clauses: a string must be DIMACS CNF text ({exc})") from None
+    try:
+        out = [[int(lit) for lit in c] for c in clauses]
+    except (TypeError, ValueError):
+        raise InputError("clauses must be DIMACS text or an iterable of clauses of integer literals") from None
+    if any(lit == 0 for c in out for lit in c):
+        raise InputError("0 is not a literal (DIMACS literals are non-zero integers)")
+    return out
+
+
+def validate_sat(text: str, clauses: str | bytes | Sequence[Sequence[int]]) -> SatValidation:
+    """Replay ``text`` against ``clauses``: DIMACS literals (lists of non-zero
+    ints) or DIMACS CNF text such as a dataset's ``puzzle`` column. Raises
+    :class:`clew.InputError` for anything else (text that is not DIMACS,
+    non-integer literals)."""
+    clauses = _clauses(clauses)
     known = [list(c) for c in clauses]
     keys = {tuple(sorted(c)) for c in known}
     level_of: dict[int, int] = {}  # var -> level

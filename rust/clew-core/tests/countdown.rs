@@ -196,7 +196,53 @@ fn the_walk_renderer_agrees_with_the_sos_renderer() {
         sos::dfs(&tree, &s, t, &mut a);
         let mut b = Vec::new();
         let w = walk::dfs_walk(&tree);
-        walk::render(walk::WalkStyle::Sos, &tree, &w, &s, t, &mut b);
-        assert_eq!(String::from_utf8(a).unwrap(), String::from_utf8(b).unwrap());
+        // The whole search shows every node it labels: both labellings agree.
+        for labels in [walk::NodeLabels::Shown, walk::NodeLabels::Search] {
+            b.clear();
+            walk::render(walk::WalkStyle::Sos, &tree, &w, &s, t, labels, &mut b);
+            assert_eq!(
+                String::from_utf8(a.clone()).unwrap(),
+                String::from_utf8(b.clone()).unwrap()
+            );
+        }
     }
+}
+
+#[test]
+fn selected_walks_label_the_nodes_they_show() {
+    use clew_core::trace::render::walk::NodeLabels;
+    use clew_core::trace::validate::{validate_sos_labels, NodeLabelCheck};
+    let mut g = Generator::new(GenConfig::sos("all", 0).unwrap(), 5).unwrap();
+    let mut tracer = Tracer::new();
+    let mut gaps = 0;
+    for _ in 0..150 {
+        let (nums, t) = g.next_instance().unwrap();
+        let numbers: Vec<i64> = nums.iter().map(|&v| v as i64).collect();
+        for k in 0..3 {
+            let opts = |node_labels| TraceOptions {
+                backtracks: Some(k),
+                node_labels,
+                ..TraceOptions::default()
+            };
+            let Ok(shown) = tracer.trace(&numbers, t as i64, &opts(NodeLabels::Shown)) else {
+                continue;
+            };
+            let search = tracer
+                .trace(&numbers, t as i64, &opts(NodeLabels::Search))
+                .unwrap();
+            let check = |text: &str, c| validate_sos_labels(text, Some(&nums), Some(t), c);
+            assert!(
+                check(&shown.text, NodeLabelCheck::Shown).valid,
+                "{}",
+                shown.text
+            );
+            assert!(check(&search.text, NodeLabelCheck::Search).valid);
+            assert!(check(&search.text, NodeLabelCheck::Any).valid);
+            if !check(&search.text, NodeLabelCheck::Shown).valid {
+                gaps += 1;
+            }
+            assert!(shown.text.len() <= search.text.len());
+        }
+    }
+    assert!(gaps > 50, "{gaps}");
 }

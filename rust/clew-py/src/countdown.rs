@@ -6,7 +6,9 @@ use clew_core::countdown::generate::{GenConfig, Generator, Method};
 use clew_core::countdown::record::{check_instance, SearchKind, TraceOptions, TraceRecord, Tracer};
 use clew_core::countdown::search::{self, Shuffle};
 use clew_core::countdown::{expr, solve, sos, Heuristic, HeuristicKind, Rules};
+use clew_core::trace::render::walk::NodeLabels;
 use clew_core::trace::render::Style;
+use clew_core::trace::validate::NodeLabelCheck;
 use clew_core::trace::NoRecord;
 use clew_core::ClewError as CoreError;
 use pyo3::prelude::*;
@@ -41,6 +43,10 @@ pub(crate) fn search_of(name: &str) -> PyResult<SearchKind> {
 pub(crate) fn style_of(name: &str) -> PyResult<Style> {
     Style::from_name(name)
         .ok_or_else(|| unknown("style", name, &format!("one of {}", Style::ALL.join(", "))))
+}
+
+pub(crate) fn node_labels_of(name: &str) -> PyResult<NodeLabels> {
+    NodeLabels::from_name(name).ok_or_else(|| unknown("node_labels", name, "'shown' or 'search'"))
 }
 
 pub(crate) fn beam_of(beam_size: Option<i64>) -> PyResult<Option<usize>> {
@@ -241,6 +247,7 @@ pub(crate) fn options(
         given_order,
         optimal_path,
         backtracks,
+        node_labels: NodeLabels::Shown,
     })
 }
 
@@ -279,7 +286,7 @@ fn wrap(rec: TraceRecord, opts: &TraceOptions) -> CountdownTrace {
 
 /// Search, render and measure one instance.
 #[pyfunction]
-#[pyo3(signature = (numbers, target, search = "dfs", heuristic = "sum", beam_size = None, threshold = None, style = "sos", rules = "sos", seed = None, given_order = None, backtracks = None))]
+#[pyo3(signature = (numbers, target, search = "dfs", heuristic = "sum", beam_size = None, threshold = None, style = "sos", rules = "sos", seed = None, given_order = None, backtracks = None, node_labels = "shown"))]
 #[allow(clippy::too_many_arguments)]
 fn countdown_trace(
     py: Python<'_>,
@@ -294,8 +301,9 @@ fn countdown_trace(
     seed: Option<i64>,
     given_order: Option<Vec<Vec<String>>>,
     backtracks: Option<i64>,
+    node_labels: &str,
 ) -> PyResult<CountdownTrace> {
-    let opts = options(
+    let mut opts = options(
         search,
         heuristic,
         beam_size,
@@ -307,6 +315,7 @@ fn countdown_trace(
         true,
         backtracks,
     )?;
+    opts.node_labels = node_labels_of(node_labels)?;
     detached(py, move |_| {
         let rec = Tracer::new()
             .trace(&numbers, target, &opts)
@@ -321,7 +330,7 @@ type Texts = (Vec<u8>, Vec<usize>);
 /// The trace texts of many instances (the fast path: no record), in order.
 /// `threads` > 1 splits the list across that many threads.
 #[pyfunction]
-#[pyo3(signature = (instances, search = "dfs", heuristic = "sum", beam_size = None, threshold = None, style = "sos", rules = "sos", seed = None, threads = 1, backtracks = None))]
+#[pyo3(signature = (instances, search = "dfs", heuristic = "sum", beam_size = None, threshold = None, style = "sos", rules = "sos", seed = None, threads = 1, backtracks = None, node_labels = "shown"))]
 #[allow(clippy::too_many_arguments)]
 fn countdown_trace_batch<'py>(
     py: Python<'py>,
@@ -335,10 +344,12 @@ fn countdown_trace_batch<'py>(
     seed: Option<i64>,
     threads: usize,
     backtracks: Option<i64>,
+    node_labels: &str,
 ) -> PyResult<Vec<Bound<'py, PyString>>> {
-    let opts = options(
+    let mut opts = options(
         search, heuristic, beam_size, threshold, style, rules, seed, None, false, backtracks,
     )?;
+    opts.node_labels = node_labels_of(node_labels)?;
     let checked = instances
         .iter()
         .map(|(n, t)| check_instance(n, *t))
@@ -394,21 +405,31 @@ fn countdown_trace_batch<'py>(
 
 /// Replay a rendered trace and check every step:
 /// (valid, solved, steps checked, line of the first error or 0, message).
+/// `node_labels` (`sos` style): `None` accepts either labelling, `"shown"`
+/// or `"search"` checks the label indices of a depth-first trace.
 #[pyfunction]
-#[pyo3(signature = (text, numbers = None, target = None, style = "sos"))]
+#[pyo3(signature = (text, numbers = None, target = None, style = "sos", node_labels = None))]
 fn countdown_validate(
     py: Python<'_>,
     text: String,
     numbers: Option<Vec<i64>>,
     target: Option<i64>,
     style: &str,
+    node_labels: Option<&str>,
 ) -> PyResult<(bool, bool, usize, usize, Option<String>)> {
     let style = style_of(style)?;
+    let check = match node_labels {
+        None => NodeLabelCheck::Any,
+        Some(name) => {
+            node_labels_of(name)?;
+            NodeLabelCheck::from_name(name).unwrap_or_default()
+        }
+    };
     let nums: Option<Vec<u64>> = numbers.map(|v| v.into_iter().map(|n| n.max(0) as u64).collect());
     let target = target.map(|t| t.max(0) as u64);
     detached(py, move |_| {
         let v = if style == Style::Sos {
-            clew_core::trace::validate::validate_sos(&text, nums.as_deref(), target)
+            clew_core::trace::validate::validate_sos_labels(&text, nums.as_deref(), target, check)
         } else {
             clew_core::trace::validate::validate_walk(style.name(), &text, nums.as_deref(), target)
         };

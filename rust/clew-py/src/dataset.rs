@@ -19,7 +19,7 @@ use clew_core::sudoku::Generator;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
 
-use crate::countdown::{gen_config, invalid, options};
+use crate::countdown::{gen_config, invalid, node_labels_of, options};
 use crate::errors::to_py;
 use crate::run::detached;
 use crate::sudoku::{generate_geometry, generate_options, trace_options};
@@ -194,7 +194,7 @@ fn backtracks_of(bytes: Option<&[u8]>, rows: usize) -> PyResult<Option<Vec<usize
 }
 
 /// One byte per instance: 1 when a trace with the row's backtracks exists
-/// under these search options.
+/// under these search options (a negative count: when the search solves it).
 #[pyfunction]
 #[pyo3(signature = (numbers, width, targets, backtracks, search = "dfs", heuristic = "sum", beam_size = None, threshold = None, rules = "sos", threads = 1))]
 #[allow(clippy::too_many_arguments)]
@@ -212,17 +212,22 @@ fn countdown_feasible<'py>(
     threads: usize,
 ) -> PyResult<Bound<'py, PyBytes>> {
     let inst = read_instances(numbers, width, targets)?;
-    let ks = backtracks_of(Some(backtracks), inst.len())?.unwrap_or_default();
+    // A negative count asks only that the search solve the instance.
+    let ks: Vec<Option<usize>> = backtracks_of(Some(backtracks), inst.len())?
+        .unwrap_or_default()
+        .into_iter()
+        .map(|k| (k as i64 >= 0).then_some(k))
+        .collect();
     let opts = options(
         search, heuristic, beam_size, threshold, "sos", rules, None, None, false, None,
     )?;
-    let rows: Vec<(&Instance, usize)> = inst.iter().zip(ks).collect();
+    let rows: Vec<(&Instance, Option<usize>)> = inst.iter().zip(ks).collect();
     let parts = detached(py, |_| {
         parallel_chunks(&rows, threads, |chunk| {
             let mut tracer = Tracer::new();
             chunk
                 .iter()
-                .map(|(i, k)| rows::feasible(&mut tracer, i, &opts, Some(*k)).map(u8::from))
+                .map(|(i, k)| rows::feasible(&mut tracer, i, &opts, *k).map(u8::from))
                 .collect::<clew_core::Result<Vec<u8>>>()
         })
         .map_err(to_py)
@@ -239,7 +244,7 @@ fn text_pair<'py>(py: Python<'py>, col: &TextColumn) -> (Bound<'py, PyBytes>, Bo
 /// int64 offsets bytes), and int64 bytes for `backtracks`, `nodes`,
 /// `depth`, `length`, `difficulty`, uint8 bytes for `solved`.
 #[pyfunction]
-#[pyo3(signature = (numbers, width, targets, backtracks = None, search = "dfs", heuristic = "sum", beam_size = None, threshold = None, style = "sos", rules = "sos", threads = 1))]
+#[pyo3(signature = (numbers, width, targets, backtracks = None, search = "dfs", heuristic = "sum", beam_size = None, threshold = None, style = "sos", rules = "sos", node_labels = "shown", threads = 1))]
 #[allow(clippy::too_many_arguments)]
 fn countdown_trace_rows<'py>(
     py: Python<'py>,
@@ -253,13 +258,15 @@ fn countdown_trace_rows<'py>(
     threshold: Option<f64>,
     style: &str,
     rules: &str,
+    node_labels: &str,
     threads: usize,
 ) -> PyResult<Bound<'py, PyDict>> {
     let inst = read_instances(numbers, width, targets)?;
     let ks = backtracks_of(backtracks, inst.len())?;
-    let opts = options(
+    let mut opts = options(
         search, heuristic, beam_size, threshold, style, rules, None, None, false, None,
     )?;
+    opts.node_labels = node_labels_of(node_labels)?;
     let rows = detached(py, |_| {
         rows::trace_rows(&inst, &opts, ks.as_deref(), threads).map_err(to_py)
     })?;

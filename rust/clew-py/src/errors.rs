@@ -3,10 +3,13 @@
 //! `ClewError` is the base of every clew exception; input errors also derive
 //! from `ValueError` (`DimacsError(ClewError, ValueError)`), which
 //! `create_exception!` cannot express, so those classes are made with
-//! `type(name, bases, namespace)` when the module loads.
+//! `type(name, bases, namespace)` when the module loads. The same goes for
+//! `CheckpointError(ClewError, ValueError)` (bad weights are bad input) and
+//! `BudgetExhausted(ClewError, RuntimeError)` (a budgeted call that could not
+//! finish is a run-time condition, as `TimeoutError` would be for a clock).
 
 use clew_core::ClewError as CoreError;
-use pyo3::exceptions::{PyException, PyOSError, PyValueError};
+use pyo3::exceptions::{PyException, PyOSError, PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyTuple, PyType};
@@ -21,12 +24,25 @@ pyo3::create_exception!(
 static DIMACS_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 static INPUT_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 static PUZZLE_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+static CHECKPOINT_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+static BUDGET_EXHAUSTED: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 
-fn value_error_subclass(py: Python<'_>, name: &str, doc: &str) -> PyResult<Py<PyType>> {
-    let bases = PyTuple::new(
-        py,
-        [py.get_type::<ClewError>(), py.get_type::<PyValueError>()],
-    )?;
+/// One exception class: where it is kept, its name, its builtin base, its doc.
+type ClassSpec<'a, 'py> = (
+    &'a PyOnceLock<Py<PyType>>,
+    &'a str,
+    &'a Bound<'py, PyType>,
+    &'a str,
+);
+
+/// A class `name(ClewError, builtin)`.
+fn subclass(
+    py: Python<'_>,
+    name: &str,
+    builtin: Bound<'_, PyType>,
+    doc: &str,
+) -> PyResult<Py<PyType>> {
+    let bases = PyTuple::new(py, [py.get_type::<ClewError>(), builtin])?;
     let namespace = PyDict::new(py);
     namespace.set_item("__module__", "clew._core")?;
     namespace.set_item("__doc__", doc)?;
@@ -38,25 +54,42 @@ fn value_error_subclass(py: Python<'_>, name: &str, doc: &str) -> PyResult<Py<Py
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = m.py();
     m.add("ClewError", py.get_type::<ClewError>())?;
-    let classes: [(&PyOnceLock<Py<PyType>>, &str, &str); 3] = [
+    let value_error = py.get_type::<PyValueError>();
+    let runtime_error = py.get_type::<PyRuntimeError>();
+    let classes: [ClassSpec<'_, '_>; 5] = [
         (
             &DIMACS_ERROR,
             "DimacsError",
+            &value_error,
             "Malformed DIMACS input; the message starts with `line N: `.",
         ),
         (
             &INPUT_ERROR,
             "InputError",
+            &value_error,
             "Invalid argument value (a bad literal, option or size).",
         ),
         (
             &PUZZLE_ERROR,
             "PuzzleError",
+            &value_error,
             "An invalid puzzle: wrong size, bad characters, clashing givens.",
         ),
+        (
+            &CHECKPOINT_ERROR,
+            "CheckpointError",
+            &value_error,
+            "Model weights that cannot be used: missing, truncated, tampered or of another architecture.",
+        ),
+        (
+            &BUDGET_EXHAUSTED,
+            "BudgetExhausted",
+            &runtime_error,
+            "A budgeted call (conflicts, propagations, seconds) ran out before it had an answer.",
+        ),
     ];
-    for (cell, name, doc) in classes {
-        let class = cell.get_or_try_init(py, || value_error_subclass(py, name, doc))?;
+    for (cell, name, builtin, doc) in classes {
+        let class = cell.get_or_try_init(py, || subclass(py, name, builtin.clone(), doc))?;
         m.add(name, class.bind(py))?;
     }
     Ok(())
@@ -76,6 +109,14 @@ pub fn to_py(e: CoreError) -> PyErr {
         CoreError::InvalidLiteral(m) | CoreError::InvalidInput(m) => raise(py, &INPUT_ERROR, m),
         CoreError::Puzzle(m) => raise(py, &PUZZLE_ERROR, m),
         CoreError::Io(m) => PyOSError::new_err(m),
+    })
+}
+
+/// `BudgetExhausted(message)`.
+pub fn budget_exhausted(message: String) -> PyErr {
+    Python::attach(|py| match BUDGET_EXHAUSTED.get(py) {
+        Some(ty) => PyErr::from_type(ty.bind(py).clone(), message),
+        None => PyRuntimeError::new_err(message),
     })
 }
 

@@ -5,6 +5,7 @@ mod countdown;
 mod dataset;
 mod env_mcts;
 mod errors;
+mod formula;
 mod propagator;
 mod run;
 mod search;
@@ -33,6 +34,7 @@ mod _core {
         crate::search::register(m)?;
         crate::countdown::register(m)?;
         crate::dataset::register(m)?;
+        crate::formula::register(m)?;
         m.add("__version__", env!("CARGO_PKG_VERSION"))?;
         m.add(
             "__build_profile__",
@@ -241,10 +243,15 @@ mod _core {
                 .is_eliminated(var.clamp(0, i32::MAX as i64) as i32))
         }
 
-        fn set_phases(&self, literals: Vec<i64>) -> PyResult<()> {
+        #[pyo3(signature = (literals, sticky = true))]
+        fn set_phases(&self, literals: Vec<i64>, sticky: bool) -> PyResult<()> {
             let phases = self::literals(literals)?;
             let mut s = self.lock()?;
-            guarded(|| s.set_phases(&phases).map_err(to_py))
+            if sticky {
+                guarded(|| s.set_phases(&phases).map_err(to_py))
+            } else {
+                guarded(|| s.seed_phases(&phases).map_err(to_py))
+            }
         }
 
         fn set_activities(&self, variables: Vec<i64>, activities: Vec<f64>) -> PyResult<()> {

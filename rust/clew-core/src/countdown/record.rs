@@ -9,6 +9,7 @@ use super::search::{self, SearchResult, Shuffle, Step};
 use super::sos;
 use super::state::{Rules, State, MAX_NUMBERS};
 use crate::error::{ClewError, Result};
+use crate::trace::render::walk::NodeLabels;
 use crate::trace::render::{self, sos as sos_render, Style};
 use crate::trace::tree::{Outcome, Tree, NONE};
 
@@ -71,6 +72,9 @@ pub struct TraceOptions {
     /// DFS only: render exactly this many real wrong branches, then the
     /// solution (see [`crate::trace::render::walk::selected_walk`]).
     pub backtracks: Option<usize>,
+    /// How the `sos` style labels the nodes of a selected walk (the whole
+    /// search's labels are the same either way).
+    pub node_labels: NodeLabels,
 }
 
 impl Default for TraceOptions {
@@ -86,6 +90,7 @@ impl Default for TraceOptions {
             given_order: None,
             optimal_path: true,
             backtracks: None,
+            node_labels: NodeLabels::Shown,
         }
     }
 }
@@ -269,6 +274,7 @@ impl Tracer {
                 target,
                 depth_first,
                 opts.backtracks,
+                opts.node_labels,
                 out,
             )
             .map(Some);

@@ -48,16 +48,19 @@ pub fn canonical_key(numbers: &[u64], target: u64) -> u64 {
 
 /// Whether a backtrack-controlled trace with `k` backtracks exists for this
 /// instance under `opts` (the search must solve it with at least `k` wrong
-/// branches before its solution). Without `k` every instance is fine.
+/// branches before its solution). Without `k`: whether the search solves it
+/// (a `--solved-only` dataset keeps just those).
 pub fn feasible(
     tracer: &mut Tracer,
     inst: &Instance,
     opts: &TraceOptions,
     k: Option<usize>,
 ) -> Result<bool> {
-    let Some(k) = k else { return Ok(true) };
     let start = State::new(&inst.0);
-    tracer.search(&start, inst.1, opts)?;
+    let found = tracer.search(&start, inst.1, opts)?;
+    let Some(k) = k else {
+        return Ok(found.solution.is_some());
+    };
     Ok(walk::wrong_branches(tracer.tree()).is_some_and(|b| b.len() >= k))
 }
 

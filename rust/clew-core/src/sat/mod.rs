@@ -2,12 +2,14 @@
 //! technique, and a DIMACS reader.
 
 mod analyze;
+pub mod backbone;
 mod chrono;
 pub mod clause_db;
 mod decide;
 pub mod dimacs;
 mod elim;
 mod external_propagator;
+pub mod graph;
 mod inprocess;
 pub mod lit;
 pub mod natural;

@@ -1,7 +1,9 @@
 //! Phase selection: saved phases (phase saving), target and best phases
 //! (CaDiCaL/Kissat), rephasing, and caller-given phases that take
 //! precedence over all of them (PySAT's `set_phases`; the GNN phase
-//! predictor plugs in here).
+//! predictor plugs in here), and seeded phases: initial saved phases that
+//! phase saving then overwrites (NeuroBack's "initial" mode), to which an
+//! "original" rephase may return (`rephase_to_initial`).
 //!
 //! Target phase: the assignment of the longest conflict-free trail prefix
 //! since the last rephase, used for decisions in stable mode (it steers the
@@ -17,6 +19,8 @@ pub struct Phases {
     saved: Vec<bool>,
     /// Caller's phase: 1 positive, -1 negative, 0 none.
     user: Vec<i8>,
+    /// Seeded initial phase: 1 positive, -1 negative, 0 none (negative).
+    initial: Vec<i8>,
     /// Target phase: 1 positive, -1 negative, 0 none.
     target: Vec<i8>,
     best: Vec<i8>,
@@ -30,7 +34,8 @@ pub struct Phases {
 /// What a rephase resets the saved phases to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Rephase {
-    /// The initial phase (negative, as in MiniSat).
+    /// The initial phase (negative, as in MiniSat; the seeded phase
+    /// instead where one was seeded, with `rephase_to_initial`).
     Original,
     Inverted,
     Best,
@@ -43,6 +48,7 @@ impl Phases {
     pub fn grow_to(&mut self, num_vars: usize) {
         self.saved.resize(num_vars, false);
         self.user.resize(num_vars, 0);
+        self.initial.resize(num_vars, 0);
         self.target.resize(num_vars, 0);
         self.best.resize(num_vars, 0);
     }
@@ -71,6 +77,14 @@ impl Phases {
 
     pub fn set_user(&mut self, v: Var, positive: bool) {
         self.user[v.index()] = if positive { 1 } else { -1 };
+    }
+
+    /// Seed the saved phase (phase saving may overwrite it); the latest
+    /// call decides, so this also drops a caller's phase for `v`.
+    pub fn seed(&mut self, v: Var, positive: bool) {
+        self.saved[v.index()] = positive;
+        self.initial[v.index()] = if positive { 1 } else { -1 };
+        self.user[v.index()] = 0;
     }
 
     pub fn clear_user(&mut self) {
@@ -126,9 +140,15 @@ impl Phases {
         self.saved[v.index()]
     }
 
-    /// Reset the saved phases (and the target) as `kind` says.
-    pub fn rephase(&mut self, kind: Rephase) {
+    /// Reset the saved phases (and the target) as `kind` says; `to_initial`:
+    /// `Original` goes back to the seeded phases.
+    pub fn rephase(&mut self, kind: Rephase, to_initial: bool) {
         match kind {
+            Rephase::Original if to_initial => {
+                for (s, &i) in self.saved.iter_mut().zip(&self.initial) {
+                    *s = i > 0;
+                }
+            }
             Rephase::Original => self.saved.iter_mut().for_each(|s| *s = false),
             Rephase::Inverted => self.saved.iter_mut().for_each(|s| *s = true),
             Rephase::Best => {
@@ -142,5 +162,36 @@ impl Phases {
             Rephase::Walk => {}
         }
         self.reset_target();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn original_rephase_returns_to_seeded_phases_only_when_asked() {
+        let mut p = Phases::default();
+        p.grow_to(3);
+        p.seed(Var(0), true);
+        p.seed(Var(2), false);
+        assert!(p.preferred(Var(0), false) && !p.preferred(Var(1), false));
+        // Phase saving overwrites the seed.
+        p.save(Var(0), false);
+        p.save(Var(1), true);
+        assert!(!p.preferred(Var(0), false));
+        p.rephase(Rephase::Original, true);
+        assert_eq!(
+            [p.saved(Var(0)), p.saved(Var(1)), p.saved(Var(2))],
+            [true, false, false]
+        );
+        p.rephase(Rephase::Original, false);
+        assert!(!p.saved(Var(0)));
+        // A caller's (sticky) phase wins over saved ones; seeding drops it.
+        p.set_user(Var(1), true);
+        p.save(Var(1), false);
+        assert!(p.preferred(Var(1), false));
+        p.seed(Var(1), false);
+        assert!(!p.preferred(Var(1), false));
     }
 }

@@ -57,6 +57,10 @@ pub struct SolverOptions {
     /// (k = 1, 2, ...) to best, original, best, inverted, ...
     pub rephase: bool,
     pub rephase_interval: u64,
+    /// Rephasing to "original" returns to the phases seeded by
+    /// `Solver::seed_phases` (negative where none was seeded) instead of
+    /// all-negative.
+    pub rephase_to_initial: bool,
     /// Chronological backtracking: when a backjump would undo more than
     /// this many levels, undo one level only (0: off; CaDiCaL: 100).
     pub chrono: u32,
@@ -136,6 +140,7 @@ impl Default for SolverOptions {
             target: 1,
             rephase: true,
             rephase_interval: 1000,
+            rephase_to_initial: false,
             chrono: 100,
             lazy_detach: false,
             reuse_trail: true,
@@ -182,6 +187,7 @@ pub const OPTION_NAMES: &[&str] = &[
     "target",
     "rephase",
     "rephase_interval",
+    "rephase_to_initial",
     "chrono",
     "lazy_detach",
     "reuse_trail",
@@ -252,6 +258,7 @@ impl SolverOptions {
             ("target", self.target.to_string()),
             ("rephase", flag(self.rephase)),
             ("rephase_interval", self.rephase_interval.to_string()),
+            ("rephase_to_initial", flag(self.rephase_to_initial)),
             ("chrono", self.chrono.to_string()),
             ("lazy_detach", flag(self.lazy_detach)),
             ("reuse_trail", flag(self.reuse_trail)),
@@ -314,6 +321,7 @@ impl SolverOptions {
             "rephase_interval" => {
                 self.rephase_interval = value.parse().ok().filter(|&n| n > 0).ok_or_else(bad)?
             }
+            "rephase_to_initial" => self.rephase_to_initial = flag()?,
             "chrono" => self.chrono = value.parse().map_err(|_| bad())?,
             "lazy_detach" => self.lazy_detach = flag()?,
             "reuse_trail" => self.reuse_trail = flag()?,
@@ -704,12 +712,35 @@ impl Solver {
 
     /// Prefer these polarities (signs of the literals) when deciding.
     pub fn set_phases(&mut self, lits: &[i32]) -> Result<()> {
-        for &d in lits {
-            let l = self.import_lit(d)?;
+        for l in self.phase_lits(lits)? {
             self.phases.set_user(l.var(), !l.is_negated());
         }
         Ok(())
     }
+
+    /// The literals of a phase call, all checked before any is used.
+    fn phase_lits(&mut self, lits: &[i32]) -> Result<Vec<Lit>> {
+        if let Some(&d) = lits
+            .iter()
+            .find(|&&d| d == 0 || d == i32::MIN || d.abs() > MAX_VAR)
+        {
+            return Err(ClewError::InvalidLiteral(format!(
+                "invalid phase literal {d} (literals are non-zero integers with |lit| <= {MAX_VAR})"
+            )));
+        }
+        self.import_lits(lits)
+    }
+
+    /// Seed the saved phases with these polarities: the first decisions
+    /// follow them, phase saving then overwrites them (NeuroBack's
+    /// "initial" mode; see `SolverOptions::rephase_to_initial`).
+    pub fn seed_phases(&mut self, lits: &[i32]) -> Result<()> {
+        for l in self.phase_lits(lits)? {
+            self.phases.seed(l.var(), !l.is_negated());
+        }
+        Ok(())
+    }
+
     pub fn clear_phases(&mut self) {
         self.phases.clear_user();
     }
@@ -1272,7 +1303,7 @@ impl Solver {
             self.walk(budget);
             self.walked_at_propagations = self.stats.propagations;
         }
-        self.phases.rephase(kind);
+        self.phases.rephase(kind, self.opts.rephase_to_initial);
         self.next_rephase =
             self.stats.conflicts + self.opts.rephase_interval * (self.stats.rephases + 1);
     }

@@ -736,7 +736,15 @@ pub fn countdown_trace(
     let target = mcts.env.target;
     let (tree, w) = mcts.export(t, Step::ROOT, |env, s, a| env.step(s, a), max_backtracks);
     let mut out = Vec::new();
-    walk::render(style.walk_style(), &tree, &w, &start, target, &mut out);
+    walk::render(
+        style.walk_style(),
+        &tree,
+        &w,
+        &start,
+        target,
+        walk::NodeLabels::Shown,
+        &mut out,
+    );
     let text = String::from_utf8(out).expect("renderers write UTF-8");
     let solved = w
         .last()

@@ -14,11 +14,16 @@
 //! * it is followed by the right verdict (`n,T equal: Goal Reached` exactly
 //!   when the single number is the target, else `unequal: No Solution`) or by
 //!   `Generated Node #label: T:[...] Operation: ...` naming the same step,
-//!   whose label extends a known node's label;
+//!   whose label is a new child label of the current node (the root is `0`,
+//!   a node reached by `Moving to Node #label` is `label`); with
+//!   [`NodeLabelCheck::Shown`] its last index must also be the number of
+//!   children explored from that node before it (what a depth-first trace
+//!   with shown labels writes), with [`NodeLabelCheck::Search`] at least that
+//!   (the full search's labels skip the siblings a selected trace leaves out);
 //! * `Moving to Node #label` names a known label and is followed by a
 //!   `Current State`; a goal line or `No solution found.` ends the text.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use crate::countdown::state::OpKind;
 
@@ -105,9 +110,43 @@ pub(crate) fn fail(line: usize, steps: usize, message: String) -> Validation {
     }
 }
 
+/// How strictly [`validate_sos_labels`] checks the indices of node labels.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum NodeLabelCheck {
+    /// Any index (BFS traces advance theirs only after non-terminal children).
+    #[default]
+    Any,
+    /// Depth-first, labelled by the nodes shown: a child's index is the number
+    /// of children explored from its parent before it.
+    Shown,
+    /// Depth-first, labelled by the full search: at least that number.
+    Search,
+}
+
+impl NodeLabelCheck {
+    pub fn from_name(name: &str) -> Option<NodeLabelCheck> {
+        match name {
+            "any" => Some(NodeLabelCheck::Any),
+            "shown" => Some(NodeLabelCheck::Shown),
+            "search" => Some(NodeLabelCheck::Search),
+            _ => None,
+        }
+    }
+}
+
 /// Check a `sos`-style trace; `numbers`/`target` (when given) must match its
 /// first line.
 pub fn validate_sos(text: &str, numbers: Option<&[u64]>, target: Option<u64>) -> Validation {
+    validate_sos_labels(text, numbers, target, NodeLabelCheck::Any)
+}
+
+/// [`validate_sos`], checking node label indices as `check` says.
+pub fn validate_sos_labels(
+    text: &str,
+    numbers: Option<&[u64]>,
+    target: Option<u64>,
+    check: NodeLabelCheck,
+) -> Validation {
     let lines: Vec<&str> = text
         .strip_suffix('\n')
         .unwrap_or(text)
@@ -148,6 +187,11 @@ pub fn validate_sos(text: &str, numbers: Option<&[u64]>, target: Option<u64>) ->
     let target = t;
     let mut labels: HashSet<String> = HashSet::new();
     labels.insert("0".into());
+    // The label of the node whose state was shown last, the label a
+    // `Moving to Node` line announces, and children explored per node.
+    let mut current_label = String::from("0");
+    let mut moving_to = String::new();
+    let mut explored: HashMap<String, u32> = HashMap::new();
     // States reached (by their operations list text), to check "Moving to".
     let mut current: Vec<u64> = root.clone();
     let mut current_ops: Vec<String> = Vec::new();
@@ -159,14 +203,16 @@ pub fn validate_sos(text: &str, numbers: Option<&[u64]>, target: Option<u64>) ->
     enum Want {
         Any,
         StateLine,
-        AfterExplore(Vec<u64>, String),
+        /// The result, the operation, and the child's index among those
+        /// explored from the current node.
+        AfterExplore(Vec<u64>, String, u32),
     }
     let mut want = Want::Any;
     while k < lines.len() {
         let line = lines[k];
         let ln = k + 1;
         k += 1;
-        if let Want::AfterExplore(result, op) = &want {
+        if let Want::AfterExplore(result, op, explored_before) = &want {
             if result.len() == 1 {
                 let n = result[0];
                 let expect = if n == target {
@@ -214,15 +260,44 @@ pub fn validate_sos(text: &str, numbers: Option<&[u64]>, target: Option<u64>) ->
                     "the generated node does not match the step explored".into(),
                 );
             }
-            match label.rsplit_once(',') {
-                Some((parent, idx)) if labels.contains(parent) && idx.parse::<u32>().is_ok() => {}
-                _ => {
-                    return fail(
-                        ln,
-                        steps,
-                        format!("label #{label} does not extend a known node"),
-                    )
-                }
+            let Some(idx) = label
+                .rsplit_once(',')
+                .filter(|(parent, _)| *parent == current_label)
+                .and_then(|(_, idx)| idx.parse::<u32>().ok())
+            else {
+                return fail(
+                    ln,
+                    steps,
+                    format!("label #{label} is not a child of the current node #{current_label}"),
+                );
+            };
+            if labels.contains(label) {
+                return fail(ln, steps, format!("node #{label} is generated twice"));
+            }
+            let want_idx = *explored_before;
+            let bad_index = match check {
+                NodeLabelCheck::Any => false,
+                NodeLabelCheck::Shown => idx != want_idx,
+                NodeLabelCheck::Search => idx < want_idx,
+            };
+            if bad_index {
+                let rule = if check == NodeLabelCheck::Shown {
+                    "shown labels number the explored children"
+                } else {
+                    "search labels are at least the explored children's count"
+                };
+                return fail(
+                    ln,
+                    steps,
+                    format!(
+                        "label #{label}: {rule}, expected index {}{want_idx}",
+                        if check == NodeLabelCheck::Shown {
+                            ""
+                        } else {
+                            ">= "
+                        }
+                    ),
+                );
             }
             labels.insert(label.to_string());
             want = Want::Any;
@@ -282,6 +357,9 @@ pub fn validate_sos(text: &str, numbers: Option<&[u64]>, target: Option<u64>) ->
             }
             current = nums;
             current_ops = op_texts;
+            if want == Want::StateLine {
+                current_label = std::mem::take(&mut moving_to);
+            }
             want = Want::Any;
             continue;
         }
@@ -310,7 +388,9 @@ pub fn validate_sos(text: &str, numbers: Option<&[u64]>, target: Option<u64>) ->
             let mut path = current_ops.clone();
             path.push(op.to_string());
             reached.insert(path.join("|"));
-            want = Want::AfterExplore(got, op.to_string());
+            let count = explored.entry(current_label.clone()).or_insert(0);
+            want = Want::AfterExplore(got, op.to_string(), *count);
+            *count += 1;
             continue;
         }
         if let Some(label) = line.strip_prefix("Moving to Node #") {
@@ -321,6 +401,7 @@ pub fn validate_sos(text: &str, numbers: Option<&[u64]>, target: Option<u64>) ->
             if !known {
                 return fail(ln, steps, format!("unknown node #{label}"));
             }
+            moving_to = label.to_string();
             want = Want::StateLine;
             continue;
         }

@@ -70,8 +70,10 @@ impl Style {
 }
 
 /// Render a depth-first Countdown tree as a walk: the whole search, or with
-/// `backtracks = Some(k)` exactly `k` real wrong branches then the solution.
-/// Returns the number of backtracks written.
+/// `backtracks = Some(k)` exactly `k` real wrong branches then the solution
+/// (the `sos` style's nodes labelled by `labels`). Returns the number of
+/// backtracks written.
+#[allow(clippy::too_many_arguments)]
 pub fn render_countdown(
     style: Style,
     tree: &Tree<Step>,
@@ -79,6 +81,7 @@ pub fn render_countdown(
     target: u64,
     depth_first: bool,
     backtracks: Option<usize>,
+    labels: walk::NodeLabels,
     out: &mut Vec<u8>,
 ) -> Result<u64> {
     if !depth_first {
@@ -88,7 +91,7 @@ pub fn render_countdown(
         )));
     }
     let w = choose_walk(tree, backtracks)?;
-    walk::render(style.walk_style(), tree, &w, start, target, out);
+    walk::render(style.walk_style(), tree, &w, start, target, labels, out);
     Ok(walk::backtracks(&w))
 }
 

@@ -176,18 +176,53 @@ fn spaced(out: &mut Vec<u8>, nums: &[u64]) {
     }
 }
 
-/// The DFS label of a node (replacing `out`'s contents): `0` then its index
-/// among its parent's kept children, per level.
-fn label(tree: &Tree<Step>, id: NodeId, out: &mut Vec<u8>) {
+/// How the `sos` style labels the nodes of a walk (`Generated Node #0,1`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum NodeLabels {
+    /// Number the nodes the trace shows: a node's index among its parent's
+    /// children tried *in the walk*, so a selected walk's labels have no gaps.
+    /// For the whole search ([`dfs_walk`]) this is the same as `Search`.
+    #[default]
+    Shown,
+    /// The full search's labels (index among the parent's kept children),
+    /// as Stream of Search numbers them; a selected walk skips indices.
+    Search,
+}
+
+impl NodeLabels {
+    pub fn from_name(name: &str) -> Option<NodeLabels> {
+        match name {
+            "shown" => Some(NodeLabels::Shown),
+            "search" => Some(NodeLabels::Search),
+            _ => None,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            NodeLabels::Shown => "shown",
+            NodeLabels::Search => "search",
+        }
+    }
+}
+
+/// The label of a node (replacing `out`'s contents): `0` then one index per
+/// level, from `shown` (each node's index among the children the walk tried
+/// at its parent) or, without it, the node's index among its parent's kept
+/// children in the search.
+fn label(tree: &Tree<Step>, id: NodeId, shown: Option<&[u32]>, out: &mut Vec<u8>) {
     let path = tree.path(id);
     out.clear();
     out.push(b'0');
     for w in path.windows(2) {
-        let idx = tree
-            .children(w[0])
-            .filter(|&c| tree.node(c).outcome != Outcome::Pruned)
-            .position(|c| c == w[1])
-            .unwrap_or(0);
+        let idx = match shown {
+            Some(s) => s[w[1] as usize] as usize,
+            None => tree
+                .children(w[0])
+                .filter(|&c| tree.node(c).outcome != Outcome::Pruned)
+                .position(|c| c == w[1])
+                .unwrap_or(0),
+        };
         out.push(b',');
         push_u64(out, idx as u64);
     }
@@ -201,19 +236,29 @@ fn ops_text(tree: &Tree<Step>, id: NodeId, out: &mut Vec<u8>) {
     }
 }
 
-/// Render `walk` over `tree` in `style`. Appends to `out`.
+/// Render `walk` over `tree` in `style`, the `sos` style's nodes labelled
+/// by `labels`. Appends to `out`.
 pub fn render(
     style: WalkStyle,
     tree: &Tree<Step>,
     walk: &Walk,
     start: &State,
     target: u64,
+    labels: NodeLabels,
     out: &mut Vec<u8>,
 ) {
     if tree.is_empty() {
         return;
     }
     let mut states: Vec<State> = vec![*start; tree.len()];
+    // Shown labels: per node, its index among its parent's tried children,
+    // and how many children the walk has tried from it so far.
+    let shown_labels = style == WalkStyle::Sos && labels == NodeLabels::Shown;
+    let (mut shown_idx, mut tried) = if shown_labels {
+        (vec![0u32; tree.len()], vec![0u32; tree.len()])
+    } else {
+        (Vec::new(), Vec::new())
+    };
     let t = target;
     // Scratch for the `sos` style's labels and operation lists.
     let mut l = Vec::new();
@@ -266,6 +311,11 @@ pub fn render(
                 let nums = s.as_slice();
                 let outcome = tree.node(c).outcome;
                 let depth = tree.node(c).depth;
+                if shown_labels {
+                    shown_idx[c as usize] = tried[parent as usize];
+                    tried[parent as usize] += 1;
+                }
+                let shown = shown_labels.then_some(&shown_idx[..]);
                 match style {
                     WalkStyle::Sos => {
                         sos::explore_line(out, &step.op, nums);
@@ -274,7 +324,7 @@ pub fn render(
                                 sos::verdict_line(out, &s, t, outcome == Outcome::Goal)
                             }
                             _ => {
-                                label(tree, c, &mut l);
+                                label(tree, c, shown, &mut l);
                                 sos::generated_line(out, &l, t, nums, &step.op);
                                 sos::moving_line(out, &l);
                                 state_line(out, c, &s);
@@ -358,7 +408,7 @@ pub fn render(
                 let depth = tree.node(n).depth;
                 match style {
                     WalkStyle::Sos => {
-                        label(tree, n, &mut l);
+                        label(tree, n, shown_labels.then_some(&shown_idx[..]), &mut l);
                         sos::moving_line(out, &l);
                         state_line(out, n, &s);
                     }

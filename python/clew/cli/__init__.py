@@ -1,10 +1,19 @@
-"""The ``clew`` command.
+"""The ``clew`` command: one front end for every area of clew.
 
-* ``clew demo`` -- solve the bundled instances and show what clew does;
 * ``clew sat FILE`` -- a SAT-competition-style solver front end;
+* ``clew sudoku solve|rate|trace PUZZLE`` -- :mod:`clew.sudoku` (``cli/_sudoku.py``);
+* ``clew countdown solve|trace NUMBER... --target T`` -- :mod:`clew.countdown` (``cli/_countdown.py``);
 * ``clew generate TASK --n N --out DIR`` -- a search-trace dataset (:mod:`clew.datasets`);
+* ``clew score TASK FILE`` -- score model completions (:func:`clew.score`, ``cli/_score.py``);
+* ``clew validate DIR_OR_FILE`` -- replay a dataset's traces (:mod:`clew.traces`, ``cli/_validate.py``);
 * ``clew bench sat|countdown|sudoku ...`` -- the benchmark harnesses (:mod:`clew.bench`);
+* ``clew demo`` -- solve the bundled instances and show what clew does;
+* ``clew neural ...`` -- neural models (``clew.neural.cli``, imported only when used);
 * ``clew --version``.
+
+Each area registers itself with one ``add_parser(subparsers)`` call in
+:func:`build_parser`; every subcommand parser is made by
+:func:`clew.cli._common.add_command`, so its own usage errors print its own usage.
 
 ``clew sat`` prints ``c`` comment lines, one ``s`` line and, when
 satisfiable, ``v`` lines; it exits 10 (SAT), 20 (UNSAT) or 0 (UNKNOWN: time
@@ -21,6 +30,7 @@ import argparse
 import importlib
 import math
 import os
+import re
 import signal
 import sys
 import time
@@ -36,13 +46,12 @@ from clew._core import ClewError, DimacsError
 from clew.sat import DimacsWarning, Solver, check_model, dimacs_text, parse_dimacs
 from clew.sat import _decode, _decompress
 
-EXIT_SAT = 10
-EXIT_UNSAT = 20
-EXIT_UNKNOWN = 0
-EXIT_ERROR = 1
-EXIT_USAGE = 2
+from clew.cli import _countdown, _neural, _score, _sudoku, _validate
+from clew.cli._common import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_SAT, EXIT_UNKNOWN, EXIT_UNSAT, EXIT_USAGE
+from clew.cli._common import HelpFormatter, add_command
 
-CONFIGS = ("default", "luby", "glucose")
+# The presets _core.SatSolver accepts (its error message lists the same).
+CONFIGS = ("default", "glucose", "luby", "minisat")
 
 
 def _solver_config(text: str) -> str:
@@ -52,6 +61,8 @@ def _solver_config(text: str) -> str:
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
     return text
+
+
 V_LINE_WIDTH = 78
 
 
@@ -89,11 +100,12 @@ def stats_lines(stats: dict[str, float], seconds: float) -> list[str]:
     """Human-readable statistics (without the ``c`` prefix)."""
     order = ["conflicts", "decisions", "propagations", "restarts", "learned", "deleted", "reductions"]
     keys = [k for k in order if k in stats] + sorted(k for k in stats if k not in order and "time" not in k)
+    width = max((len(k) for k in keys), default=0) + 2
     lines = []
     for key in keys:
         value = stats[key]
         rate = f"  ({value / seconds:,.0f}/s)" if seconds > 0 and key in ("conflicts", "propagations") else ""
-        lines.append(f"{key:<20}{_format_count(value):>14}{rate}")
+        lines.append(f"{key:<{width}}{_format_count(value):>14}{rate}")
     return lines
 
 
@@ -149,11 +161,39 @@ def _read_formula(path: str, strict: bool) -> tuple[int, list[list[int]], list[s
     else:
         with open(path, "rb") as handle:
             data = handle.read()
-    text = _decode(_decompress(data, path))
+    text = _text_of(_decompress(data, path), path)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", DimacsWarning)
         num_vars, clauses = parse_dimacs(text, strict=strict)
     return num_vars, clauses, [str(w.message) for w in caught if issubclass(w.category, DimacsWarning)]
+
+
+_COMPRESSED_SUFFIXES = (".gz", ".xz", ".bz2", ".lzma")
+_CONTROL = re.compile(rb"[\x00-\x08\x0e-\x1f]")  # no text file has these (tabs, newlines, \f, \v, \r are fine)
+
+
+def _text_of(data: bytes, path: str) -> str:
+    """DIMACS bytes as text; binary data (an undetected or mislabelled
+    compressed file, a binary file) is refused instead of parsed as text."""
+    control = _CONTROL.search(data)
+    binary = None if control is None else control.start()
+    labelled = any(path.endswith(s) for s in _COMPRESSED_SUFFIXES)
+    if binary is None and labelled:
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            binary = exc.start
+    if binary is not None:
+        hint = next((f" (the name ends in {s} but the content is not {s[1:]} data)"
+                     for s in _COMPRESSED_SUFFIXES if path.endswith(s)), "")
+        raise DimacsError(f"binary data at byte {binary}, not DIMACS text{hint}")
+    return _decode(data)
+
+
+def _named(path: str, exc: Exception) -> str:
+    """``PATH: message``, naming the file once (clew.sat's messages may already name it)."""
+    message = str(exc)
+    return message if message.startswith(f"{path}:") else f"{path}: {message}"
 
 
 def cmd_sat(args: argparse.Namespace) -> int:
@@ -175,7 +215,7 @@ def cmd_sat(args: argparse.Namespace) -> int:
             except OSError as exc:
                 return _error(f"cannot read {args.file}: {exc.strerror or exc}")
             except DimacsError as exc:
-                return _error(f"{args.file}: {exc}")
+                return _error(_named(args.file, exc))
             for message in problems:
                 print(f"clew: warning: {args.file}: {message}", file=sys.stderr)
             parsed = time.perf_counter()
@@ -396,11 +436,11 @@ _BENCHMARKS: dict[str, str] = {
 
 
 def _add_bench(subparsers: argparse._SubParsersAction[argparse.ArgumentParser], load: bool) -> None:
-    bench = subparsers.add_parser("bench", help="benchmarks (clew bench KIND --help)")
+    bench = add_command(subparsers, "bench", help="benchmarks (clew bench KIND --help)")
     kinds = bench.add_subparsers(dest="bench", metavar="KIND")
     kinds.required = True
     for name, help_text in _BENCHMARKS.items():
-        parser = kinds.add_parser(name, help=help_text)
+        parser = add_command(kinds, name, help=help_text)
         if load:
             # Lazy: benchmark modules may need the [bench] extra.
             module = importlib.import_module(f"clew.bench.{name}")
@@ -414,7 +454,8 @@ def _add_bench(subparsers: argparse._SubParsersAction[argparse.ArgumentParser], 
 
 
 def _add_generate(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    g = subparsers.add_parser(
+    g = add_command(
+        subparsers,
         "generate",
         help="generate a search-trace dataset (Parquet shards, resumable)",
         description=(
@@ -423,7 +464,6 @@ def _add_generate(subparsers: argparse._SubParsersAction[argparse.ArgumentParser
             "resume an interrupted run. Exit status: 0 done, 1 failure while running, 2 bad options, "
             "130 interrupted (resumable)."
         ),
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     g.add_argument("task", metavar="TASK", help="countdown, sudoku, sat or nlsat")
     g.add_argument("--n", type=int, default=10_000, help="records in all splits together, after deduplication")
@@ -435,6 +475,7 @@ def _add_generate(subparsers: argparse._SubParsersAction[argparse.ArgumentParser
     g.add_argument("--backtracks", default=None, metavar="K|LO-HI",
                    help="traces with exactly K backtracks (or one drawn per record from LO-HI); "
                    "default: the search's own trace")
+    g.add_argument("--solved-only", action="store_true", help="keep only records whose trace reaches the answer")
     g.add_argument("--seed", type=int, default=0, help="dataset seed")
     g.add_argument("--format", default="parquet", choices=("parquet", "jsonl"), help="shard format")
     g.add_argument("--shard-size", type=int, default=10_000, help="records per shard")
@@ -452,8 +493,10 @@ def _add_generate(subparsers: argparse._SubParsersAction[argparse.ArgumentParser
     cd.add_argument("--simulations", type=int, default=None, help="MCTS simulations per record (--strategy mcts)")
     cd.add_argument("--held-out-targets", action="store_true",
                     help="Stream of Search's held-out tenth of the targets goes to the test split")
+    cd.add_argument("--node-labels", default=None, choices=("shown", "search"), help="sos labels with --backtracks: "
+                    "number the nodes shown (default) or keep the full search's")
     sd = g.add_argument_group("sudoku options")
-    sd.add_argument("--size", type=int, default=None, help="grid side, 4 to 16 (default 9)")
+    sd.add_argument("--size", type=int, default=None, help="grid side, 4 to 25 (default 9)")
     sd.add_argument("--box", default=None, metavar="RxC", help="box shape (default: the usual one for the size)")
     sd.add_argument("--empty", default=None, metavar="K|LO-HI", help="blank cells (default: minimal puzzles)")
     sd.add_argument("--difficulty", default=None, help="a label (easy, medium, hard, ...) or an SE-like LO-HI")
@@ -467,7 +510,8 @@ def _add_generate(subparsers: argparse._SubParsersAction[argparse.ArgumentParser
 
 
 _TASK_OPTIONS = {
-    "countdown": ("preset", "numbers", "values", "targets", "heuristic", "beam_size", "held_out_targets", "simulations"),
+    "countdown": ("preset", "numbers", "values", "targets", "heuristic", "beam_size", "held_out_targets", "simulations",
+                  "node_labels"),
     "sudoku": ("size", "box", "empty", "difficulty"),
     "sat": ("vars", "ratio", "k", "max_events"),
 }
@@ -483,18 +527,19 @@ def cmd_generate(args: argparse.Namespace) -> int:
             if value in (None, False):
                 continue
             if task != args.task.replace("nlsat", "sat"):
+                args._parser.print_usage(sys.stderr)
                 print(f"clew generate: error: --{name.replace('_', '-')} is a {task} option", file=sys.stderr)
                 return EXIT_USAGE
             options[name] = value
-    started = time.perf_counter()
     try:
-        manifest = datasets.generate(
+        datasets.generate(
             args.task,
             args.n,
             args.out,
             style=args.style,
             strategy=args.strategy,
             backtracks=args.backtracks,
+            solved_only=args.solved_only,
             seed=args.seed,
             format=args.format,
             shard_size=args.shard_size,
@@ -502,18 +547,18 @@ def cmd_generate(args: argparse.Namespace) -> int:
             workers=args.workers,
             backend=args.backend,
             progress=False if args.no_progress else None,
+            report=True,
             **options,
         )
     except datasets.OptionError as exc:
+        args._parser.print_usage(sys.stderr)
         print(f"clew generate: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("clew generate: interrupted; run the same command again to resume", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
     except (datasets.DatasetError, ClewError, OSError) as exc:
         return _error(str(exc))
-    if args.no_progress or not sys.stderr.isatty():
-        print(datasets.summary(args.out, manifest, time.perf_counter() - started), file=sys.stderr)
     return 0
 
 
@@ -522,19 +567,27 @@ def cmd_generate(args: argparse.Namespace) -> int:
 # ----------------------------------------------------------------------------
 
 
-def build_parser(load_bench: bool = False) -> argparse.ArgumentParser:
-    """The argument parser; ``clew.bench.sat`` is imported only with ``load_bench``."""
-    parser = argparse.ArgumentParser(
-        prog="clew", description="clew: a Rust-accelerated solver engine (CDCL SAT with DRAT proofs)."
-    )
-    parser.add_argument("--version", action="version", version=_version_string())
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+DESCRIPTION = (
+    "clew: a Rust-accelerated search and solver engine. A CDCL SAT solver with DRAT proofs, Sudoku and "
+    "Countdown solvers, search traces of every search in dataset styles (Stream of Search and others), "
+    "trace validators, scorers for model completions, batched MCTS, and the benchmarks against their anchors."
+)
+EPILOG = (
+    "Run 'clew COMMAND --help' for a command's options. Exit status: 0 success (clew sat: unknown), "
+    "10 satisfiable, 20 unsatisfiable or no solution, 1 error or invalid traces, 2 bad usage, "
+    "130 interrupted. See docs/cli.md."
+)
 
-    demo = sub.add_parser("demo", help="solve the bundled instances and print results and statistics")
+
+def _add_demo(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    demo = add_command(subparsers, "demo", help="solve the bundled instances and print results and statistics")
     demo.add_argument("--config", choices=CONFIGS, default="default", help="solver configuration")
     demo.set_defaults(func=cmd_demo)
 
-    sat = sub.add_parser(
+
+def _add_sat(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    sat = add_command(
+        subparsers,
         "sat",
         help="solve a DIMACS CNF file (plain, .gz, .xz, .bz2) with SAT-competition output",
         description="Solve a DIMACS CNF file. Exit status: 10 SAT, 20 UNSAT, 0 unknown, 1 input error, 2 usage.",
@@ -547,39 +600,70 @@ def build_parser(load_bench: bool = False) -> argparse.ArgumentParser:
         "--config",
         type=_solver_config,
         default="default",
-        help="preset (default, luby, glucose), optionally with options: default,chrono=100,stable=1",
+        help=f"preset ({', '.join(CONFIGS)}; default: default), optionally with options: default,chrono=100,stable=1",
     )
     sat.add_argument("--relaxed", action="store_true", help="accept a clause count differing from the header")
     sat.add_argument("-q", "--quiet", action="store_true", help="print only the s and v lines")
     sat.set_defaults(func=cmd_sat)
 
+
+def build_parser(load_bench: bool = False, load_neural: bool = False) -> argparse.ArgumentParser:
+    """The argument parser; ``clew.bench.*`` is imported only with ``load_bench``,
+    ``clew.neural.cli`` only with ``load_neural``."""
+    parser = argparse.ArgumentParser(
+        prog="clew", description=DESCRIPTION, epilog=EPILOG, formatter_class=HelpFormatter
+    )
+    parser.add_argument("--version", action="version", version=_version_string())
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    # One call per area, in the order `clew --help` lists them.
+    _add_sat(sub)
+    _sudoku.add_parser(sub)
+    _countdown.add_parser(sub)
     _add_generate(sub)
+    _score.add_parser(sub)
+    _validate.add_parser(sub)
     _add_bench(sub, load_bench)
+    _add_demo(sub)
+    _neural.add_parser(sub, load_neural)
+    parser.set_defaults(_commands=tuple(sub.choices))
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the ``clew`` command with ``argv`` (default: ``sys.argv[1:]``); returns the exit status."""
+    """Run the ``clew`` command with ``argv`` (default: ``sys.argv[1:]``); returns the exit status
+    (argparse's own exits, ``--help`` and usage errors, raise SystemExit)."""
     args_list = list(sys.argv[1:] if argv is None else argv)
-    load_bench = bool(args_list) and args_list[0] == "bench"
+    first = args_list[0] if args_list else None
     try:
-        parser = build_parser(load_bench=load_bench)
+        parser = build_parser(load_bench=first == "bench", load_neural=first == "neural")
+    except _neural.NeuralUnavailable as exc:
+        return _error(str(exc))
     except ImportError as exc:
         return _error(f"clew bench needs extra dependencies ({exc}); try: pip install 'clew[bench]'")
-    args = parser.parse_args(args_list)
+    args, extra = parser.parse_known_args(args_list)
+    command_parser: argparse.ArgumentParser = getattr(args, "_parser", parser)
+    if extra:  # found after the subcommand's own parse: its usage, not the top level's
+        command_parser.error(f"unrecognized arguments: {' '.join(extra)}")
     if args.command is None:
         parser.print_usage(sys.stderr)
-        print("clew: error: a command is required (demo, sat, generate, bench)", file=sys.stderr)
+        print(f"clew: error: a command is required ({', '.join(args._commands)})", file=sys.stderr)
         return EXIT_USAGE
     if args.command == "sat" and args.binary_proof and args.proof is None:
-        parser.error("--binary-proof needs --proof FILE")
-    func: Callable[[argparse.Namespace], int] = args.func
+        command_parser.error("--binary-proof needs --proof FILE")
+    func: Callable[[argparse.Namespace], int] | None = getattr(args, "func", None)
+    if func is None:  # a group such as `clew neural` whose module added no action
+        command_parser.print_usage(sys.stderr)
+        print(f"{command_parser.prog}: error: an action is required", file=sys.stderr)
+        return EXIT_USAGE
     try:
         return func(args)
     except BrokenPipeError:  # e.g. `clew sat x.cnf | head`
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return EXIT_ERROR
+    except KeyboardInterrupt:  # commands without their own handling (clew sat and generate have theirs)
+        print(f"{command_parser.prog}: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
 
 
 if __name__ == "__main__":

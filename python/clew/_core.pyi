@@ -124,6 +124,24 @@ class SatSolver:
         """The in-memory DRAT proof written so far (text or binary); clears the buffer."""
     def flush_proof(self) -> None:
         """Flush a file-backed proof to disk."""
+    # External propagators (IPASIR-UP; clew.sat.Solver documents the contract).
+    def connect_propagator(self, propagator: object) -> None:
+        """Attach an object with pysat.engines.Propagator's callbacks (one at a time)."""
+    def disconnect_propagator(self) -> None:
+        """Detach it (no-op without one); its variables are no longer observed."""
+    def has_propagator(self) -> bool: ...
+    def enable_propagator(self) -> None:
+        """Active mode (from the next level-0 point if above it); callable inside callbacks."""
+    def disable_propagator(self) -> None:
+        """Passive mode: only model checks; callable inside callbacks."""
+    def propagator_active(self) -> bool: ...
+    def observe(self, var: int) -> None:
+        """Notify the propagator about ``var`` (frozen meanwhile)."""
+    def ignore(self, var: int) -> None: ...
+    def reset_observed(self) -> None: ...
+    def is_observed(self, var: int) -> bool: ...
+    def propagator_clauses(self) -> list[list[int]]:
+        """Clauses the propagator gave (recorded while a proof is on): the proof's extra premises."""
 
 # ---- sudoku (section owned by the Sudoku engine) ----
 # Low-level entry points behind clew.sudoku (which documents the contract).

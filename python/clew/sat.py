@@ -20,7 +20,9 @@ Differences from PySAT worth knowing:
 * ``get_core()`` gives ``None`` where MiniSat does: when the last call was not
   UNSAT, and when no assumption took part in the refutation;
 * ``dec_budget()``, ``add_atmost()`` and ``add_xor_clause()`` raise
-  ``NotImplementedError``, as PySAT's MiniSat does.
+  ``NotImplementedError``, as PySAT's MiniSat does;
+* external propagators (``connect_propagator``, ``observe``, ...) work as on
+  PySAT's ``Cadical195``, with any solver name (``docs/propagators.md``).
 """
 
 from __future__ import annotations
@@ -200,6 +202,7 @@ class Solver:
         self._accu_time = 0.0
         self._conf_budget: int | None = None
         self._prop_budget: int | None = None
+        self._propagator: Any = None
         if bootstrap_with is not None:
             self.append_formula(bootstrap_with)
 
@@ -405,6 +408,54 @@ class Solver:
             if len(variables) != len(scores):
                 raise ValueError(f"{len(variables)} variables but {len(scores)} scores")
         self._s.set_activities(variables, scores)
+
+    # -- external propagators (IPASIR-UP, PySAT's names) ---------------------
+
+    def connect_propagator(self, propagator: Any) -> None:
+        """Attach a user propagator with :class:`pysat.engines.Propagator`'s callbacks.
+
+        One at a time (a second raises ``InputError``). Exceptions raised in
+        a callback reach the caller of the solve unchanged, the solver left
+        usable; see ``docs/propagators.md`` for the contract.
+        """
+        self._s.connect_propagator(propagator)
+        self._propagator = propagator
+
+    def disconnect_propagator(self) -> None:
+        """Detach the propagator (no-op without one); its variables are no longer observed."""
+        self._s.disconnect_propagator()
+        self._propagator = None
+
+    def enable_propagator(self) -> None:
+        """Active mode again (from the next time the search is at level 0); callable from callbacks."""
+        self._s.enable_propagator()
+
+    def disable_propagator(self) -> None:
+        """Passive mode: the propagator only checks models (from the next level-0 point)."""
+        self._s.disable_propagator()
+
+    def propagator_active(self) -> bool:
+        """True unless the propagator is in passive mode; ``InputError`` without one."""
+        return self._s.propagator_active()
+
+    def observe(self, var: int) -> None:
+        """Tell the propagator about assignments of ``var`` (frozen against elimination meanwhile)."""
+        self._s.observe(int(var))
+
+    def ignore(self, var: int) -> None:
+        """Stop observing ``var``."""
+        self._s.ignore(int(var))
+
+    def reset_observed(self) -> None:
+        """Stop observing every variable."""
+        self._s.reset_observed()
+
+    def get_propagator_clauses(self) -> list[list[int]]:
+        """With ``with_proof=True``: the clauses the propagator gave (reasons and external clauses).
+
+        The DRAT proof of :meth:`get_proof` checks against the formula plus these clauses.
+        """
+        return self._s.propagator_clauses()
 
     # -- results -------------------------------------------------------------
 

@@ -431,6 +431,7 @@ _BENCHMARKS: dict[str, str] = {
     "sudoku": "Sudoku solving and generation against Norvig-style Python, py-sudoku and reasoning-gym",
     "generate": "clew generate end to end (1M traces to Parquet) against Stream of Search and reasoning-gym",
     "search": "batched ask/tell MCTS against LightZero's ctree and mctx (JAX on CPU)",
+    "propagators": "pysat.engines.BooleanEngine on clew against PySAT's Cadical195; per-callback cost",
 }
 
 

@@ -7,6 +7,7 @@ mod dataset;
 mod env_mcts;
 mod errors;
 mod formula;
+mod propagator;
 mod run;
 mod search;
 mod sudoku;
@@ -74,6 +75,8 @@ mod _core {
         inner: Mutex<Solver>,
         /// Outside the lock, so `interrupt()` works while `solve()` runs.
         interrupt: Interrupt,
+        /// The Python propagator's flags and exceptions, outside the lock too.
+        prop: crate::propagator::Connection,
     }
 
     impl SatSolver {
@@ -140,6 +143,7 @@ mod _core {
             Ok(SatSolver {
                 inner: Mutex::new(solver),
                 interrupt,
+                prop: Default::default(),
             })
         }
 
@@ -184,7 +188,8 @@ mod _core {
             let s: &mut Solver = &mut guard;
             let result = detached(py, |terminate| {
                 s.solve_with(&assumptions, limits, terminate).map_err(to_py)
-            })?;
+            });
+            let result = self.prop.reraise(result)?;
             Ok(match result {
                 SolveResult::Sat => Some(true),
                 SolveResult::Unsat => Some(false),
@@ -266,6 +271,75 @@ mod _core {
                 }
                 Ok(())
             })
+        }
+
+        /// Attach a Python propagator (`pysat.engines.Propagator`'s callbacks).
+        fn connect_propagator(&self, propagator: &Bound<'_, PyAny>) -> PyResult<()> {
+            let mut s = self.lock()?;
+            if s.has_propagator() {
+                return Err(to_py(clew_core::ClewError::InvalidInput(
+                    "a propagator is already connected (disconnect_propagator first)".into(),
+                )));
+            }
+            let prop = self.prop.attach(propagator)?;
+            guarded(|| s.connect_propagator(Box::new(prop)).map_err(to_py))
+        }
+
+        fn disconnect_propagator(&self) -> PyResult<()> {
+            let mut s = self.lock()?;
+            let result = guarded(|| {
+                s.disconnect_propagator();
+                Ok(())
+            });
+            self.prop.detach();
+            self.prop.reraise(result)
+        }
+
+        fn has_propagator(&self) -> PyResult<bool> {
+            Ok(self.lock()?.has_propagator())
+        }
+
+        /// Lock-free, so that callbacks may call these while a solve runs.
+        fn enable_propagator(&self) -> PyResult<()> {
+            self.prop.flags()?.enable();
+            Ok(())
+        }
+
+        fn disable_propagator(&self) -> PyResult<()> {
+            self.prop.flags()?.disable();
+            Ok(())
+        }
+
+        fn propagator_active(&self) -> PyResult<bool> {
+            Ok(self.prop.flags()?.active())
+        }
+
+        fn observe(&self, var: i64) -> PyResult<()> {
+            let v = i32::try_from(var).unwrap_or(0);
+            let mut s = self.lock()?;
+            let result = guarded(|| s.observe(v).map_err(to_py));
+            self.prop.reraise(result)
+        }
+
+        fn ignore(&self, var: i64) -> PyResult<()> {
+            let v = i32::try_from(var).unwrap_or(0);
+            let mut s = self.lock()?;
+            guarded(|| s.ignore(v).map_err(to_py))
+        }
+
+        fn reset_observed(&self) -> PyResult<()> {
+            self.lock()?.reset_observed();
+            Ok(())
+        }
+
+        fn is_observed(&self, var: i64) -> PyResult<bool> {
+            Ok(self
+                .lock()?
+                .is_observed(var.clamp(0, i32::MAX as i64) as i32))
+        }
+
+        fn propagator_clauses(&self) -> PyResult<Vec<Vec<i32>>> {
+            Ok(self.lock()?.propagator_clauses().to_vec())
         }
 
         fn interrupt(&self) {

@@ -8,6 +8,7 @@ pub mod clause_db;
 mod decide;
 pub mod dimacs;
 mod elim;
+mod external_propagator;
 pub mod graph;
 mod inprocess;
 pub mod lit;
@@ -30,6 +31,7 @@ mod vmtf;
 mod walk;
 mod watch;
 
+pub use external_propagator::ExternalPropagator;
 pub use proof::{Proof, ProofFormat};
 pub use restart::RestartPolicy;
 pub use search_log::{Event, LogStyle, SearchLog};

@@ -11,6 +11,7 @@ use std::time::Instant;
 
 use super::clause_db::{relocate_in, CRef, ClauseDb, CREF_NONE};
 use super::decide::VarOrder;
+use super::external_propagator::{ExtStep, External, CREF_EXTERNAL};
 use super::inprocess::Simp;
 use super::lit::{Lit, Var, FALSE, TRUE, UNASSIGNED};
 use super::phases::{Phases, Rephase};
@@ -475,6 +476,8 @@ pub struct Solver {
     /// Inprocessing state: eliminated and frozen variables, the
     /// model-reconstruction stack, the schedule.
     pub(super) simp: Simp,
+    /// The connected external propagator, if any.
+    pub(super) ext: Option<Box<External>>,
 }
 
 impl Default for Solver {
@@ -541,6 +544,7 @@ impl Solver {
             next_vivify: 0,
             chrono_on: opts_chrono,
             simp: Simp::default(),
+            ext: None,
         }
     }
 
@@ -623,6 +627,9 @@ impl Solver {
         self.phases.grow_to(n);
         self.watches.grow_to_vars(n);
         self.simp.grow_to(n);
+        if let Some(ext) = self.ext.as_mut() {
+            ext.grow_to(n);
+        }
         Ok(())
     }
 
@@ -799,6 +806,11 @@ impl Solver {
         if let Some(p) = self.proof.as_mut() {
             p.flush()?;
         }
+        if let Some(e) = self.take_propagator_error() {
+            self.has_model = false;
+            self.has_core = false;
+            return Err(e);
+        }
         Ok(result)
     }
 
@@ -964,6 +976,9 @@ impl Solver {
         }
         self.trail_lim.truncate(level as usize);
         self.qhead = self.qhead.min(start);
+        if self.ext.is_some() {
+            self.ext_backtrack(level, start);
+        }
         if let Some(log) = self.log.as_mut() {
             log.trail_cut(self.trail.len());
         }
@@ -997,7 +1012,16 @@ impl Solver {
     fn search(&mut self, budget: &Budget, terminate: &mut dyn FnMut() -> bool) -> SolveResult {
         let mut ticks: u64 = 0;
         loop {
-            let conflict = self.propagate();
+            let mut conflict = self.propagate();
+            if self.ext.is_some() {
+                match self.ext_step(conflict) {
+                    ExtStep::Done => {}
+                    ExtStep::Conflict(c) => conflict = c,
+                    ExtStep::Repeat => continue,
+                    ExtStep::Unsat => return SolveResult::Unsat,
+                    ExtStep::Failed => return SolveResult::Unknown(StopReason::Terminated),
+                }
+            }
             if self.log.is_some() {
                 self.log_propagation(conflict);
             }
@@ -1031,6 +1055,15 @@ impl Solver {
                     level
                 };
                 debug_assert_eq!(conflict_level, self.decision_level());
+                if self.ext.is_some() && !self.explain_conflict(conflict) {
+                    if self.ext_failed() {
+                        return SolveResult::Unknown(StopReason::Terminated);
+                    }
+                    if !self.ok {
+                        return SolveResult::Unsat;
+                    }
+                    continue;
+                }
                 self.learn_from(conflict);
                 if self.stats.conflicts >= self.reduce.next {
                     self.reduce.interval += self.reduce.increment;
@@ -1109,11 +1142,30 @@ impl Solver {
                 }
                 match self.decide() {
                     Decision::Made => {}
+                    Decision::AllAssigned if self.ext.is_some() => match self.ext_check_model() {
+                        ExtStep::Done => return SolveResult::Sat,
+                        ExtStep::Unsat => return SolveResult::Unsat,
+                        ExtStep::Failed => return SolveResult::Unknown(StopReason::Terminated),
+                        ExtStep::Conflict(_) | ExtStep::Repeat => {}
+                    },
                     Decision::AllAssigned => return SolveResult::Sat,
                     Decision::AssumptionFailed(p) => {
+                        if self.ext.is_some() && !self.ext_explain(&[p]) {
+                            if self.ext_failed() {
+                                return SolveResult::Unknown(StopReason::Terminated);
+                            }
+                            self.ext_assert_units();
+                            if !self.ok {
+                                return SolveResult::Unsat;
+                            }
+                            continue;
+                        }
                         self.analyze_final(p);
                         return SolveResult::Unsat;
                     }
+                }
+                if self.ext_failed() {
+                    return SolveResult::Unknown(StopReason::Terminated);
                 }
             }
         }
@@ -1136,6 +1188,19 @@ impl Solver {
                 .collect();
             log.push(Event::Conflict { clause });
         }
+    }
+
+    /// With a propagator: explain the conflict's implied literals; false
+    /// when the conflict was dropped (a unit reason, or a failed callback).
+    fn explain_conflict(&mut self, conflict: CRef) -> bool {
+        let seeds = self.db.lits(conflict).to_vec();
+        if self.ext_explain(&seeds) {
+            return true;
+        }
+        if !self.ext_failed() {
+            self.ext_assert_units();
+        }
+        false
     }
 
     fn learn_from(&mut self, conflict: CRef) {
@@ -1247,20 +1312,25 @@ impl Solver {
         while (self.decision_level() as usize) < self.assumptions.len() {
             let p = self.assumptions[self.decision_level() as usize];
             match self.vals[p.index()] {
-                TRUE => self.new_decision_level(),
+                TRUE => self.open_level(),
                 FALSE => return Decision::AssumptionFailed(p),
                 _ => {
-                    self.new_decision_level();
+                    self.open_level();
                     self.assign(p, CREF_NONE);
                     return Decision::Made;
                 }
             }
         }
-        match self.pick_branch_lit() {
+        let external = if self.ext.is_some() {
+            self.ext_decide()
+        } else {
+            None
+        };
+        match external.or_else(|| self.pick_branch_lit()) {
             None => Decision::AllAssigned,
             Some(l) => {
                 self.stats.decisions += 1;
-                self.new_decision_level();
+                self.open_level();
                 self.assign(l, CREF_NONE);
                 if let Some(log) = self.log.as_mut() {
                     log.push(Event::Decide {
@@ -1271,6 +1341,14 @@ impl Solver {
                 Decision::Made
             }
         }
+    }
+
+    /// A decision level of the search (the propagator hears of it).
+    fn open_level(&mut self) {
+        if self.ext.is_some() {
+            self.ext_new_level();
+        }
+        self.new_decision_level();
     }
 
     pub(super) fn bump_clause(&mut self, c: CRef) {
@@ -1359,7 +1437,7 @@ impl Solver {
         for i in 0..self.trail.len() {
             let v = self.trail[i].var().index();
             let r = self.reason[v];
-            if r != CREF_NONE {
+            if r != CREF_NONE && r != CREF_EXTERNAL {
                 let moved = relocate_in(&old, r);
                 debug_assert!(moved != CREF_NONE, "a reason clause was deleted");
                 self.reason[v] = moved;

@@ -672,6 +672,8 @@ def check_model(clauses: Iterable[Iterable[int]], model: Iterable[int] | None) -
 def sweep(instances: Any, configs: Any, **options: Any) -> Any:
     """Run solver configurations over instance families: a table and a
     cactus plot. See :func:`clew.bench.sweep.sweep` (the same arguments)."""
+    # Imported on first use: the sweep is bench's harness, which sits above
+    # the engines (the one upward import tests/test_layout.py allows).
     from clew.bench.sweep import sweep as run  # noqa: PLC0415
 
     return run(instances, configs, **options)

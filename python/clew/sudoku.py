@@ -37,6 +37,7 @@ import numpy as np
 
 from clew import _core
 from clew._core import PuzzleError
+from clew._validation import Validation
 
 __all__ = [
     "DEDUCTIONS",
@@ -560,8 +561,7 @@ def trace(
     )["trace"]
 
 
-def validate(text: str, puzzle: Puzzle | None = None, style: str = "backtrack", box: Box = None) -> Any:
+def validate(text: str, puzzle: Puzzle | None = None, style: str = "backtrack", box: Box = None) -> Validation:
     """Replay a Sudoku trace step by step (see :func:`clew.traces.validate`)."""
-    from clew import traces
-
-    return traces.validate(text, style=style, puzzle=puzzle, box=box)
+    given = None if puzzle is None else _text(puzzle)
+    return Validation(*_core.sudoku_validate(text, style, given, _box(box)))

@@ -30,7 +30,6 @@ import shutil
 import sys
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +38,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from clew import __version__, _core
+from clew.datasets._shards import Shard, write_shard
 from clew.datasets._tasks import TASKS, OptionError, Task, _pair
 
 SPLITS = ("train", "validation", "test")
@@ -54,23 +54,10 @@ FORMAT_VERSION = 2
 # checkpoints after each. Fixed, so that the manifest's counts of candidates
 # and drops do not depend on the worker count.
 BLOCK = 8192
-PARQUET_OPTIONS = dict(compression="zstd", compression_level=1, use_dictionary=["style"], write_statistics=False)
 
 
 class DatasetError(RuntimeError):
     """A failure while generating (exit 1); options are fine."""
-
-
-@dataclass(frozen=True)
-class Shard:
-    split: str
-    index: int
-    start: int
-    rows: int
-
-    @property
-    def path(self) -> str:
-        return f"{self.split}/{self.split}-{self.index:05d}"
 
 
 # ---------------------------------------------------------------------------
@@ -254,27 +241,6 @@ def _plan_block(task: Task, config: dict[str, Any], start: int, count: int, thre
 # ---------------------------------------------------------------------------
 # writing shards
 # ---------------------------------------------------------------------------
-
-
-def write_shard(task: Task, rows: np.ndarray, out: str, path: str, fmt: str, threads: int = 1) -> dict[str, Any]:
-    """Trace ``rows`` and write them to ``out/path.<fmt>`` atomically (a
-    temporary name, then a rename). Pure: the bytes depend only on the
-    arguments. Returns the shard's row count, byte size and the worker's
-    process id (for tests and logs; never written to the files)."""
-    table = task.table(rows, threads)
-    final = Path(out) / f"{path}.{fmt}"
-    final.parent.mkdir(parents=True, exist_ok=True)
-    tmp = final.with_name(f".{final.name}.{os.getpid()}.tmp")
-    if fmt == "parquet":
-        pq.write_table(table, tmp, row_group_size=max(1, len(rows)), **PARQUET_OPTIONS)
-    else:
-        with open(tmp, "w", encoding="utf-8") as fh:
-            for batch in table.to_batches(max_chunksize=1024):
-                for rec in batch.to_pylist():
-                    fh.write(json.dumps(rec, ensure_ascii=False, separators=(",", ":")))
-                    fh.write("\n")
-    os.replace(tmp, final)
-    return {"rows": len(rows), "bytes": final.stat().st_size, "pid": os.getpid()}
 
 
 def _sha256(path: Path) -> str:

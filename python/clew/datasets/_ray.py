@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from clew.datasets._generate import Shard, write_shard
+from clew.datasets._shards import Shard, write_shard
 from clew.datasets._tasks import Task
 
 

@@ -12,11 +12,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
-from clew import _core
+from clew import _core, sudoku
 from clew._core import CountdownTrace as TraceRecord
+from clew._validation import Validation
 from clew.traces.sat import SatValidation, validate_sat
 
 __all__ = [
@@ -32,20 +32,6 @@ __all__ = [
 
 #: Text styles the Countdown renderers write (Sudoku: all but ``sos``).
 STYLES: tuple[str, ...] = ("sos", "compact", "wait", "backtrack", "astro")
-
-
-@dataclass(frozen=True)
-class Validation:
-    """The verdict on one trace."""
-
-    valid: bool
-    solved: bool
-    steps: int
-    line: int
-    message: str | None
-
-    def __bool__(self) -> bool:
-        return self.valid
 
 
 def validate(
@@ -83,10 +69,7 @@ def validate(
     if task is None:
         task = "sudoku" if puzzle is not None else "countdown"
     if task == "sudoku":
-        from clew.sudoku import _box, _text
-
-        given = None if puzzle is None else _text(puzzle)
-        return Validation(*_core.sudoku_validate(text, style, given, _box(box)))
+        return sudoku.validate(text, puzzle, style, box)
     if task != "countdown":
         raise _core.InputError(f"task must be 'countdown' or 'sudoku', got {task!r}")
     nums = None if numbers is None else [int(n) for n in numbers]

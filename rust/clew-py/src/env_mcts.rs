@@ -16,10 +16,10 @@ use clew_core::sudoku::Grid;
 use clew_core::trace::render::walk::Move;
 use clew_core::trace::tree::Outcome;
 use clew_core::trace::Style;
-use pyo3::buffer::PyBuffer;
 use pyo3::prelude::*;
 use pyo3::types::{PyByteArray, PyDict, PyList};
 
+use crate::buffer;
 use crate::errors::to_py;
 use crate::run::{detached, guarded};
 use crate::search::{
@@ -59,9 +59,8 @@ impl EnvMctsTrees {
 }
 
 fn ids_of(obj: &Bound<'_, PyAny>) -> PyResult<Vec<u64>> {
-    let buf = PyBuffer::<i64>::get(obj)
-        .map_err(|_| input("leaf_ids must be an int64 array (as returned by ask)".into()))?;
-    let ids = buf.to_vec(obj.py())?;
+    let (ids, _) = buffer::read::<i64>(obj)
+        .ok_or_else(|| input("leaf_ids must be an int64 array (as returned by ask)".into()))?;
     if let Some(bad) = ids.iter().find(|&&id| id < 0) {
         return Err(input(format!("unknown leaf id {bad}")));
     }

@@ -11,9 +11,10 @@ use clew_core::ClewError as CoreError;
 use pyo3::prelude::*;
 use pyo3::types::{PyByteArray, PyList, PyTuple};
 
+use crate::buffer::Element;
 use crate::errors::{budget_exhausted, to_py};
 use crate::run::detached;
-use crate::search::{buffer, input};
+use crate::search::{elements, input};
 
 /// A clause list with literals checked to fit i32 (an InputError naming
 /// the value otherwise).
@@ -36,19 +37,14 @@ fn clause_list(clauses: Vec<Vec<i64>>) -> PyResult<Vec<Vec<i32>>> {
 }
 
 /// A one-dimensional buffer of `T` (dtype named in the error), copied out.
-fn vector<T: pyo3::buffer::Element>(
-    obj: &Bound<'_, PyAny>,
-    name: &str,
-    dtype: &str,
-) -> PyResult<Vec<T>> {
-    let buf = buffer::<T>(obj, name, &format!("one-dimensional {dtype}"))?;
-    if buf.dimensions() != 1 {
+fn vector<T: Element>(obj: &Bound<'_, PyAny>, name: &str, dtype: &str) -> PyResult<Vec<T>> {
+    let (data, shape) = elements::<T>(obj, name, &format!("one-dimensional {dtype}"))?;
+    if shape.len() != 1 {
         return Err(input(format!(
-            "{name} must be one-dimensional, got shape {:?}",
-            buf.shape()
+            "{name} must be one-dimensional, got shape {shape:?}"
         )));
     }
-    buf.to_vec(obj.py())
+    Ok(data)
 }
 
 /// (literals, offsets) from a clause list or a `(literals, clause_offsets)` pair.

@@ -1,6 +1,7 @@
 //! `clew._core`: the thin PyO3 layer over clew-core. Inputs are converted to
 //! owned Rust data first, then the GIL is released for the work.
 
+mod buffer;
 mod countdown;
 mod dataset;
 mod env_mcts;

@@ -17,11 +17,11 @@ use clew_core::search::{self, Budget, CountdownEnv, Env, Outcome, SudokuEnv};
 use clew_core::sudoku::Grid;
 use clew_core::trace::tree::{NoRecord, Recorder, Tree, NONE};
 use clew_core::ClewError as CoreError;
-use pyo3::buffer::{Element, PyBuffer};
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 use pyo3::types::PyByteArray;
 
+use crate::buffer::{self, Element};
 use crate::errors::{self, to_py};
 use crate::run::{detached, guarded};
 
@@ -38,24 +38,23 @@ pub(crate) fn array<T: Element>(
     dtype: &str,
     shape: &[usize],
 ) -> PyResult<Vec<T>> {
-    let buf = buffer::<T>(obj, name, dtype)?;
-    if buf.shape() != shape {
+    let (data, got_shape) = elements::<T>(obj, name, dtype)?;
+    if got_shape != shape {
         return Err(input(format!(
-            "{name} has shape {:?}, expected {shape:?}",
-            buf.shape()
+            "{name} has shape {got_shape:?}, expected {shape:?}"
         )));
     }
-    buf.to_vec(obj.py())
+    Ok(data)
 }
 
-/// The buffer of `obj` with elements `T`; the error names the argument,
-/// the expected dtype and the one it got.
-pub(crate) fn buffer<T: Element>(
+/// The elements (C order) and shape of `obj`, a buffer of `T`; the error
+/// names the argument, the expected dtype and the one it got.
+pub(crate) fn elements<T: Element>(
     obj: &Bound<'_, PyAny>,
     name: &str,
     dtype: &str,
-) -> PyResult<PyBuffer<T>> {
-    PyBuffer::<T>::get(obj).map_err(|_| {
+) -> PyResult<(Vec<T>, Vec<usize>)> {
+    buffer::read::<T>(obj).ok_or_else(|| {
         let got = obj
             .getattr("dtype")
             .map(|d| d.to_string())
@@ -259,17 +258,13 @@ impl MctsForest {
         terminal: Option<&Bound<'_, PyAny>>,
         legal: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<()> {
-        let ids_buf = PyBuffer::<i64>::get(leaf_ids).map_err(|_| {
+        let (ids, shape) = buffer::read::<i64>(leaf_ids).ok_or_else(|| {
             input("leaf_ids must be an int64 array (as returned by ask)".to_string())
         })?;
-        if ids_buf.dimensions() != 1 {
-            return Err(input(format!(
-                "leaf_ids must be 1-D, got shape {:?}",
-                ids_buf.shape()
-            )));
+        if shape.len() != 1 {
+            return Err(input(format!("leaf_ids must be 1-D, got shape {shape:?}")));
         }
-        let n = ids_buf.item_count();
-        let ids = ids_buf.to_vec(leaf_ids.py())?;
+        let n = ids.len();
         let mut forest = self.lock()?;
         let a = forest.config().num_actions;
         let priors: Vec<f32> = array(priors, "priors", "float32", &[n, a])?;

@@ -1,33 +1,5 @@
-"""Search with a policy/value prior: batched MCTS by ask/tell.
-
-The trees live in Rust; Python asks for leaves, evaluates them however it
-likes (a torch model on a GPU, a language model, a heuristic) and tells the
-results back. Rust never calls Python, and a round costs two calls whatever
-the batch size: arrays cross whole, there is no Python object per leaf.
-
-    tree = clew.search.MCTS(num_actions=16, num_trees=256, seed=0)
-    for _ in range(1 + 50):                       # the root, then 50 simulations
-        leaf_ids, observations = tree.ask()       # one leaf per tree
-        priors, values = evaluator(observations)  # (k, 16) and (k,), any float dtype
-        tree.tell(leaf_ids, priors, values)
-    tree.policy(), tree.best_actions()
-
-or, the same loop ready-made: ``clew.search.run_mcts(evaluator, 16, batch=256,
-simulations=50)``.
-
-Observations, when no environment is attached, are int64 rows ``(tree,
-parent node, action)``: enough to compute a leaf's state from its parent's
-(``-1, -1`` for a root). :func:`run_mcts_env` attaches a Python environment
-(:class:`Env`) and hands the evaluator ``env.observe(state)`` instead.
-
-Values are told from the view of the player to move at the leaf; with
-``two_player=True`` their sign flips at every ply on the way up.
-
-The classic searches share one call, :func:`solve`, over a Python
-:class:`Env` or a built-in Rust one (:class:`Countdown`, :class:`Sudoku`):
-
-    clew.search.solve(clew.search.Countdown(24), [4, 6, 2, 1], "astar", max_nodes=10_000)
-"""
+"""The searches behind :mod:`clew.search`: batched MCTS by ask/tell, the
+classic searches over an :class:`Env` (:func:`solve`) and :class:`EnvMCTS`."""
 
 from __future__ import annotations
 
@@ -39,22 +11,6 @@ import numpy as np
 from numpy.typing import NDArray
 
 from clew import _core
-
-__all__ = [
-    "MCTS",
-    "Comparison",
-    "Countdown",
-    "Env",
-    "EnvMCTS",
-    "SearchResult",
-    "Sudoku",
-    "compare",
-    "mcts_trace",
-    "pass_at_k",
-    "run_mcts",
-    "run_mcts_env",
-    "solve",
-]
 
 _LOW = 0xFFFFFFFF
 
@@ -740,7 +696,3 @@ def mcts_trace(
     record = tree.export_trace(0, style, backtracks)
     record.update(numbers=[int(n) for n in numbers], target=int(target), simulations=simulations)
     return record
-
-
-# Imported last: the comparison runs solve() above.
-from clew._compare import Comparison, compare, pass_at_k  # noqa: E402

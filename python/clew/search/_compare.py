@@ -25,6 +25,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from clew._table import markdown_table
+from clew.search._search import Countdown, EnvMCTS, SearchResult, Sudoku, solve
 
 _BUDGETS = {"nodes": "max_nodes", "evaluations": "max_evaluations", "cost": "max_cost"}
 # Searches whose result does not depend on the seed.
@@ -178,8 +179,6 @@ def compare(
     searches release the GIL; default: CPU count); Python envs and runners
     run on this thread. Same arguments, same :class:`Comparison`.
     """
-    from clew.search import Countdown, Sudoku, solve  # noqa: PLC0415
-
     if budget not in _BUDGETS:
         raise ValueError(f"budget must be one of {sorted(_BUDGETS)}, got {budget!r}")
     if seeds < 1:
@@ -240,8 +239,6 @@ def compare(
 def _run_mcts(env: Any, root: Any, seed: int, budget: dict[str, Any], evaluator: Any, options: dict[str, Any]) -> Any:
     """EnvMCTS on one root until ``budget`` runs out; solved when its tree
     holds a goal or a playout through the root reached one."""
-    from clew.search import EnvMCTS, SearchResult  # noqa: PLC0415
-
     tree = EnvMCTS(env, [root], seed=seed, **budget, **options)
     last = None
     while True:  # in rounds: a fully explored tree spends nothing more

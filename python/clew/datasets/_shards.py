@@ -1,0 +1,51 @@
+"""Shards: which rows a shard holds and writing one atomically. Below the
+driver (``_generate``) and its backends (``_generate.LocalBackend``,
+``_ray.RayBackend``), which all hand shards to :func:`write_shard`."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow.parquet as pq
+
+from clew.datasets._tasks import Task
+
+PARQUET_OPTIONS = dict(compression="zstd", compression_level=1, use_dictionary=["style"], write_statistics=False)
+
+
+@dataclass(frozen=True)
+class Shard:
+    split: str
+    index: int
+    start: int
+    rows: int
+
+    @property
+    def path(self) -> str:
+        return f"{self.split}/{self.split}-{self.index:05d}"
+
+
+def write_shard(task: Task, rows: np.ndarray, out: str, path: str, fmt: str, threads: int = 1) -> dict[str, Any]:
+    """Trace ``rows`` and write them to ``out/path.<fmt>`` atomically (a
+    temporary name, then a rename). Pure: the bytes depend only on the
+    arguments. Returns the shard's row count, byte size and the worker's
+    process id (for tests and logs; never written to the files)."""
+    table = task.table(rows, threads)
+    final = Path(out) / f"{path}.{fmt}"
+    final.parent.mkdir(parents=True, exist_ok=True)
+    tmp = final.with_name(f".{final.name}.{os.getpid()}.tmp")
+    if fmt == "parquet":
+        pq.write_table(table, tmp, row_group_size=max(1, len(rows)), **PARQUET_OPTIONS)
+    else:
+        with open(tmp, "w", encoding="utf-8") as fh:
+            for batch in table.to_batches(max_chunksize=1024):
+                for rec in batch.to_pylist():
+                    fh.write(json.dumps(rec, ensure_ascii=False, separators=(",", ":")))
+                    fh.write("\n")
+    os.replace(tmp, final)
+    return {"rows": len(rows), "bytes": final.stat().st_size, "pid": os.getpid()}

@@ -8,6 +8,7 @@ a dataset card; see :func:`generate` for the options and guarantees.
 """
 
 from clew.datasets._generate import DatasetError, generate, load, summary
+from clew.datasets._phases import make_phase_data
 from clew.datasets._tasks import STYLES, TASKS, OptionError
 
-__all__ = ["STYLES", "TASKS", "DatasetError", "OptionError", "generate", "load", "summary"]
+__all__ = ["STYLES", "TASKS", "DatasetError", "OptionError", "generate", "load", "make_phase_data", "summary"]

@@ -1,0 +1,186 @@
+"""``clew neural eval-phases``: does a phase model save the solver work on a family?
+
+Each formula is solved three times in the same process, one after the other, with fresh solvers:
+``predicted`` (graph + forward pass, then the confident phases seeded with ``sticky=False``; the
+time includes that inference), ``default`` (clew's own phases) and ``random`` (every variable seeded
+with a random phase, the same way). The report: backbone-phase accuracy on the formulas whose
+backbone is found within a conflict budget, and per mode the median conflicts, median seconds
+and solved count; ``results.json`` holds every run, ``conflicts.png`` the distributions.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from clew import BudgetExhausted, InputError
+from clew.neural.phases import PhasePredictor, balanced_accuracy
+
+MODES = ("predicted", "default", "random")
+
+
+def _solve(clauses: list[list[int]], num_vars: int, phases: list[int] | None, config: str, time_limit: float | None) -> dict[str, Any]:
+    from clew.sat import check_model
+    from clew import _core
+
+    solver = _core.SatSolver(config)
+    solver.reserve_vars(num_vars)
+    solver.add_clauses(clauses)
+    if phases:
+        solver.set_phases(phases, sticky=False)
+    started = time.perf_counter()
+    result = solver.solve(seconds=time_limit)
+    seconds = time.perf_counter() - started
+    if result is True and not check_model(clauses, solver.model() or []):
+        raise RuntimeError("internal error: a model does not satisfy its formula (please report this)")
+    stats = solver.stats()
+    return {"status": {True: "sat", False: "unsat", None: "unknown"}[result], "conflicts": int(stats["conflicts"]),
+            "decisions": int(stats["decisions"]), "solve_seconds": seconds}
+
+
+def eval_phases(
+    model_dir: str | os.PathLike[str],
+    family: str,
+    n: int,
+    *,
+    seed: int = 1_000_003,
+    time_limit: float | None = None,
+    threshold: float = 0.9,
+    conf_budget: int | None = 100_000,
+    config: str = "default",
+    device: str = "auto",
+    out: str | os.PathLike[str] | None = None,
+    progress: bool | None = None,
+) -> dict[str, Any]:
+    """Evaluate the model in ``model_dir`` on ``n`` formulas of ``family`` (see the module's docs);
+    returns the summary (and writes ``results.json``, ``summary.md`` and ``conflicts.png`` to ``out``)."""
+    from clew import families
+    from clew.sat import backbone
+
+    if n < 1:
+        raise InputError(f"--n must be at least 1, got {n}")
+    if not 0.0 <= threshold <= 1.0:
+        raise InputError(f"--phase-threshold must be in [0, 1], got {threshold}")
+    predictor = PhasePredictor.load(model_dir, device=device)
+    name, params = families.parse_spec(family)
+    formulas = families.generate(name, n, seed=seed, satisfiable=True, **params)
+    rng = np.random.default_rng([seed, 0xACE])
+    runs: list[dict[str, Any]] = []
+    correct_pos: list[np.ndarray] = []
+    truth_pos: list[np.ndarray] = []
+    from clew.datasets._phases import _formula
+    from clew.neural.train import _bar
+    import sys
+
+    bar = _bar(len(formulas), "eval", sys.stderr.isatty() if progress is None else progress)
+    for index, formula in enumerate(formulas):
+        num_vars, clauses = _formula(formula)
+        started = time.perf_counter()
+        prediction = predictor.predict(clauses, num_vars)
+        inference = time.perf_counter() - started
+        seeded = {
+            "predicted": prediction.literals(threshold),
+            "default": None,
+            "random": (np.arange(1, num_vars + 1) * rng.choice([-1, 1], size=num_vars)).tolist(),
+        }
+        record: dict[str, Any] = {"index": index, "num_vars": num_vars, "num_clauses": len(clauses),
+                                  "inference_seconds": inference, "seeded": len(seeded["predicted"] or [])}
+        for mode in MODES:
+            run = _solve(clauses, num_vars, seeded[mode], config, time_limit)
+            run["seconds"] = run["solve_seconds"] + (inference if mode == "predicted" else 0.0)
+            record[mode] = run
+        try:
+            bb = backbone(clauses, conf_budget=conf_budget)
+        except BudgetExhausted:
+            bb = None
+        if bb:
+            lits = np.asarray(bb, dtype=np.int64)
+            predicted = prediction.phase[np.abs(lits) - 1] > 0
+            correct_pos.append(predicted)
+            truth_pos.append(lits > 0)
+            record["backbone_size"] = len(bb)
+            record["backbone_accuracy"] = float((predicted == (lits > 0)).mean())
+            chosen = set(seeded["predicted"] or [])
+            record["seeded_in_backbone_correct"] = sum(1 for lit in bb if lit in chosen)
+        runs.append(record)
+        bar.update(1)
+    bar.close()
+    summary = _summary(runs, correct_pos, truth_pos)
+    summary.update({"model": str(model_dir), "family": family, "n": n, "seed": seed, "time_limit": time_limit,
+                    "threshold": threshold, "config": config, "device": str(predictor.device)})
+    if out is not None:
+        _write(Path(out), summary, runs)
+    return summary
+
+
+def _summary(runs: list[dict[str, Any]], pred: list[np.ndarray], truth: list[np.ndarray]) -> dict[str, Any]:
+    modes = {}
+    for mode in MODES:
+        conflicts = [r[mode]["conflicts"] for r in runs]
+        modes[mode] = {
+            "median_conflicts": float(np.median(conflicts)),
+            "median_seconds": float(np.median([r[mode]["seconds"] for r in runs])),
+            "solved": sum(r[mode]["status"] != "unknown" for r in runs),
+        }
+    p = np.concatenate(pred) if pred else np.zeros(0, bool)
+    t = np.concatenate(truth) if truth else np.zeros(0, bool)
+    return {
+        "formulas": len(runs),
+        "with_backbone": len(pred),
+        "balanced_accuracy": balanced_accuracy(p, t),
+        "accuracy": float((p == t).mean()) if len(t) else float("nan"),
+        "median_inference_seconds": float(np.median([r["inference_seconds"] for r in runs])),
+        "median_seeded": float(np.median([r["seeded"] for r in runs])),
+        "modes": modes,
+    }
+
+
+def table(summary: dict[str, Any]) -> str:
+    """The summary as a markdown table with the accuracy line above it."""
+    base = summary["modes"]["default"]["median_conflicts"]
+    lines = [
+        f"{summary['family']}: {summary['formulas']} formulas; backbone-phase accuracy "
+        f"{summary['accuracy']:.3f} (balanced {summary['balanced_accuracy']:.3f}) on the "
+        f"{summary['with_backbone']} with a non-empty backbone found; median inference "
+        f"{summary['median_inference_seconds'] * 1000:.1f} ms, median {summary['median_seeded']:.0f} phases seeded",
+        "",
+        "| phases | median conflicts | vs default | median s (incl. inference) | solved |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for mode, m in summary["modes"].items():
+        ratio = m["median_conflicts"] / base if base else float("nan")
+        lines.append(f"| {mode} | {m['median_conflicts']:,.0f} | {ratio:.2f}x | {m['median_seconds']:.3f} | "
+                     f"{m['solved']}/{summary['formulas']} |")
+    return "\n".join(lines)
+
+
+def _write(out: Path, summary: dict[str, Any], runs: list[dict[str, Any]]) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    for name, text in (("results.json", json.dumps({"summary": summary, "runs": runs}, indent=1) + "\n"),
+                       ("summary.md", table(summary) + "\n")):
+        tmp = out / f".{name}.tmp"
+        tmp.write_text(text)
+        os.replace(tmp, out / name)
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:  # the plot is a bonus; the numbers are in results.json
+        return
+    fig, ax = plt.subplots(figsize=(6, 3.5))
+    data = [[max(1, r[m]["conflicts"]) for r in runs] for m in MODES]
+    ax.boxplot(data, labels=list(MODES))
+    ax.set_yscale("log")
+    ax.set_ylabel("conflicts")
+    ax.set_title(f"{summary['family']} ({summary['formulas']} formulas)")
+    fig.tight_layout()
+    tmp = out / ".conflicts.png.tmp.png"
+    fig.savefig(tmp, dpi=110)
+    plt.close(fig)
+    os.replace(tmp, out / "conflicts.png")

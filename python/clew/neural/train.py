@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import os
+import shutil
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -70,6 +71,8 @@ def _batches(items: Sequence[Any], size: int, order: np.ndarray) -> list[list[An
 
 def _resume(out: Path, task: Task, settings: Settings, model: torch.nn.Module, opt: torch.optim.Optimizer) -> tuple[int, list[dict[str, Any]]]:
     """The epochs already done in ``out`` (loaded into model and optimizer) and their history."""
+    for stale in out.glob(".epoch-*.tmp") if out.is_dir() else ():  # a killed run's half-written epoch
+        shutil.rmtree(stale, ignore_errors=True)
     if not (out / checkpoint.POINTER).exists():
         if out.exists() and any(p for p in out.iterdir() if not p.name.startswith(".")):
             raise InputError(f"{out} exists and holds no clew checkpoint; choose an empty or new directory")

@@ -373,3 +373,27 @@ def test_bad_checkpoints(tmp_path: Path) -> None:
     with pytest.raises(clew.CheckpointError):
         PhasePredictor.load(tmp_path / "shapes" / "epoch-001" / checkpoint.WEIGHTS)
     assert isinstance(clew.CheckpointError("x"), clew.ClewError)
+
+
+# --------------------------------------------------------------------------- the CLI smoke
+
+
+def test_smoke_make_phase_data_train_eval(tmp_path: Path, capsys) -> None:
+    d, m, e = tmp_path / "data", tmp_path / "model", tmp_path / "eval"
+    assert main(["neural", "make-phase-data", "--family", "sr:n=8", "--n", "24", "--out", str(d), "--seed", "3"]) == 0
+    assert json.loads((d / "manifest.json").read_text())["total"] > 0
+    train = ["neural", "train-phases", str(d), "--out", str(m), "--epochs", "2", "--dim", "8", "--rounds", "2",
+             "--device", "cpu"]
+    assert main(train) == 0
+    assert main(train) == 0  # done already: resumes at the end
+    assert main(["neural", "eval-phases", str(m), "--family", "sr:n=12", "--n", "4", "--out", str(e),
+                 "--device", "cpu", "--time-limit", "5"]) == 0
+    out = capsys.readouterr().out
+    assert "| predicted |" in out and "| default |" in out and "| random |" in out
+    results = json.loads((e / "results.json").read_text())
+    assert len(results["runs"]) == 4
+    assert all(r[mode]["status"] == "sat" for r in results["runs"] for mode in ("predicted", "default", "random"))
+    assert (e / "conflicts.png").stat().st_size > 0
+    assert main(["neural", "eval-phases", str(tmp_path / "nothing"), "--family", "sr:n=12", "--n", "2"]) == 1
+    assert "CheckpointError" not in capsys.readouterr().err
+    assert main(["neural", "make-phase-data", "--family", "nosuch", "--n", "2", "--out", str(tmp_path / "x")]) == 2

@@ -555,7 +555,7 @@ def _add_neural(subparsers: argparse._SubParsersAction[argparse.ArgumentParser])
     t.add_argument("--rounds", type=int, default=6, help="message-passing rounds")
     e = cmds.add_parser("eval-phases", formatter_class=fmt,
                         help="predicted vs default vs random phases on a family (conflicts, time, solved)")
-    e.add_argument("model_dir", metavar="MODEL_DIR")
+    e.add_argument("model_dir", metavar="MODEL_DIR", nargs="+", help="one or more models (e.g. one per training seed)")
     e.add_argument("--family", required=True, metavar="SPEC")
     e.add_argument("--n", type=int, required=True)
     e.add_argument("--time-limit", type=float, metavar="S", help="seconds per solve")

@@ -3,7 +3,8 @@
 Each formula is solved three times in the same process, one after the other, with fresh solvers:
 ``predicted`` (graph + forward pass, then the confident phases seeded with ``sticky=False``; the
 time includes that inference), ``default`` (clew's own phases) and ``random`` (every variable seeded
-with a random phase, the same way). The report: backbone-phase accuracy on the formulas whose
+with a random phase, the same way). Given several models (e.g. three training seeds), each gets
+its own ``predicted`` run, named ``predicted:<its directory name>``, against the same baselines. The report: backbone-phase accuracy on the formulas whose
 backbone is found within a conflict budget, and per mode the median conflicts, median seconds
 and solved count; ``results.json`` holds every run, ``conflicts.png`` the distributions.
 """
@@ -21,7 +22,6 @@ import numpy as np
 from clew import BudgetExhausted, InputError
 from clew.neural.phases import PhasePredictor, balanced_accuracy
 
-MODES = ("predicted", "default", "random")
 
 
 def _solve(clauses: list[list[int]], num_vars: int, phases: list[int] | None, config: str, time_limit: float | None) -> dict[str, Any]:
@@ -44,7 +44,7 @@ def _solve(clauses: list[list[int]], num_vars: int, phases: list[int] | None, co
 
 
 def eval_phases(
-    model_dir: str | os.PathLike[str],
+    model_dir: str | os.PathLike[str] | list[str | os.PathLike[str]],
     family: str,
     n: int,
     *,
@@ -66,13 +66,18 @@ def eval_phases(
         raise InputError(f"--n must be at least 1, got {n}")
     if not 0.0 <= threshold <= 1.0:
         raise InputError(f"--phase-threshold must be in [0, 1], got {threshold}")
-    predictor = PhasePredictor.load(model_dir, device=device)
+    dirs = list(model_dir) if isinstance(model_dir, (list, tuple)) else [model_dir]
+    if not dirs:
+        raise InputError("no model to evaluate")
+    predictors = {_mode(d, len(dirs)): PhasePredictor.load(d, device=device) for d in dirs}
+    if len(predictors) != len(dirs):
+        raise InputError("give models with distinct directory names")
+    modes = [*predictors, "default", "random"]
     name, params = families.parse_spec(family)
     formulas = families.generate(name, n, seed=seed, satisfiable=True, **params)
     rng = np.random.default_rng([seed, 0xACE])
     runs: list[dict[str, Any]] = []
-    correct_pos: list[np.ndarray] = []
-    truth_pos: list[np.ndarray] = []
+    hits: dict[str, tuple[list[np.ndarray], list[np.ndarray]]] = {m: ([], []) for m in predictors}
     from clew.datasets._phases import _formula
     from clew.neural.train import _bar
     import sys
@@ -80,63 +85,76 @@ def eval_phases(
     bar = _bar(len(formulas), "eval", sys.stderr.isatty() if progress is None else progress)
     for index, formula in enumerate(formulas):
         num_vars, clauses = _formula(formula)
-        started = time.perf_counter()
-        prediction = predictor.predict(clauses, num_vars)
-        inference = time.perf_counter() - started
-        seeded = {
-            "predicted": prediction.literals(threshold),
-            "default": None,
-            "random": (np.arange(1, num_vars + 1) * rng.choice([-1, 1], size=num_vars)).tolist(),
-        }
-        record: dict[str, Any] = {"index": index, "num_vars": num_vars, "num_clauses": len(clauses),
-                                  "inference_seconds": inference, "seeded": len(seeded["predicted"] or [])}
-        for mode in MODES:
+        record: dict[str, Any] = {"index": index, "num_vars": num_vars, "num_clauses": len(clauses)}
+        seeded: dict[str, list[int] | None] = {"default": None}
+        inference: dict[str, float] = {}
+        predictions = {}
+        for mode, predictor in predictors.items():
+            started = time.perf_counter()
+            predictions[mode] = predictor.predict(clauses, num_vars)
+            inference[mode] = time.perf_counter() - started
+            seeded[mode] = predictions[mode].literals(threshold)
+        seeded["random"] = (np.arange(1, num_vars + 1) * rng.choice([-1, 1], size=num_vars)).tolist()
+        for mode in modes:
             run = _solve(clauses, num_vars, seeded[mode], config, time_limit)
-            run["seconds"] = run["solve_seconds"] + (inference if mode == "predicted" else 0.0)
+            run["seconds"] = run["solve_seconds"] + inference.get(mode, 0.0)
+            if mode in predictors:
+                run["inference_seconds"] = inference[mode]
+                run["seeded"] = len(seeded[mode] or [])
             record[mode] = run
         try:
             bb = backbone(clauses, conf_budget=conf_budget)
         except BudgetExhausted:
             bb = None
+        record["backbone_size"] = None if bb is None else len(bb)
         if bb:
             lits = np.asarray(bb, dtype=np.int64)
-            predicted = prediction.phase[np.abs(lits) - 1] > 0
-            correct_pos.append(predicted)
-            truth_pos.append(lits > 0)
-            record["backbone_size"] = len(bb)
-            record["backbone_accuracy"] = float((predicted == (lits > 0)).mean())
-            chosen = set(seeded["predicted"] or [])
-            record["seeded_in_backbone_correct"] = sum(1 for lit in bb if lit in chosen)
+            for mode, prediction in predictions.items():
+                predicted = prediction.phase[np.abs(lits) - 1] > 0
+                hits[mode][0].append(predicted)
+                hits[mode][1].append(lits > 0)
+                record[mode]["backbone_accuracy"] = float((predicted == (lits > 0)).mean())
+                chosen = set(seeded[mode] or [])
+                record[mode]["seeded_backbone_literals"] = sum(1 for lit in bb if lit in chosen)
         runs.append(record)
         bar.update(1)
     bar.close()
-    summary = _summary(runs, correct_pos, truth_pos)
-    summary.update({"model": str(model_dir), "family": family, "n": n, "seed": seed, "time_limit": time_limit,
-                    "threshold": threshold, "config": config, "device": str(predictor.device)})
+    summary = _summary(runs, modes, hits)
+    summary.update({"models": [str(d) for d in dirs], "family": family, "n": n, "seed": seed,
+                    "time_limit": time_limit, "threshold": threshold, "config": config,
+                    "device": str(next(iter(predictors.values())).device)})
     if out is not None:
         _write(Path(out), summary, runs)
     return summary
 
 
-def _summary(runs: list[dict[str, Any]], pred: list[np.ndarray], truth: list[np.ndarray]) -> dict[str, Any]:
-    modes = {}
-    for mode in MODES:
-        conflicts = [r[mode]["conflicts"] for r in runs]
-        modes[mode] = {
-            "median_conflicts": float(np.median(conflicts)),
+def _mode(model_dir: str | os.PathLike[str], count: int) -> str:
+    return "predicted" if count == 1 else f"predicted:{Path(model_dir).resolve().name}"
+
+
+def _summary(
+    runs: list[dict[str, Any]], modes: list[str], hits: dict[str, tuple[list[np.ndarray], list[np.ndarray]]]
+) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for mode in modes:
+        m: dict[str, Any] = {
+            "median_conflicts": float(np.median([r[mode]["conflicts"] for r in runs])),
             "median_seconds": float(np.median([r[mode]["seconds"] for r in runs])),
             "solved": sum(r[mode]["status"] != "unknown" for r in runs),
         }
-    p = np.concatenate(pred) if pred else np.zeros(0, bool)
-    t = np.concatenate(truth) if truth else np.zeros(0, bool)
+        if mode in hits:
+            pred, truth = hits[mode]
+            p = np.concatenate(pred) if pred else np.zeros(0, bool)
+            t = np.concatenate(truth) if truth else np.zeros(0, bool)
+            m["balanced_accuracy"] = balanced_accuracy(p, t)
+            m["accuracy"] = float((p == t).mean()) if len(t) else float("nan")
+            m["median_inference_seconds"] = float(np.median([r[mode]["inference_seconds"] for r in runs]))
+            m["median_seeded"] = float(np.median([r[mode]["seeded"] for r in runs]))
+        out[mode] = m
     return {
         "formulas": len(runs),
-        "with_backbone": len(pred),
-        "balanced_accuracy": balanced_accuracy(p, t),
-        "accuracy": float((p == t).mean()) if len(t) else float("nan"),
-        "median_inference_seconds": float(np.median([r["inference_seconds"] for r in runs])),
-        "median_seeded": float(np.median([r["seeded"] for r in runs])),
-        "modes": modes,
+        "with_backbone": sum(1 for r in runs if r["backbone_size"]),
+        "modes": out,
     }
 
 
@@ -144,18 +162,19 @@ def table(summary: dict[str, Any]) -> str:
     """The summary as a markdown table with the accuracy line above it."""
     base = summary["modes"]["default"]["median_conflicts"]
     lines = [
-        f"{summary['family']}: {summary['formulas']} formulas; backbone-phase accuracy "
-        f"{summary['accuracy']:.3f} (balanced {summary['balanced_accuracy']:.3f}) on the "
-        f"{summary['with_backbone']} with a non-empty backbone found; median inference "
-        f"{summary['median_inference_seconds'] * 1000:.1f} ms, median {summary['median_seeded']:.0f} phases seeded",
+        f"{summary['family']}: {summary['formulas']} formulas, {summary['with_backbone']} with a non-empty "
+        "backbone found (the accuracy is over their backbone literals)",
         "",
-        "| phases | median conflicts | vs default | median s (incl. inference) | solved |",
-        "|---|---:|---:|---:|---:|",
+        "| phases | median conflicts | vs default | median s (incl. inference) | solved | backbone-phase accuracy "
+        "(balanced) | median phases seeded | median inference ms |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for mode, m in summary["modes"].items():
         ratio = m["median_conflicts"] / base if base else float("nan")
+        extra = (f"{m['accuracy']:.3f} ({m['balanced_accuracy']:.3f}) | {m['median_seeded']:.0f} | "
+                 f"{m['median_inference_seconds'] * 1000:.1f}" if "accuracy" in m else " | | ")
         lines.append(f"| {mode} | {m['median_conflicts']:,.0f} | {ratio:.2f}x | {m['median_seconds']:.3f} | "
-                     f"{m['solved']}/{summary['formulas']} |")
+                     f"{m['solved']}/{summary['formulas']} | {extra} |")
     return "\n".join(lines)
 
 
@@ -174,8 +193,9 @@ def _write(out: Path, summary: dict[str, Any], runs: list[dict[str, Any]]) -> No
     except ImportError:  # the plot is a bonus; the numbers are in results.json
         return
     fig, ax = plt.subplots(figsize=(6, 3.5))
-    data = [[max(1, r[m]["conflicts"]) for r in runs] for m in MODES]
-    ax.boxplot(data, labels=list(MODES))
+    modes = list(summary["modes"])
+    data = [[max(1, r[m]["conflicts"]) for r in runs] for m in modes]
+    ax.boxplot(data, tick_labels=[m.replace("predicted:", "") for m in modes])
     ax.set_yscale("log")
     ax.set_ylabel("conflicts")
     ax.set_title(f"{summary['family']} ({summary['formulas']} formulas)")

@@ -11,7 +11,9 @@ parameters. With ``dim=64`` the network has about 70k parameters.
 One round: every edge carries its variable's state through one of two linear maps, chosen by the
 literal's sign, to its clause (mean over the clause's literals); a GRU updates the clause; the clause
 state goes back the same way (two sign maps, mean over the variable's occurrences) and a GRU updates
-the variable. Two heads read each variable: a backbone logit (is the variable in the backbone?) and
+the variable. The maps are linear, so they are applied after summing (W+ sum of the positive
+occurrences + W- sum of the negative ones): nothing of size edges x dim is kept for the backward
+pass, and memory stays O(nodes x dim) per round. Two heads read each variable: a backbone logit (is the variable in the backbone?) and
 a phase logit (is its backbone literal positive?).
 """
 
@@ -34,12 +36,6 @@ def architecture(**overrides: Any) -> dict[str, Any]:
     return {**DEFAULTS, **overrides}
 
 
-def _mean_into(n: int, index: torch.Tensor, values: torch.Tensor, count: torch.Tensor) -> torch.Tensor:
-    out = values.new_zeros((n, values.shape[1]))
-    out.index_add_(0, index, values)
-    return out / count.clamp(min=1).unsqueeze(1)
-
-
 class PhaseGNN(nn.Module):
     """``forward(edge_index, edge_sign, node_type) -> (backbone_logit, phase_logit)`` per variable node."""
 
@@ -49,8 +45,9 @@ class PhaseGNN(nn.Module):
         self.rounds = int(config["rounds"])
         self.init = nn.Embedding(2, d)  # variable, clause
         self.features = nn.Linear(3, d)
-        self.to_clause = nn.ModuleList([nn.Linear(d, d), nn.Linear(d, d)])  # negative, positive literal
-        self.to_var = nn.ModuleList([nn.Linear(d, d), nn.Linear(d, d)])
+        # [negative, positive] literal maps, one pair per direction; no bias (applied to sums).
+        self.to_clause = nn.ModuleList([nn.Linear(d, d, bias=False), nn.Linear(d, d, bias=False)])
+        self.to_var = nn.ModuleList([nn.Linear(d, d, bias=False), nn.Linear(d, d, bias=False)])
         self.clause_update = nn.GRUCell(d, d)
         self.var_update = nn.GRUCell(d, d)
         self.head = nn.Sequential(nn.Linear(d, d), nn.ReLU(), nn.Linear(d, 2))
@@ -60,26 +57,29 @@ class PhaseGNN(nn.Module):
     ) -> tuple[torch.Tensor, torch.Tensor]:
         n = node_type.shape[0]
         src, dst = edge_index[0], edge_index[1]
-        pos = (edge_sign > 0).unsqueeze(1)
-        ones = torch.ones(src.shape[0], dtype=torch.float32, device=src.device)
-        pos_f = pos.squeeze(1).float()
-        # Degree features: positive and negative occurrences of a variable, length of a clause.
+        pos = edge_sign > 0
+        by_sign = [(src[~pos], dst[~pos]), (src[pos], dst[pos])]  # negative, positive edges
         feats = torch.zeros((n, 3), device=src.device)
-        feats[:, 0].index_add_(0, src, pos_f)
-        feats[:, 1].index_add_(0, src, 1 - pos_f)
-        feats[:, 2].index_add_(0, dst, ones)
-        deg_var = feats[:, 0] + feats[:, 1]
-        deg_clause = feats[:, 2]
+        # Degree features: positive and negative occurrences of a variable, length of a clause.
+        feats[:, 0].index_add_(0, by_sign[1][0], torch.ones_like(by_sign[1][0], dtype=torch.float32))
+        feats[:, 1].index_add_(0, by_sign[0][0], torch.ones_like(by_sign[0][0], dtype=torch.float32))
+        feats[:, 2].index_add_(0, dst, torch.ones_like(dst, dtype=torch.float32))
+        inv_var_deg = 1.0 / (feats[:, 0] + feats[:, 1]).clamp(min=1).unsqueeze(1)
+        inv_clause_deg = 1.0 / feats[:, 2].clamp(min=1).unsqueeze(1)
         h = self.init(node_type.long()) + self.features(torch.log1p(feats))
         is_var = node_type == 0
         var_nodes = torch.nonzero(is_var).squeeze(1)
         clause_nodes = torch.nonzero(~is_var).squeeze(1)
         for _ in range(self.rounds):
-            msg = torch.where(pos, self.to_clause[1](h)[src], self.to_clause[0](h)[src])
-            agg = _mean_into(n, dst, msg, deg_clause)
+            agg = sum(
+                lin(h.new_zeros((n, h.shape[1])).index_add_(0, d_, h[s_]))
+                for lin, (s_, d_) in zip(self.to_clause, by_sign)
+            ) * inv_clause_deg
             h = h.index_copy(0, clause_nodes, self.clause_update(agg[clause_nodes], h[clause_nodes]))
-            msg = torch.where(pos, self.to_var[1](h)[dst], self.to_var[0](h)[dst])
-            agg = _mean_into(n, src, msg, deg_var)
+            agg = sum(
+                lin(h.new_zeros((n, h.shape[1])).index_add_(0, s_, h[d_]))
+                for lin, (s_, d_) in zip(self.to_var, by_sign)
+            ) * inv_var_deg
             h = h.index_copy(0, var_nodes, self.var_update(agg[var_nodes], h[var_nodes]))
         out = self.head(h[var_nodes])
         return out[:, 0], out[:, 1]

@@ -13,21 +13,21 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import time
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from clew import BudgetExhausted, InputError
+from clew import BudgetExhausted, InputError, _core, families
 from clew.neural.phases import PhasePredictor, balanced_accuracy
+from clew.neural.train import progress_bar
+from clew.sat import backbone, check_model
 
 
 
 def _solve(clauses: list[list[int]], num_vars: int, phases: list[int] | None, config: str, time_limit: float | None) -> dict[str, Any]:
-    from clew.sat import check_model
-    from clew import _core
-
     solver = _core.SatSolver(config)
     solver.reserve_vars(num_vars)
     solver.add_clauses(clauses)
@@ -59,9 +59,6 @@ def eval_phases(
 ) -> dict[str, Any]:
     """Evaluate the model in ``model_dir`` on ``n`` formulas of ``family`` (see the module's docs);
     returns the summary (and writes ``results.json``, ``summary.md`` and ``conflicts.png`` to ``out``)."""
-    from clew import families
-    from clew.sat import backbone
-
     if n < 1:
         raise InputError(f"--n must be at least 1, got {n}")
     if not 0.0 <= threshold <= 1.0:
@@ -78,13 +75,10 @@ def eval_phases(
     rng = np.random.default_rng([seed, 0xACE])
     runs: list[dict[str, Any]] = []
     hits: dict[str, tuple[list[np.ndarray], list[np.ndarray]]] = {m: ([], []) for m in predictors}
-    from clew.datasets._phases import _formula
-    from clew.neural.train import _bar
-    import sys
-
-    bar = _bar(len(formulas), "eval", sys.stderr.isatty() if progress is None else progress)
+    bar = progress_bar(len(formulas), "eval", sys.stderr.isatty() if progress is None else progress)
     for index, formula in enumerate(formulas):
-        num_vars, clauses = _formula(formula)
+        clauses = [list(c) for c in formula]
+        num_vars = max((abs(lit) for c in clauses for lit in c), default=0)
         record: dict[str, Any] = {"index": index, "num_vars": num_vars, "num_clauses": len(clauses)}
         seeded: dict[str, list[int] | None] = {"default": None}
         inference: dict[str, float] = {}

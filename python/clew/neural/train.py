@@ -118,7 +118,7 @@ def fit(
     for epoch in range(start + 1, settings.epochs + 1):
         order = np.random.default_rng([settings.seed, epoch]).permutation(len(task.train))
         batches = _batches(task.train, settings.batch_size, order)
-        bar = _bar(len(batches), f"epoch {epoch}/{settings.epochs}", show)
+        bar = progress_bar(len(batches), f"epoch {epoch}/{settings.epochs}", show)
         model.train()
         total = 0.0
         for items in batches:
@@ -168,7 +168,7 @@ class _NoBar:
         pass
 
 
-def _bar(total: int, desc: str, show: bool) -> Any:
+def progress_bar(total: int, desc: str, show: bool) -> Any:
     if not show:
         return _NoBar()
     from tqdm import tqdm

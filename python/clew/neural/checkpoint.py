@@ -16,7 +16,6 @@ architecture against the one asked for: missing, truncated, tampered or foreign 
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -28,20 +27,13 @@ from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file
 
 from clew import CheckpointError
+from clew._io import sha256
 
 POINTER = "checkpoint.json"
 CONFIG = "config.json"
 WEIGHTS = "model.safetensors"
 OPTIMIZER = "optimizer.safetensors"
 FORMAT = 1
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while chunk := fh.read(1 << 20):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def _write_json(path: Path, data: Any) -> None:
@@ -99,12 +91,12 @@ def save(
     tmp.mkdir()
     weights = {k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}
     save_file(weights, str(tmp / WEIGHTS), metadata={"format": str(FORMAT)})
-    files = {WEIGHTS: _sha256(tmp / WEIGHTS)}
+    files = {WEIGHTS: sha256(tmp / WEIGHTS)}
     meta = dict(config, epoch=epoch, format=FORMAT)
     if optimizer is not None:
         tensors, rest = optimizer_tensors(optimizer)
         save_file(tensors, str(tmp / OPTIMIZER), metadata={"format": str(FORMAT)})
-        files[OPTIMIZER] = _sha256(tmp / OPTIMIZER)
+        files[OPTIMIZER] = sha256(tmp / OPTIMIZER)
         meta["optimizer"] = rest
     meta["files"] = files
     _write_json(tmp / CONFIG, meta)
@@ -153,7 +145,7 @@ def _tensors(folder: Path, config: dict[str, Any], name: str) -> dict[str, torch
         raise CheckpointError(f"{folder / CONFIG} lists no {name}")
     if not path.is_file():
         raise CheckpointError(f"{path} is missing")
-    if _sha256(path) != want:
+    if sha256(path) != want:
         raise CheckpointError(f"{path} does not match its sha256 in {CONFIG}: it is truncated or was changed")
     try:
         return load_file(str(path))

@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from clew import ClewError, InputError
+from clew import ClewError, InputError, _io
 from clew.neural import checkpoint
 from clew.neural.devices import resolve_device
 
@@ -157,20 +157,5 @@ def fit(
     return history
 
 
-class _NoBar:
-    def update(self, n: int) -> None:
-        pass
-
-    def set_postfix_str(self, s: str) -> None:
-        pass
-
-    def close(self) -> None:
-        pass
-
-
 def progress_bar(total: int, desc: str, show: bool) -> Any:
-    if not show:
-        return _NoBar()
-    from tqdm import tqdm
-
-    return tqdm(total=total, desc=desc, unit="batch", dynamic_ncols=True, leave=False)
+    return _io.progress_bar(total, show, desc=desc, unit="batch", leave=False)

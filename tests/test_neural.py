@@ -397,3 +397,13 @@ def test_smoke_make_phase_data_train_eval(tmp_path: Path, capsys) -> None:
     assert main(["neural", "eval-phases", str(tmp_path / "nothing"), "--family", "sr:n=12", "--n", "2"]) == 1
     assert "CheckpointError" not in capsys.readouterr().err
     assert main(["neural", "make-phase-data", "--family", "nosuch", "--n", "2", "--out", str(tmp_path / "x")]) == 2
+
+
+def test_training_on_a_mix_of_data_sets(data: Path, tmp_path: Path) -> None:
+    other = tmp_path / "other"
+    make_phase_data(other, source_dir=cnf_dir(tmp_path / "cnf", 8, 12, seed=8), progress=False)
+    items, fingerprint = load_phase_data([data, other])
+    assert len(items) == len(load_phase_data(data)[0]) + len(load_phase_data(other)[0])
+    assert fingerprint != load_phase_data(data)[1]
+    history = train_phases([data, other], tmp_path / "m", epochs=1, device="cpu", progress=False, **TINY)
+    assert len(history) == 1

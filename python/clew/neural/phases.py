@@ -73,9 +73,17 @@ def _shard_paths(data: Path) -> tuple[list[Path], dict[str, Any]]:
     return [data / s["path"] for s in manifest["shards"]], manifest
 
 
-def load_phase_data(data: str | os.PathLike[str]) -> tuple[list[PhaseItem], dict[str, Any]]:
-    """The formulas of a phase data set as training items, and a fingerprint of the data."""
-    paths, manifest = _shard_paths(Path(data))
+def load_phase_data(
+    data: str | os.PathLike[str] | Sequence[str | os.PathLike[str]],
+) -> tuple[list[PhaseItem], dict[str, Any]]:
+    """The formulas of one phase data set (or several, e.g. a mix of families) as training items,
+    and a fingerprint of the data."""
+    dirs = [data] if isinstance(data, (str, os.PathLike)) else list(data)
+    paths, shas = [], []
+    for d in dirs:
+        shard_paths, manifest = _shard_paths(Path(d))
+        paths += shard_paths
+        shas += [s["sha256"] for s in manifest["shards"]]
     items: list[PhaseItem] = []
     for path in paths:
         table = pq.read_table(path, columns=["source", "num_vars", "literals", "clause_offsets", "backbone"])
@@ -86,7 +94,7 @@ def load_phase_data(data: str | os.PathLike[str]) -> tuple[list[PhaseItem], dict
             )
             in_bb, pos = _labels(nv, row["backbone"])
             items.append(PhaseItem(row["source"], graph, in_bb, pos))
-    digest = hashlib.sha256("".join(s["sha256"] for s in manifest["shards"]).encode()).hexdigest()
+    digest = hashlib.sha256("".join(shas).encode()).hexdigest()
     return items, {"rows": len(items), "shards_sha256": digest}
 
 
@@ -167,7 +175,7 @@ def _split(n: int, seed: int, fraction: float) -> tuple[np.ndarray, np.ndarray]:
 
 
 def train_phases(
-    data: str | os.PathLike[str],
+    data: str | os.PathLike[str] | Sequence[str | os.PathLike[str]],
     out: str | os.PathLike[str],
     *,
     epochs: int = 10,
@@ -180,7 +188,8 @@ def train_phases(
     log: Any = None,
     **arch: Any,
 ) -> list[dict[str, Any]]:
-    """Train a phase network on ``data`` into ``out`` (resuming what is there); returns the history.
+    """Train a phase network on ``data`` (one phase data directory or several) into ``out``
+    (resuming what is there); returns the history.
 
     ``arch``: ``dim``, ``rounds``, ``max_vars`` (see :func:`clew.neural.phase_model.architecture`)."""
     items, fingerprint = load_phase_data(data)

@@ -306,6 +306,10 @@ def test_clew_sat_with_phases(tmp_path: Path, capsys) -> None:
     assert model_tokens == [str(v) for v in range(1, 41)] + ["0"]
     assert main(["sat", str(cnf), "--phases", str(tmp_path / "nothing")]) == 1
     assert "--phases" in capsys.readouterr().err
+    empty = tmp_path / "empty.cnf"
+    empty.write_text("p cnf 0 0\n")
+    assert main(["sat", str(empty), "--phases", str(model)]) == 10
+    assert "phases: none seeded" in capsys.readouterr().out
 
 
 # --------------------------------------------------------------------------- bad input

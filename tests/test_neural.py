@@ -401,6 +401,9 @@ def test_smoke_make_phase_data_train_eval(tmp_path: Path, capsys) -> None:
     assert main(["neural", "eval-phases", str(tmp_path / "nothing"), "--family", "sr:n=12", "--n", "2"]) == 1
     assert "CheckpointError" not in capsys.readouterr().err
     assert main(["neural", "make-phase-data", "--family", "nosuch", "--n", "2", "--out", str(tmp_path / "x")]) == 2
+    assert main(["neural", "make-phase-data", "--family", "sr:n=0", "--n", "2", "--out", str(tmp_path / "x")]) == 2
+    assert main(["neural", "make-phase-data", "--family", "sr:size=3", "--n", "2", "--out", str(tmp_path / "x")]) == 2
+    assert not (tmp_path / "x").exists()
 
 
 def test_training_on_a_mix_of_data_sets(data: Path, tmp_path: Path) -> None:

@@ -46,7 +46,7 @@ from clew._core import ClewError, DimacsError
 from clew.sat import DimacsWarning, Solver, check_model, dimacs_text, parse_dimacs
 from clew.sat import _decode, _decompress
 
-from clew.cli import _countdown, _neural, _score, _sudoku, _validate
+from clew.cli import _countdown, _score, _sudoku, _validate
 from clew.cli._common import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_SAT, EXIT_UNKNOWN, EXIT_UNSAT, EXIT_USAGE
 from clew.cli._common import HelpFormatter, add_command
 
@@ -230,6 +230,10 @@ def cmd_sat(args: argparse.Namespace) -> int:
                 return _error(f"cannot write the proof to {args.proof}: {exc}")
             solver.reserve_vars(num_vars)
             solver.add_clauses(clauses)
+            if getattr(args, "phases", None) is not None:  # clew sat --phases MODEL_DIR (see _add_neural)
+                failed = args.seed_phases(solver, clauses, num_vars, args, comment)
+                if failed:
+                    return failed
             seconds = None
             if args.time_limit is not None:
                 seconds = max(0.0, args.time_limit - (time.perf_counter() - started))
@@ -563,6 +567,97 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
 
 # ----------------------------------------------------------------------------
+# clew neural (and clew sat --phases)
+# ----------------------------------------------------------------------------
+
+
+def _add_neural(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """``clew neural make-phase-data|train-phases|eval-phases`` and ``clew sat --phases``.
+
+    Only the arguments live here (torch-free); the code runs from clew.datasets (phase data, no
+    torch) and clew.neural.cli (torch), imported when the command runs."""
+    neural = add_command(subparsers, "neural", help="neural models: phase prediction (NeuroBack); needs pip install 'clew[neural]'")
+    cmds = neural.add_subparsers(dest="neural", metavar="COMMAND")
+    cmds.required = True
+    m = add_command(cmds, "make-phase-data", help="formulas and their backbones as Parquet shards",
+                        description="Resumable (run the same command again); exit 0 done, 1 failure, 2 bad options.")
+    src = m.add_mutually_exclusive_group(required=True)
+    src.add_argument("--family", metavar="SPEC", help="an instance family, e.g. sr:n=40 (clew.families)")
+    src.add_argument("--from", dest="source_dir", metavar="DIR", help="every CNF file under DIR")
+    m.add_argument("--n", type=int, help="formulas to try (required with --family)")
+    m.add_argument("--out", required=True, metavar="DIR")
+    m.add_argument("--seed", type=int, default=0)
+    m.add_argument("--conf-budget", type=int, default=100_000, metavar="C",
+                   help="drop formulas whose backbone needs more conflicts")
+    m.add_argument("--shard-size", type=int, default=256, help="formulas per shard")
+    t = add_command(cmds, "train-phases", help="train a phase predictor on phase data")
+    t.add_argument("data", metavar="DATA", nargs="+", help="make-phase-data directories (several: a mix)")
+    t.add_argument("--out", required=True, metavar="MODEL_DIR", help="checkpoints (rerun the same command to resume)")
+    t.add_argument("--epochs", type=int, default=10)
+    t.add_argument("--batch-size", type=int, default=16)
+    t.add_argument("--lr", type=float, default=2e-3)
+    t.add_argument("--dim", type=int, default=64, help="hidden size")
+    t.add_argument("--rounds", type=int, default=6, help="message-passing rounds")
+    e = add_command(cmds, "eval-phases",
+                        help="predicted vs default vs random phases on a family (conflicts, time, solved)")
+    e.add_argument("model_dir", metavar="MODEL_DIR", nargs="+", help="one or more models (e.g. one per training seed)")
+    e.add_argument("--family", required=True, metavar="SPEC")
+    e.add_argument("--n", type=int, required=True)
+    e.add_argument("--time-limit", type=float, metavar="S", help="seconds per solve")
+    e.add_argument("--out", metavar="DIR", help="write results.json, summary.md and conflicts.png there")
+    e.add_argument("--phase-threshold", type=float, default=0.9, metavar="T")
+    e.add_argument("--conf-budget", type=int, default=100_000, metavar="C", help="for the backbones behind the accuracy")
+    e.add_argument("--config", type=_solver_config, default="default", help="solver configuration")
+    e.add_argument("--seed", type=int, default=1_000_003, help="formula seed (keep it apart from the training data's)")
+    t.add_argument("--seed", type=int, default=0, help="initialisation, batch order and validation split")
+    for p in (t, e):
+        p.add_argument("--device", default="auto", help="auto (CUDA if available), cpu, cuda[:N]")
+        p.add_argument("--threads", type=int, default=0, help="torch CPU threads (0: torch's default)")
+
+    def run(args: argparse.Namespace) -> int:
+        from clew.datasets._tasks import OptionError
+
+        try:
+            if args.neural == "make-phase-data":
+                from clew.datasets._phases import make_phase_data
+
+                manifest = make_phase_data(args.out, family=args.family, n=args.n, source_dir=args.source_dir,
+                                           seed=args.seed, conf_budget=args.conf_budget, shard_size=args.shard_size)
+                print(f"clew neural make-phase-data: {manifest['total']:,} formulas -> {args.out} "
+                      f"(of {manifest['candidates']:,}; dropped {manifest['dropped']})", file=sys.stderr)
+                return 0
+            from clew.neural import cli as neural_cli
+
+            return int(getattr(neural_cli, "cmd_" + args.neural.replace("-", "_"))(args))
+        except OptionError as exc:
+            print(f"clew neural {args.neural}: error: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+        except KeyboardInterrupt:
+            print(f"clew neural {args.neural}: interrupted; run the same command again to resume", file=sys.stderr)
+            return 130
+        except (ImportError, ClewError, OSError) as exc:
+            return _error(str(exc))
+
+    def seed_phases(solver: _core.SatSolver, clauses: list[list[int]], num_vars: int, args: argparse.Namespace,
+                    comment: Callable[[str], None]) -> int:
+        try:
+            from clew.neural.cli import seed_sat_phases
+
+            seed_sat_phases(solver, clauses, num_vars, args.phases, args.phase_threshold, comment)
+        except (ImportError, ClewError, OSError) as exc:
+            return _error(f"--phases {args.phases}: {exc}")
+        return 0
+
+    for p in (m, t, e):
+        p.set_defaults(func=run)
+    sat = subparsers.choices["sat"]
+    sat.add_argument("--phases", metavar="MODEL_DIR", help="seed phases predicted by a clew neural phase model")
+    sat.add_argument("--phase-threshold", type=float, default=0.9, metavar="T",
+                     help="seed only the phases predicted with at least this confidence")
+    sat.set_defaults(seed_phases=seed_phases)
+
+
+# ----------------------------------------------------------------------------
 # main
 # ----------------------------------------------------------------------------
 
@@ -607,9 +702,9 @@ def _add_sat(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     sat.set_defaults(func=cmd_sat)
 
 
-def build_parser(load_bench: bool = False, load_neural: bool = False) -> argparse.ArgumentParser:
-    """The argument parser; ``clew.bench.*`` is imported only with ``load_bench``,
-    ``clew.neural.cli`` only with ``load_neural``."""
+def build_parser(load_bench: bool = False) -> argparse.ArgumentParser:
+    """The argument parser; ``clew.bench.*`` is imported only with ``load_bench``
+    (``clew.neural.cli``, which needs torch, only when a ``clew neural`` command runs)."""
     parser = argparse.ArgumentParser(
         prog="clew", description=DESCRIPTION, epilog=EPILOG, formatter_class=HelpFormatter
     )
@@ -624,7 +719,7 @@ def build_parser(load_bench: bool = False, load_neural: bool = False) -> argpars
     _validate.add_parser(sub)
     _add_bench(sub, load_bench)
     _add_demo(sub)
-    _neural.add_parser(sub, load_neural)
+    _add_neural(sub)
     parser.set_defaults(_commands=tuple(sub.choices))
     return parser
 
@@ -635,9 +730,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     first = args_list[0] if args_list else None
     try:
-        parser = build_parser(load_bench=first == "bench", load_neural=first == "neural")
-    except _neural.NeuralUnavailable as exc:
-        return _error(str(exc))
+        parser = build_parser(load_bench=first == "bench")
     except ImportError as exc:
         return _error(f"clew bench needs extra dependencies ({exc}); try: pip install 'clew[bench]'")
     args, extra = parser.parse_known_args(args_list)

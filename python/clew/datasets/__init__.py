@@ -8,8 +8,10 @@ a dataset card; see :func:`generate` for the options and guarantees.
 """
 
 from clew.datasets._generate import FORMAT_VERSION, DatasetError, generate, load, summary
+from clew.datasets._phases import make_phase_data
 from clew.datasets._tasks import STOP_REASONS, STYLES, TASKS, OptionError
 
 __all__ = [
-    "FORMAT_VERSION", "STOP_REASONS", "STYLES", "TASKS", "DatasetError", "OptionError", "generate", "load", "summary",
+    "FORMAT_VERSION", "STOP_REASONS", "STYLES", "TASKS", "DatasetError", "OptionError", "generate", "load",
+    "make_phase_data", "summary",
 ]

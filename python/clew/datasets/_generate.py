@@ -23,7 +23,6 @@ result is byte-identical to an uninterrupted run.
 from __future__ import annotations
 
 import concurrent.futures as cf
-import hashlib
 import json
 import os
 import shutil
@@ -38,6 +37,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from clew import __version__, _core
+from clew._io import progress_bar
+from clew._io import sha256 as _sha256
 from clew.datasets._shards import Shard, write_shard
 from clew.datasets._tasks import TASKS, OptionError, Task, _pair
 
@@ -243,12 +244,6 @@ def _plan_block(task: Task, config: dict[str, Any], start: int, count: int, thre
 # ---------------------------------------------------------------------------
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while chunk := fh.read(1 << 22):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 class LocalBackend:
@@ -490,23 +485,8 @@ def _run(t: Task, config: dict[str, Any], plan: Plan, out: Path, runner: Any, wo
     return written
 
 
-class _NoBar:
-    def update(self, n: int) -> None:
-        pass
-
-    def set_postfix_str(self, s: str) -> None:
-        pass
-
-    def close(self) -> None:
-        pass
-
-
 def _progress(total: int, show: bool) -> Any:
-    if not show:
-        return _NoBar()
-    from tqdm import tqdm
-
-    return tqdm(total=total, unit="rec", unit_scale=True, smoothing=0.1, dynamic_ncols=True)
+    return progress_bar(total, show, unit="rec", unit_scale=True, smoothing=0.1)
 
 
 def _finish(t: Task, config: dict[str, Any], plan: Plan, out: Path) -> dict[str, Any]:

@@ -1,0 +1,64 @@
+"""The code behind ``clew neural train-phases|eval-phases`` and ``clew sat --phases``.
+
+``clew.cli`` defines the arguments (torch-free) and calls these only when the command runs, so
+``clew --help`` never imports torch. Each returns the exit status.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import torch
+
+from clew.neural.phase_eval import eval_phases, table
+from clew.neural.phases import PhasePredictor, train_phases
+
+
+def cmd_train_phases(args: argparse.Namespace) -> int:
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    history = train_phases(
+        args.data, args.out, epochs=args.epochs, device=args.device, seed=args.seed,
+        batch_size=args.batch_size, lr=args.lr, dim=args.dim, rounds=args.rounds,
+        log=lambda line: print(line, file=sys.stderr),
+    )
+    last = history[-1] if history else {}
+    print(json.dumps({"model": args.out, "epochs": len(history), **{k: v for k, v in last.items() if k != "epoch"}}))
+    return 0
+
+
+def cmd_eval_phases(args: argparse.Namespace) -> int:
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    summary = eval_phases(
+        args.model_dir, args.family, args.n, seed=args.seed, time_limit=args.time_limit,
+        threshold=args.phase_threshold, conf_budget=args.conf_budget, config=args.config,
+        device=args.device, out=args.out,
+    )
+    print(table(summary))
+    if args.out:
+        print(f"\nresults.json, summary.md and conflicts.png in {args.out}")
+    return 0
+
+
+def seed_sat_phases(
+    solver: Any, clauses: Sequence[Sequence[int]], num_vars: int, model_dir: str, threshold: float,
+    comment: Callable[[str], None],
+) -> None:
+    """``clew sat --phases``: seed the solver with the model's confident phases (``sticky=False``)."""
+    started = time.perf_counter()
+    predictor = PhasePredictor.load(model_dir)
+    if not clauses or num_vars == 0:  # nothing to predict; the solve answers at once anyway
+        comment("phases: none seeded (the formula has no clauses or no variables)")
+        return
+    literals = predictor.predict(clauses, num_vars).literals(threshold)
+    solver.set_phases(literals, sticky=False)
+    comment(
+        f"phases: {len(literals)} of {num_vars} variables seeded from {model_dir} "
+        f"(confidence >= {threshold}) in {time.perf_counter() - started:.2f} s on {predictor.device}"
+    )

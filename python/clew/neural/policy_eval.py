@@ -3,7 +3,8 @@
 **Solved**: from the root, ``S`` simulations of :class:`clew.search.EnvMCTS` before each move, then
 the most visited action is played; the final state is a goal. Every move searches a fresh forest
 over the puzzles still playing (Countdown: one forest per target, the one-target-per-forest limit
-of EnvMCTS), so each decision gets exactly ``S`` simulations, the same for every prior.
+of EnvMCTS), so each decision gets exactly ``S`` simulations, the same for every prior. The
+selection rule is PUCT (``c = 1.25``) for all of them: EnvMCTS's default, UCT, ignores priors.
 
 Priors: ``learned:<model>`` (the network's priors and values), ``uniform`` (EnvMCTS's own random
 playouts: uniform priors, the playout's reward as value) and ``heuristic``
@@ -26,6 +27,8 @@ from clew import InputError, env_steps, search
 from clew.neural.policy import PolicyValue
 from clew.neural.train import progress_bar
 
+# EnvMCTS's default rule, UCT, ignores priors: every prior is searched with PUCT (AlphaZero's c)
+PUCT = {"rule": "puct", "c": 1.25}
 Evaluator = Callable[[Any], tuple[np.ndarray, np.ndarray]] | None
 
 
@@ -64,9 +67,9 @@ def play(task: str, roots: Sequence[tuple[Any, int]], simulations: int, evaluato
             groups.setdefault(targets[i] if task == "countdown" else 0, []).append(i)
         for target, members in groups.items():
             if task == "countdown":
-                tree = search.EnvMCTS(search.Countdown(target), [states[i] for i in members], seed=seed)
+                tree = search.EnvMCTS(search.Countdown(target), [states[i] for i in members], **PUCT, seed=seed)
             else:
-                tree = search.EnvMCTS(search.Sudoku(), [env_steps._text(states[i]) for i in members], seed=seed)
+                tree = search.EnvMCTS(search.Sudoku(), [env_steps._text(states[i]) for i in members], **PUCT, seed=seed)
             tree.run(simulations, _fit(evaluator, tree.num_actions))
             for i, a in zip(members, tree.visit_counts().argmax(1), strict=True):
                 if task == "countdown":

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import random
+from typing import Any
 
 import pytest
 
@@ -15,7 +16,7 @@ from clew.sat import Solver
 from helpers import satisfies
 
 # Small sizes so that the whole module runs in seconds.
-SMALL: dict[str, dict[str, int | float]] = {
+SMALL: dict[str, dict[str, Any]] = {
     "sr": {"n": 10},
     "ksat": {"n": 12},
     "ca": {"n": 30, "m": 110},
@@ -181,7 +182,7 @@ def test_bad_generate_arguments() -> None:
     with pytest.raises(clew.InputError, match="must be a number"):
         families.generate("sr", 1, seed=0, n="40")
     with pytest.raises(clew.InputError, match="satisfiable must be"):
-        families.generate("sr", 1, seed=0, satisfiable=1)
+        families.generate("sr", 1, seed=0, satisfiable=1)  # type: ignore[arg-type]
     assert families.generate("sr", 0, seed=0) == []
 
 
@@ -190,3 +191,11 @@ def test_bench_families_still_importable() -> None:
 
     assert old.pigeonhole is families.pigeonhole and old.generated_suite is families.generated_suite
     assert old.factoring(15).expected is True
+
+
+def test_families_and_graph_do_not_import_torch() -> None:
+    import subprocess
+    import sys
+
+    code = "import sys, clew, clew.families, clew.graph, clew.bench.families; assert 'torch' not in sys.modules"
+    subprocess.run([sys.executable, "-c", code], check=True)

@@ -306,6 +306,10 @@ def test_clew_sat_with_phases(tmp_path: Path, capsys) -> None:
     assert model_tokens == [str(v) for v in range(1, 41)] + ["0"]
     assert main(["sat", str(cnf), "--phases", str(tmp_path / "nothing")]) == 1
     assert "--phases" in capsys.readouterr().err
+    empty = tmp_path / "empty.cnf"
+    empty.write_text("p cnf 0 0\n")
+    assert main(["sat", str(empty), "--phases", str(model)]) == 10
+    assert "phases: none seeded" in capsys.readouterr().out
 
 
 # --------------------------------------------------------------------------- bad input
@@ -397,6 +401,9 @@ def test_smoke_make_phase_data_train_eval(tmp_path: Path, capsys) -> None:
     assert main(["neural", "eval-phases", str(tmp_path / "nothing"), "--family", "sr:n=12", "--n", "2"]) == 1
     assert "CheckpointError" not in capsys.readouterr().err
     assert main(["neural", "make-phase-data", "--family", "nosuch", "--n", "2", "--out", str(tmp_path / "x")]) == 2
+    assert main(["neural", "make-phase-data", "--family", "sr:n=0", "--n", "2", "--out", str(tmp_path / "x")]) == 2
+    assert main(["neural", "make-phase-data", "--family", "sr:size=3", "--n", "2", "--out", str(tmp_path / "x")]) == 2
+    assert not (tmp_path / "x").exists()
 
 
 def test_training_on_a_mix_of_data_sets(data: Path, tmp_path: Path) -> None:

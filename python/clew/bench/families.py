@@ -6,43 +6,8 @@
 
 from __future__ import annotations
 
-from clew.families._classic import (
-    Formula,
-    GeneratedInstance,
-    bmc_counter,
-    chessboard,
-    check_model,
-    factoring,
-    factoring_circuit,
-    generated_suite,
-    is_prime,
-    ordering,
-    parity,
-    php,
-    pigeonhole,
-    random_3sat,
-    random_ksat,
-    self_check,
-)
-
-__all__ = [
-    "Formula",
-    "GeneratedInstance",
-    "bmc_counter",
-    "chessboard",
-    "check_model",
-    "factoring",
-    "factoring_circuit",
-    "generated_suite",
-    "is_prime",
-    "ordering",
-    "parity",
-    "php",
-    "pigeonhole",
-    "random_3sat",
-    "random_ksat",
-    "self_check",
-]
+from clew.families._classic import *  # noqa: F403
+from clew.families._classic import __all__ as __all__
 
 if __name__ == "__main__":  # python -m clew.bench.families: check the encodings with MiniSat (PySAT)
     from pysat.solvers import Solver as _PySat  # type: ignore[import-untyped]

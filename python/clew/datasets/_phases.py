@@ -161,7 +161,7 @@ def make_phase_data(
         from clew import families
 
         try:
-            name, params = families.parse_spec(family)
+            name, _ = families.parse_spec(family)  # checks the parameters too
         except (ValueError, KeyError) as exc:
             raise OptionError(f"--family {family}: {exc}") from None
         if name not in families.names():
@@ -188,9 +188,9 @@ def make_phase_data(
     for stale in (outp / "data").glob(".*.tmp"):  # shards a killed run was writing
         stale.unlink()
     candidates = _Candidates(config)
+    assert n is not None
     show = sys.stderr.isatty() if progress is None else progress
     bar = _progress(n, show)
-    assert n is not None
     for k, start in enumerate(range(0, n, shard_size)):
         done = state / f"shard-{k:05d}.json"
         if done.exists():

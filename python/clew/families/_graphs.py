@@ -20,6 +20,7 @@ from __future__ import annotations
 import itertools
 import math
 import random
+from collections.abc import Callable
 
 Clauses = list[list[int]]
 Edges = set[tuple[int, int]]
@@ -91,7 +92,7 @@ def coloring(edges: Edges, v: int, c: int) -> Clauses:
 # ----------------------------------------------------------------- thresholds
 
 
-def _bisect(expected: float, lo: float = 1e-6, hi: float = 1 - 1e-6) -> float:
+def _bisect(expected: Callable[[float], float], lo: float = 1e-6, hi: float = 1 - 1e-6) -> float:
     """The p in (0, 1) where ``expected(p)`` (monotone) crosses 1."""
     increasing = expected(hi) > expected(lo)
     for _ in range(60):

@@ -92,6 +92,9 @@ def seed_sat_phases(
     """``clew sat --phases``: seed the solver with the model's confident phases (``sticky=False``)."""
     started = time.perf_counter()
     predictor = PhasePredictor.load(model_dir)
+    if not clauses or num_vars == 0:  # nothing to predict; the solve answers at once anyway
+        comment("phases: none seeded (the formula has no clauses or no variables)")
+        return
     literals = predictor.predict(clauses, num_vars).literals(threshold)
     solver.set_phases(literals, sticky=False)
     comment(

@@ -27,6 +27,14 @@ static PUZZLE_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 static CHECKPOINT_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 static BUDGET_EXHAUSTED: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 
+/// One exception class: where it is kept, its name, its builtin base, its doc.
+type ClassSpec<'a, 'py> = (
+    &'a PyOnceLock<Py<PyType>>,
+    &'a str,
+    &'a Bound<'py, PyType>,
+    &'a str,
+);
+
 /// A class `name(ClewError, builtin)`.
 fn subclass(
     py: Python<'_>,
@@ -48,7 +56,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("ClewError", py.get_type::<ClewError>())?;
     let value_error = py.get_type::<PyValueError>();
     let runtime_error = py.get_type::<PyRuntimeError>();
-    let classes: [(&PyOnceLock<Py<PyType>>, &str, &Bound<'_, PyType>, &str); 5] = [
+    let classes: [ClassSpec<'_, '_>; 5] = [
         (
             &DIMACS_ERROR,
             "DimacsError",

@@ -8,13 +8,12 @@ use clew_core::budget::{Limits, StopReason};
 use clew_core::sat::backbone::{backbone, Backbone};
 use clew_core::sat::graph::{cnf_graph, flatten};
 use clew_core::ClewError as CoreError;
-use pyo3::buffer::PyBuffer;
 use pyo3::prelude::*;
 use pyo3::types::{PyByteArray, PyList, PyTuple};
 
 use crate::errors::{budget_exhausted, to_py};
 use crate::run::detached;
-use crate::search::input;
+use crate::search::{buffer, input};
 
 /// A clause list with literals checked to fit i32 (an InputError naming
 /// the value otherwise).
@@ -42,15 +41,7 @@ fn vector<T: pyo3::buffer::Element>(
     name: &str,
     dtype: &str,
 ) -> PyResult<Vec<T>> {
-    let buf = PyBuffer::<T>::get(obj).map_err(|_| {
-        let got = obj
-            .getattr("dtype")
-            .map(|d| d.to_string())
-            .unwrap_or_else(|_| obj.get_type().to_string());
-        input(format!(
-            "{name} must be a one-dimensional {dtype} array, got {got}"
-        ))
-    })?;
+    let buf = buffer::<T>(obj, name, &format!("one-dimensional {dtype}"))?;
     if buf.dimensions() != 1 {
         return Err(input(format!(
             "{name} must be one-dimensional, got shape {:?}",

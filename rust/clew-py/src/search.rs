@@ -38,13 +38,7 @@ pub(crate) fn array<T: Element>(
     dtype: &str,
     shape: &[usize],
 ) -> PyResult<Vec<T>> {
-    let buf = PyBuffer::<T>::get(obj).map_err(|_| {
-        let got = obj
-            .getattr("dtype")
-            .map(|d| d.to_string())
-            .unwrap_or_else(|_| obj.get_type().to_string());
-        input(format!("{name} must be a {dtype} array, got {got}"))
-    })?;
+    let buf = buffer::<T>(obj, name, dtype)?;
     if buf.shape() != shape {
         return Err(input(format!(
             "{name} has shape {:?}, expected {shape:?}",
@@ -52,6 +46,22 @@ pub(crate) fn array<T: Element>(
         )));
     }
     buf.to_vec(obj.py())
+}
+
+/// The buffer of `obj` with elements `T`; the error names the argument,
+/// the expected dtype and the one it got.
+pub(crate) fn buffer<T: Element>(
+    obj: &Bound<'_, PyAny>,
+    name: &str,
+    dtype: &str,
+) -> PyResult<PyBuffer<T>> {
+    PyBuffer::<T>::get(obj).map_err(|_| {
+        let got = obj
+            .getattr("dtype")
+            .map(|d| d.to_string())
+            .unwrap_or_else(|_| obj.get_type().to_string());
+        input(format!("{name} must be a {dtype} array, got {got}"))
+    })
 }
 
 /// The forest settings from the Python arguments.

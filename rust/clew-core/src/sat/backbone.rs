@@ -8,11 +8,13 @@
 //! Before each test the current model is also "flipped" (CadiBack's
 //! `flip`): a candidate whose every clause has another true literal can be
 //! negated without breaking the model, so it is not in the backbone, and
-//! no solve is spent on it.
+//! no solve is spent on it; nor on a candidate the proven ones already
+//! imply at level 0.
 
 use crate::budget::{Limits, StopReason};
 use crate::error::Result;
 
+use super::lit::{Lit, TRUE};
 use super::{SolveResult, Solver, SolverOptions};
 
 /// What [`backbone`] found.
@@ -67,6 +69,11 @@ pub fn backbone(
     for v in 0..n {
         let Some(lit) = candidate[v] else { continue };
         if proven[v] || assumed[v] {
+            continue;
+        }
+        // Implied by the literals proven so far: at level 0, no solve needed.
+        if solver.vals[Lit::from_dimacs(lit).index()] == TRUE {
+            proven[v] = true;
             continue;
         }
         *tests.last_mut().expect("the tested literal") = -lit;

@@ -23,7 +23,8 @@ from typing import Any
 
 import numpy as np
 
-from clew import InputError, countdown, sudoku
+from clew import countdown, sudoku
+from clew._core import InputError
 
 TASKS = ("countdown", "sudoku")
 MAX_NUMBERS = 8  # clew_core::countdown::state::MAX_NUMBERS: the observation's slots
@@ -42,7 +43,7 @@ def countdown_actions(numbers: int) -> int:
 
 def countdown_children(nums: Sequence[int]) -> list[list[int]]:
     """The children of a Countdown state, index = action."""
-    out = []
+    out: list[list[int]] = []
     n = len(nums)
     for i in range(n):
         for j in range(i + 1, n):

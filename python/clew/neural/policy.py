@@ -21,12 +21,12 @@ architecture, checked on load.
 
 from __future__ import annotations
 
+import itertools
+import json
 import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
-
-import json
 
 import numpy as np
 import pyarrow as pa
@@ -51,7 +51,7 @@ class EvaluatorError(ClewError):
 
 def _mlp(sizes: Sequence[int]) -> nn.Sequential:
     layers: list[nn.Module] = []
-    for a, b in zip(sizes[:-1], sizes[1:], strict=True):
+    for a, b in itertools.pairwise(sizes):
         layers += [nn.Linear(a, b), nn.ReLU()]
     return nn.Sequential(*layers[:-1])
 
@@ -60,6 +60,9 @@ class CountdownNet(nn.Module):
     """Countdown priors and values from the observation (see the module notes)."""
 
     FEATURES = 8
+    keep: torch.Tensor
+    pi: torch.Tensor
+    pj: torch.Tensor
 
     def __init__(self, num_actions: int, hidden: int = 128) -> None:
         super().__init__()
@@ -123,6 +126,8 @@ class CountdownNet(nn.Module):
 
 class SudokuNet(nn.Module):
     """9x9 Sudoku priors and values from the observation (see the module notes)."""
+
+    peers: torch.Tensor
 
     def __init__(self, num_actions: int = 729, hidden: int = 512) -> None:
         super().__init__()

@@ -28,7 +28,7 @@ from clew.neural.policy import PolicyValue
 from clew.neural.train import progress_bar
 
 # EnvMCTS's default rule, UCT, ignores priors: every prior is searched with PUCT (AlphaZero's c)
-PUCT = {"rule": "puct", "c": 1.25}
+PUCT: dict[str, Any] = {"rule": "puct", "c": 1.25}
 Evaluator = Callable[[Any], tuple[np.ndarray, np.ndarray]] | None
 
 
@@ -57,7 +57,7 @@ def _fit(evaluator: Evaluator, num_actions: int) -> Evaluator:
 
 def play(task: str, roots: Sequence[tuple[Any, int]], simulations: int, evaluator: Evaluator, seed: int = 0) -> list[bool]:
     """Whether each ``(root state, target)`` is solved move by move (see the module's docs)."""
-    states = [np.asarray(s, np.uint8) if task == "sudoku" else list(s) for s, _ in roots]
+    states: list[Any] = [np.asarray(s, np.uint8) if task == "sudoku" else list(s) for s, _ in roots]
     targets = [t for _, t in roots]
     solved = [False] * len(states)
     playing = list(range(len(states)))

@@ -224,3 +224,10 @@ def test_cli_smoke_make_train_eval(tmp_path: Path) -> None:
     bad = subprocess.run([*cli, "eval-policy", str(tmp_path / "m"), "--task", "chess", "--n", "2"],
                          capture_output=True, text=True, env=env, timeout=60, check=False)
     assert bad.returncode != 0 and "unknown task" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_throughput_figure(trained: tuple[Path, Path]) -> None:
+    from clew.neural.policy_eval import throughput
+
+    row = throughput(trained[1], 8, 3, device="cpu")
+    assert row["leaves"] == 8 * 4 and row["evaluator_leaves_per_s"] > 0 and 0 < row["ratio"]

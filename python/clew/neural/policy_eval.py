@@ -187,3 +187,53 @@ def _plot(summary: dict[str, Any], path: Path) -> None:
     fig.tight_layout()
     fig.savefig(path, dpi=120)
     plt.close(fig)
+
+
+def throughput(
+    model_dir: str | os.PathLike[str], batch: int, simulations: int, *, repeats: int = 1, device: str = "auto"
+) -> dict[str, Any]:
+    """The shipped network as EnvMCTS's evaluator over ``batch`` held-out roots: leaves per second
+    of evaluator time inside the search (numpy in, conversions and the forward pass, numpy out)
+    against forward passes alone on the same batches already on the device."""
+    import time
+
+    import torch
+
+    model = PolicyValue.load(model_dir, device="cpu")
+    ev = model.evaluator(device)
+    dev = next(model.model.parameters()).device
+    config: dict[str, Any] = {"task": model.task, "seed": 7, "split": "held_out", "empty": [56, 61],
+                              "numbers": (_data_config(model_dir).get("numbers") or 5)}
+    roots = [env_steps.puzzle(config, j)[0] for j in range(batch)]
+    spent, batches = [0.0], []
+
+    def timed(obs: Any) -> tuple[np.ndarray, np.ndarray]:
+        start = time.perf_counter()
+        out = ev(obs)
+        spent[0] += time.perf_counter() - start
+        batches.append(np.array(obs))
+        return out
+
+    sync = torch.cuda.synchronize if dev.type == "cuda" else (lambda: None)
+    best_search = best_forward = float("inf")
+    for _ in range(max(1, repeats)):
+        spent[0] = 0.0
+        batches.clear()
+        if model.task == "countdown":  # one target for the forest (EnvMCTS's limit); any serves here
+            tree = search.EnvMCTS(search.Countdown(config["numbers"] * 10), roots, **PUCT)
+        else:
+            tree = search.EnvMCTS(search.Sudoku(), [env_steps._text(r) for r in roots], **PUCT)
+        tree.run(simulations, timed)
+        best_search = min(best_search, spent[0])
+        inputs = [torch.from_numpy(b).to(dev) for b in batches]
+        sync()
+        start = time.perf_counter()
+        with torch.inference_mode():
+            for x in inputs:
+                model.model(x)
+        sync()
+        best_forward = min(best_forward, time.perf_counter() - start)
+    leaves = sum(len(b) for b in batches)
+    return {"task": model.task, "device": str(dev), "batch": batch, "simulations": simulations, "leaves": leaves,
+            "evaluator_leaves_per_s": leaves / best_search, "forward_leaves_per_s": leaves / best_forward,
+            "ratio": best_forward / best_search}

@@ -230,4 +230,4 @@ def test_throughput_figure(trained: tuple[Path, Path]) -> None:
     from clew.neural.policy_eval import throughput
 
     row = throughput(trained[1], 8, 3, device="cpu")
-    assert row["leaves"] == 8 * 4 and row["evaluator_leaves_per_s"] > 0 and 0 < row["ratio"]
+    assert 0 < row["leaves"] <= 8 * 4 and row["evaluator_leaves_per_s"] > 0 and 0 < row["ratio"]

@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import clew
 import numpy as np
@@ -231,3 +232,19 @@ def test_throughput_figure(trained: tuple[Path, Path]) -> None:
 
     row = throughput(trained[1], 8, 3, device="cpu")
     assert 0 < row["leaves"] <= 8 * 4 and row["evaluator_leaves_per_s"] > 0 and 0 < row["ratio"]
+
+
+def test_improve_runs_and_resumes_per_iteration(tmp_path: Path) -> None:
+    from clew.neural.policy_improve import improve
+
+    torch.set_num_threads(1)
+    kw: dict[str, Any] = {"seed": 0, "n": 6, "eval_n": 4, "numbers": 3, "epochs": 1, "hidden": 8, "device": "cpu"}
+    first = improve("countdown", 2, 4, tmp_path / "imp", **kw)
+    assert [r["iteration"] for r in first] == [1, 2]
+    assert all(0 <= r["held_out_solved"] <= 4 and r["rows"] > 0 for r in first)
+    assert first[1]["rows"] > first[0]["rows"]  # the replay buffer keeps iteration 1's rows
+    weights = (tmp_path / "imp" / "iter-002" / "model" / "epoch-001" / "model.safetensors").read_bytes()
+    assert improve("countdown", 2, 4, tmp_path / "imp", **kw) == first  # a rerun: nothing redone
+    assert (tmp_path / "imp" / "iter-002" / "model" / "epoch-001" / "model.safetensors").read_bytes() == weights
+    with pytest.raises(clew.InputError, match="another improve run"):
+        improve("countdown", 2, 8, tmp_path / "imp", **kw)

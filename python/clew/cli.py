@@ -556,6 +556,17 @@ def _add_policy_commands(
     e.add_argument("--numbers", type=int, metavar="K", help="Countdown numbers (default: the training data's)")
     e.add_argument("--empty", metavar="LO-HI", help="Sudoku blanks (default: the training data's)")
     e.add_argument("--seed", type=int, default=1_000_003, help="puzzle seed (keep it apart from the training data's)")
+    i = cmds.add_parser("improve", formatter_class=fmt, help="self-improvement: play with MCTS, train on the visits",
+                        description="Resumable per iteration (run the same command again).")
+    i.add_argument("--task", required=True)
+    i.add_argument("--iterations", type=int, required=True)
+    i.add_argument("--simulations", type=int, default=64)
+    i.add_argument("--out", required=True, metavar="DIR")
+    i.add_argument("--seed", type=int, default=0)
+    i.add_argument("--n", type=int, default=200, help="held-in puzzles played per iteration")
+    i.add_argument("--eval-n", type=int, default=100, help="held-out puzzles scored per iteration")
+    i.add_argument("--numbers", type=int, default=5, metavar="K", help="Countdown numbers")
+    i.add_argument("--epochs", type=int, default=4, help="training epochs per iteration")
     return t, e
 
 
@@ -600,7 +611,7 @@ def _add_neural(subparsers: argparse._SubParsersAction[argparse.ArgumentParser])
     e.add_argument("--seed", type=int, default=1_000_003, help="formula seed (keep it apart from the training data's)")
     t.add_argument("--seed", type=int, default=0, help="initialisation, batch order and validation split")
     tp, ep = _add_policy_commands(cmds, fmt)
-    for p in (t, e, tp, ep):
+    for p in (t, e, tp, ep, cmds.choices["improve"]):
         p.add_argument("--device", default="auto", help="auto (CUDA if available), cpu, cuda[:N]")
         p.add_argument("--threads", type=int, default=0, help="torch CPU threads (0: torch's default)")
 
@@ -646,7 +657,7 @@ def _add_neural(subparsers: argparse._SubParsersAction[argparse.ArgumentParser])
             return _error(f"--phases {args.phases}: {exc}")
         return 0
 
-    for p in (m, t, e, tp, ep, cmds.choices["make-policy-data"]):
+    for p in (m, t, e, tp, ep, cmds.choices["make-policy-data"], cmds.choices["improve"]):
         p.set_defaults(func=run)
     sat = subparsers.choices["sat"]
     sat.add_argument("--phases", metavar="MODEL_DIR", help="seed phases predicted by a clew neural phase model")

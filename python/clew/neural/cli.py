@@ -20,6 +20,7 @@ from clew.neural import policy_eval
 from clew.neural.phase_eval import eval_phases, table
 from clew.neural.phases import PhasePredictor, train_phases
 from clew.neural.policy import train_policy
+from clew.neural.policy_improve import cmd_improve  # noqa: F401 - clew neural improve
 
 
 def cmd_train_phases(args: argparse.Namespace) -> int:

@@ -218,12 +218,39 @@ def train_policy(
     history (validation loss, policy accuracy = the argmax is a good action, value accuracy).
     The validation split holds whole puzzles (a tenth, chosen by ``seed``)."""
     manifest, cols = load_policy_data(data)
-    task = manifest["config"]["task"]
+    fingerprint = {"shards": [s["sha256"] for s in manifest["shards"]], "config": manifest["config"]}
+    return train_arrays(
+        cols, manifest["config"]["task"], int(manifest["num_actions"]), int(manifest["obs_dim"]), fingerprint, out,
+        epochs=epochs, device=device, seed=seed, batch_size=batch_size, lr=lr, hidden=hidden, validation=validation,
+        progress=progress, log=log,
+    )
+
+
+def train_arrays(
+    cols: dict[str, np.ndarray],
+    task: str,
+    num_actions: int,
+    obs_dim: int,
+    fingerprint: dict[str, Any],
+    out: str | os.PathLike[str],
+    *,
+    epochs: int = 10,
+    device: str = "auto",
+    seed: int = 0,
+    batch_size: int = 256,
+    lr: float = 2e-3,
+    hidden: int | None = None,
+    validation: float = 0.1,
+    progress: bool | None = None,
+    log: Callable[[str], None] | None = None,
+) -> list[dict[str, Any]]:
+    """:func:`train_policy` on columns in memory (``observation``, ``policy``, ``value``,
+    ``instance``); ``fingerprint`` identifies the data for resuming."""
     arch = {
         "name": NAME,
         "task": task,
-        "num_actions": int(manifest["num_actions"]),
-        "obs_dim": int(manifest["obs_dim"]),
+        "num_actions": num_actions,
+        "obs_dim": obs_dim,
         "hidden": int(hidden or (192 if task == "countdown" else 512)),
     }
     instances = np.unique(cols["instance"])
@@ -237,8 +264,7 @@ def train_policy(
         idx = torch.as_tensor(np.asarray(items, np.int64))
         return obs[idx].to(dev), policy[idx].to(dev), value[idx].to(dev)
 
-    fingerprint = {"shards": [s["sha256"] for s in manifest["shards"]], "validation": validation,
-                   "config": manifest["config"]}
+    fingerprint = dict(fingerprint, validation=validation)
     spec = Task(arch, build, np.flatnonzero(~is_val).tolist(), np.flatnonzero(is_val).tolist(), collate, _loss, _metrics,
                 data=fingerprint)
     settings = Settings(epochs=epochs, batch_size=batch_size, lr=lr, seed=seed)

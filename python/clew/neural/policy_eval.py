@@ -55,8 +55,16 @@ def _fit(evaluator: Evaluator, num_actions: int) -> Evaluator:
     return fitted
 
 
-def play(task: str, roots: Sequence[tuple[Any, int]], simulations: int, evaluator: Evaluator, seed: int = 0) -> list[bool]:
-    """Whether each ``(root state, target)`` is solved move by move (see the module's docs)."""
+def play(
+    task: str,
+    roots: Sequence[tuple[Any, int]],
+    simulations: int,
+    evaluator: Evaluator,
+    seed: int = 0,
+    record: Callable[[int, np.ndarray, np.ndarray], None] | None = None,
+) -> list[bool]:
+    """Whether each ``(root state, target)`` is solved move by move (see the module's docs).
+    ``record(puzzle, observation, root visit counts)`` is called for every move played."""
     states: list[Any] = [np.asarray(s, np.uint8) if task == "sudoku" else list(s) for s, _ in roots]
     targets = [t for _, t in roots]
     solved = [False] * len(states)
@@ -71,7 +79,12 @@ def play(task: str, roots: Sequence[tuple[Any, int]], simulations: int, evaluato
             else:
                 tree = search.EnvMCTS(search.Sudoku(), [env_steps._text(states[i]) for i in members], **PUCT, seed=seed)
             tree.run(simulations, _fit(evaluator, tree.num_actions))
-            for i, a in zip(members, tree.visit_counts().argmax(1), strict=True):
+            visits = tree.visit_counts()
+            if record is not None:
+                for i, v in zip(members, visits, strict=True):
+                    obs = env_steps.countdown_observation(states[i], target) if task == "countdown" else states[i]
+                    record(i, np.asarray(obs, np.float32), v)
+            for i, a in zip(members, visits.argmax(1), strict=True):
                 if task == "countdown":
                     states[i] = env_steps.countdown_children(states[i])[int(a)]
                 else:

@@ -98,7 +98,7 @@ def improve(
             "instance": np.array([(i << 32) + m[0] for m in moves], np.int64),
         }
         tmp = folder / ".rows.tmp.npz"
-        np.savez(tmp, **rows)
+        np.savez(tmp, **rows)  # type: ignore[arg-type]
         os.replace(tmp, rows_file)
         buffer.append(rows)
         cols = {k: np.concatenate([b[k] for b in buffer]) for k in rows}

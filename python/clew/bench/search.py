@@ -327,12 +327,15 @@ def run_model(args: argparse.Namespace) -> int:
     for batch, sims in [(16, 4)] if args.smoke else [(256, 16), (1024, 16)]:
         row = throughput(args.model, batch, sims, repeats=1 if args.smoke else args.repeats)
         rows.append(row)
-        print(f"{row['task']} batch {batch} sims {sims} on {row['device']}: evaluator "
-              f"{row['evaluator_leaves_per_s'] / 1e3:.1f}k leaves/s in the search, forward only "
-              f"{row['forward_leaves_per_s'] / 1e3:.1f}k leaves/s: {100 * row['ratio']:.0f}%")
+        _print_ratio(f"{row['task']} batch {batch} sims {sims} on {row['device']}", row)
     if args.json:
         args.json.write_text(json.dumps(rows, indent=2))
     return 0
+
+
+def _print_ratio(label: str, row: dict[str, Any]) -> None:
+    print(f"{label}: evaluator {row['evaluator_leaves_per_s'] / 1e3:.1f}k leaves/s in the search, forward only "
+          f"{row['forward_leaves_per_s'] / 1e3:.1f}k leaves/s: {100 * row['ratio']:.0f}%")
 
 
 def run_torch(args: argparse.Namespace) -> int:
@@ -347,9 +350,7 @@ def run_torch(args: argparse.Namespace) -> int:
             return 0
         row.update(batch=batch, actions=actions, simulations=sims)
         rows.append(row)
-        print(f"batch {batch} actions {actions} sims {sims} on {row['device']} (torch {row['torch']}): evaluator "
-              f"{row['evaluator_leaves_per_s'] / 1e3:.1f}k leaves/s in the search, forward only "
-              f"{row['forward_leaves_per_s'] / 1e3:.1f}k leaves/s: {100 * row['ratio']:.0f}%")
+        _print_ratio(f"batch {batch} actions {actions} sims {sims} on {row['device']} (torch {row['torch']})", row)
     if args.json:
         args.json.write_text(json.dumps(rows, indent=2))
     return 0

@@ -200,29 +200,16 @@ def _metrics(model: nn.Module, batches: list[Any]) -> dict[str, float]:
     return {"loss": loss / total, "accuracy": hits / max(live, 1), "value_accuracy": value_hits / total}
 
 
-def train_policy(
-    data: str | os.PathLike[str],
-    out: str | os.PathLike[str],
-    *,
-    epochs: int = 10,
-    device: str = "auto",
-    seed: int = 0,
-    batch_size: int = 256,
-    lr: float = 2e-3,
-    hidden: int | None = None,
-    validation: float = 0.1,
-    progress: bool | None = None,
-    log: Callable[[str], None] | None = None,
-) -> list[dict[str, Any]]:
+def train_policy(data: str | os.PathLike[str], out: str | os.PathLike[str], **options: Any) -> list[dict[str, Any]]:
     """Train a policy/value network on a make-policy-data directory into ``out``; returns the
     history (validation loss, policy accuracy = the argmax is a good action, value accuracy).
-    The validation split holds whole puzzles (a tenth, chosen by ``seed``)."""
+    The validation split holds whole puzzles (a tenth, chosen by ``seed``). ``options``: those of
+    :func:`train_arrays` (``epochs``, ``device``, ``seed``, ``batch_size``, ``lr``, ``hidden``...)."""
     manifest, cols = load_policy_data(data)
     fingerprint = {"shards": [s["sha256"] for s in manifest["shards"]], "config": manifest["config"]}
     return train_arrays(
         cols, manifest["config"]["task"], int(manifest["num_actions"]), int(manifest["obs_dim"]), fingerprint, out,
-        epochs=epochs, device=device, seed=seed, batch_size=batch_size, lr=lr, hidden=hidden, validation=validation,
-        progress=progress, log=log,
+        **options,
     )
 
 

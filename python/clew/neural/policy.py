@@ -327,7 +327,8 @@ class PolicyValue:
                 logits, _legal, v = model(x)
                 if bool(torch.isnan(logits).any()) or not bool(torch.isfinite(v).all()):
                     raise EvaluatorError("the network returned NaN or infinite priors/values")
-                priors = torch.exp(_log_priors(logits)).masked_fill(~torch.isfinite(logits), 0)
+                # -inf off the legal actions: 0 after the softmax; a row with none is NaN, made 0
+                priors = torch.softmax(logits, 1).nan_to_num_(0.0)
                 values = torch.sigmoid(v)
                 return priors.float().cpu().numpy(), values.float().cpu().numpy()
 

@@ -158,9 +158,10 @@ def test_training_lowers_the_loss_resumes_and_is_seeded(trained: tuple[Path, Pat
 
 
 def test_evaluator_drives_envmcts(trained: tuple[Path, Path]) -> None:
+    import clew.neural
+
     _, model = trained
-    pv = PolicyValue.load(model)
-    ev = pv.evaluator("cpu")
+    ev = clew.neural.PolicyValue.load(model).evaluator("cpu")  # the public name
     tree = search.EnvMCTS(search.Countdown(24), [[4, 6, 2, 3], [1, 2, 3, 4]])
     tree.run(20, evaluator=ev)
     assert tree.visit_counts().sum(1).tolist() == [20, 20]

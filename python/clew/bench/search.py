@@ -72,6 +72,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", type=Path, default=None, help="also write the rows as JSON here")
     parser.add_argument("--torch", action="store_true", help="the torch evaluator's throughput inside the search "
                         "against forward passes alone (skips cleanly without torch)")
+    parser.add_argument("--model", metavar="MODEL_DIR", help="with --torch: a clew neural train-policy network "
+                        "inside EnvMCTS over its own task, instead of the small MLP")
 
 
 def _one_thread() -> None:
@@ -317,7 +319,28 @@ def torch_ratio(batch: int, actions: int, simulations: int, repeats: int) -> dic
     }
 
 
+def run_model(args: argparse.Namespace) -> int:
+    """``--torch --model MODEL_DIR``: the shipped policy/value network's throughput in EnvMCTS."""
+    from clew.neural.policy_eval import throughput
+
+    rows = []
+    for batch, sims in [(16, 4)] if args.smoke else [(256, 16), (1024, 16)]:
+        row = throughput(args.model, batch, sims, repeats=1 if args.smoke else args.repeats)
+        rows.append(row)
+        _print_ratio(f"{row['task']} batch {batch} sims {sims} on {row['device']}", row)
+    if args.json:
+        args.json.write_text(json.dumps(rows, indent=2))
+    return 0
+
+
+def _print_ratio(label: str, row: dict[str, Any]) -> None:
+    print(f"{label}: evaluator {row['evaluator_leaves_per_s'] / 1e3:.1f}k leaves/s in the search, forward only "
+          f"{row['forward_leaves_per_s'] / 1e3:.1f}k leaves/s: {100 * row['ratio']:.0f}%")
+
+
 def run_torch(args: argparse.Namespace) -> int:
+    if getattr(args, "model", None):
+        return run_model(args)
     configs = [(16, 16, 10)] if args.smoke else [(256, 16, 50), (1024, 16, 50)]
     rows = []
     for batch, actions, sims in configs:
@@ -327,9 +350,7 @@ def run_torch(args: argparse.Namespace) -> int:
             return 0
         row.update(batch=batch, actions=actions, simulations=sims)
         rows.append(row)
-        print(f"batch {batch} actions {actions} sims {sims} on {row['device']} (torch {row['torch']}): evaluator "
-              f"{row['evaluator_leaves_per_s'] / 1e3:.1f}k leaves/s in the search, forward only "
-              f"{row['forward_leaves_per_s'] / 1e3:.1f}k leaves/s: {100 * row['ratio']:.0f}%")
+        _print_ratio(f"batch {batch} actions {actions} sims {sims} on {row['device']} (torch {row['torch']})", row)
     if args.json:
         args.json.write_text(json.dumps(rows, indent=2))
     return 0

@@ -571,6 +571,51 @@ def cmd_generate(args: argparse.Namespace) -> int:
 # ----------------------------------------------------------------------------
 
 
+def _add_policy_commands(
+    cmds: argparse._SubParsersAction[argparse.ArgumentParser], fmt: type[argparse.HelpFormatter]
+) -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
+    """``clew neural make-policy-data|train-policy|eval-policy`` (MCTS priors); returns the two torch ones."""
+    m = cmds.add_parser("make-policy-data", formatter_class=fmt, help="puzzle states with policy/value targets for MCTS",
+                        description="Resumable (run the same command again); exit 0 done, 1 failure, 2 bad options.")
+    m.add_argument("--task", required=True, help="countdown or sudoku")
+    m.add_argument("--n", type=int, required=True, help="puzzles (each gives one row per state of a walk)")
+    m.add_argument("--out", required=True, metavar="DIR")
+    m.add_argument("--seed", type=int, default=0)
+    m.add_argument("--target", default="exact", help="exact (the solvers) or search (MCTS visit counts)")
+    m.add_argument("--numbers", type=int, default=5, metavar="K", help="Countdown numbers per puzzle")
+    m.add_argument("--empty", default="40-50", metavar="LO-HI", help="Sudoku blanks per puzzle")
+    m.add_argument("--simulations", type=int, default=64, help="MCTS rounds per state for --target search")
+    t = cmds.add_parser("train-policy", formatter_class=fmt, help="train a policy/value network on policy data")
+    t.add_argument("data", metavar="DATA", help="a make-policy-data directory")
+    t.add_argument("--out", required=True, metavar="MODEL_DIR", help="checkpoints (rerun the same command to resume)")
+    t.add_argument("--epochs", type=int, default=10)
+    t.add_argument("--batch-size", type=int, default=256)
+    t.add_argument("--lr", type=float, default=2e-3)
+    t.add_argument("--hidden", type=int, help="hidden size (default: 192 Countdown, 512 Sudoku)")
+    t.add_argument("--seed", type=int, default=0, help="initialisation, batch order and validation split")
+    e = cmds.add_parser("eval-policy", formatter_class=fmt, help="held-out solve rate vs simulations, learned vs baselines")
+    e.add_argument("model_dir", metavar="MODEL_DIR", nargs="+", help="one or more models (e.g. one per training seed)")
+    e.add_argument("--task", required=True)
+    e.add_argument("--n", type=int, required=True)
+    e.add_argument("--simulations", default="16,64,256", help="comma-separated simulations per move")
+    e.add_argument("--out", metavar="DIR", help="write results.json, summary.md and solve_rate.png there")
+    e.add_argument("--numbers", type=int, metavar="K", help="Countdown numbers (default: the training data's)")
+    e.add_argument("--empty", metavar="LO-HI", help="Sudoku blanks (default: the training data's)")
+    e.add_argument("--seed", type=int, default=1_000_003, help="puzzle seed (keep it apart from the training data's)")
+    i = cmds.add_parser("improve", formatter_class=fmt, help="self-improvement: play with MCTS, train on the visits",
+                        description="Resumable per iteration (run the same command again).")
+    i.add_argument("--task", required=True)
+    i.add_argument("--iterations", type=int, required=True)
+    i.add_argument("--simulations", type=int, default=64)
+    i.add_argument("--out", required=True, metavar="DIR")
+    i.add_argument("--seed", type=int, default=0)
+    i.add_argument("--n", type=int, default=200, help="held-in puzzles played per iteration")
+    i.add_argument("--eval-n", type=int, default=100, help="held-out puzzles scored per iteration")
+    i.add_argument("--numbers", type=int, default=5, metavar="K", help="Countdown numbers")
+    i.add_argument("--epochs", type=int, default=4, help="training epochs per iteration")
+    return t, e
+
+
 def _add_neural(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """``clew neural make-phase-data|train-phases|eval-phases`` and ``clew sat --phases``.
 
@@ -610,7 +655,8 @@ def _add_neural(subparsers: argparse._SubParsersAction[argparse.ArgumentParser])
     e.add_argument("--config", type=_solver_config, default="default", help="solver configuration")
     e.add_argument("--seed", type=int, default=1_000_003, help="formula seed (keep it apart from the training data's)")
     t.add_argument("--seed", type=int, default=0, help="initialisation, batch order and validation split")
-    for p in (t, e):
+    tp, ep = _add_policy_commands(cmds, fmt)
+    for p in (t, e, tp, ep, cmds.choices["improve"]):
         p.add_argument("--device", default="auto", help="auto (CUDA if available), cpu, cuda[:N]")
         p.add_argument("--threads", type=int, default=0, help="torch CPU threads (0: torch's default)")
 
@@ -625,6 +671,14 @@ def _add_neural(subparsers: argparse._SubParsersAction[argparse.ArgumentParser])
                                            seed=args.seed, conf_budget=args.conf_budget, shard_size=args.shard_size)
                 print(f"clew neural make-phase-data: {manifest['total']:,} formulas -> {args.out} "
                       f"(of {manifest['candidates']:,}; dropped {manifest['dropped']})", file=sys.stderr)
+                return 0
+            if args.neural == "make-policy-data":
+                from clew.datasets._policy import make_policy_data
+
+                manifest = make_policy_data(args.out, task=args.task, n=args.n, seed=args.seed, target=args.target,
+                                            numbers=args.numbers, empty=args.empty, simulations=args.simulations)
+                print(f"clew neural make-policy-data: {manifest['total']:,} states of {manifest['puzzles']:,} "
+                      f"puzzles ({manifest['solvable']:,} solvable) -> {args.out}", file=sys.stderr)
                 return 0
             from clew.neural import cli as neural_cli
 
@@ -648,7 +702,7 @@ def _add_neural(subparsers: argparse._SubParsersAction[argparse.ArgumentParser])
             return _error(f"--phases {args.phases}: {exc}")
         return 0
 
-    for p in (m, t, e):
+    for p in (m, t, e, tp, ep, cmds.choices["make-policy-data"], cmds.choices["improve"]):
         p.set_defaults(func=run)
     sat = subparsers.choices["sat"]
     sat.add_argument("--phases", metavar="MODEL_DIR", help="seed phases predicted by a clew neural phase model")

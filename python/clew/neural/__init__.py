@@ -3,6 +3,8 @@
 * :func:`cnf_graph`, :class:`CnfGraph` -- a formula as NeuroBack's bipartite graph (built in Rust);
 * :class:`PhasePredictor`, :class:`Prediction` -- a graph network that predicts the phases of a
   formula's backbone variables and seeds them into a :class:`clew.sat.Solver`;
+* :class:`PolicyValue` -- a policy/value network for Countdown and Sudoku as the prior of
+  :class:`clew.search.EnvMCTS` (``PolicyValue.load(MODEL_DIR).evaluator()``; :mod:`clew.neural.policy`);
 * :mod:`clew.neural.checkpoint`, :mod:`clew.neural.train` -- the one safetensors checkpoint format and
   the one training loop every clew model uses;
 * :func:`resolve_device` -- ``"auto"`` is CUDA when available, else the CPU.
@@ -24,5 +26,6 @@ except ImportError as exc:  # pragma: no cover - exercised by a subprocess test
 from clew.graph import CnfGraph, cnf_graph
 from clew.neural.devices import resolve_device
 from clew.neural.phases import PhasePredictor, Prediction
+from clew.neural.policy import EvaluatorError, PolicyValue
 
-__all__ = ["CnfGraph", "PhasePredictor", "Prediction", "cnf_graph", "resolve_device"]
+__all__ = ["CnfGraph", "EvaluatorError", "PhasePredictor", "PolicyValue", "Prediction", "cnf_graph", "resolve_device"]

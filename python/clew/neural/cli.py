@@ -15,8 +15,12 @@ from typing import Any
 
 import torch
 
+from clew import InputError
+from clew.neural import policy_eval
 from clew.neural.phase_eval import eval_phases, table
 from clew.neural.phases import PhasePredictor, train_phases
+from clew.neural.policy import train_policy
+from clew.neural.policy_improve import cmd_improve  # noqa: F401 - clew neural improve
 
 
 def cmd_train_phases(args: argparse.Namespace) -> int:
@@ -43,6 +47,42 @@ def cmd_eval_phases(args: argparse.Namespace) -> int:
     print(table(summary))
     if args.out:
         print(f"\nresults.json, summary.md and conflicts.png in {args.out}")
+    return 0
+
+
+def cmd_train_policy(args: argparse.Namespace) -> int:
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    history = train_policy(
+        args.data, args.out, epochs=args.epochs, device=args.device, seed=args.seed, batch_size=args.batch_size,
+        lr=args.lr, hidden=args.hidden, log=lambda line: print(line, file=sys.stderr),
+    )
+    last = history[-1] if history else {}
+    print(json.dumps({"model": args.out, "epochs": len(history), **{k: v for k, v in last.items() if k != "epoch"}}))
+    return 0
+
+
+def cmd_eval_policy(args: argparse.Namespace) -> int:
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    try:
+        sims = [int(s) for s in args.simulations.split(",")]
+    except ValueError:
+        raise InputError(f"--simulations {args.simulations!r}: expected counts such as 16,64,256") from None
+    empty = None
+    if args.empty:
+        lo, _, hi = args.empty.partition("-")
+        try:
+            empty = (int(lo), int(hi or lo))
+        except ValueError:
+            raise InputError(f"--empty {args.empty!r}: expected N or LO-HI") from None
+    summary = policy_eval.eval_policy(
+        args.model_dir, args.task, args.n, sims, seed=args.seed, numbers=args.numbers, empty=empty,
+        device=args.device, out=args.out, progress=sys.stderr.isatty(),
+    )
+    print(policy_eval.table(summary))
+    if args.out:
+        print(f"\nresults.json, summary.md and solve_rate.png in {args.out}")
     return 0
 
 

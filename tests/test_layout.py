@@ -31,6 +31,7 @@ LAYERS: dict[str, int] = {
     "clew._core": 0,
     "clew._table": 0,  # plain text/markdown tables, no clew imports
     "clew._validation": 0,  # clew.traces.Validation, which the engines return too
+    "clew._io": 0,  # sha256 and the progress bar that datasets and neural share
     "clew.sat": 1,
     "clew.sudoku": 1,
     "clew.countdown": 1,
@@ -38,6 +39,7 @@ LAYERS: dict[str, int] = {
     "clew.traces": 2,
     "clew.score": 2,
     "clew.families": 2,  # formula generators, built on clew.sat
+    "clew.env_steps": 2,  # Python steps of the Countdown and Sudoku environments (EnvMCTS action indices)
     "clew.search": 3,
     "clew": 4,  # the package's __init__: the public API, re-exported from the layers below
     "clew.neural": 5,

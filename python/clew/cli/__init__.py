@@ -572,10 +572,10 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
 
 def _add_policy_commands(
-    cmds: argparse._SubParsersAction[argparse.ArgumentParser], fmt: type[argparse.HelpFormatter]
+    cmds: argparse._SubParsersAction[argparse.ArgumentParser],
 ) -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
     """``clew neural make-policy-data|train-policy|eval-policy`` (MCTS priors); returns the two torch ones."""
-    m = cmds.add_parser("make-policy-data", formatter_class=fmt, help="puzzle states with policy/value targets for MCTS",
+    m = add_command(cmds, "make-policy-data", help="puzzle states with policy/value targets for MCTS",
                         description="Resumable (run the same command again); exit 0 done, 1 failure, 2 bad options.")
     m.add_argument("--task", required=True, help="countdown or sudoku")
     m.add_argument("--n", type=int, required=True, help="puzzles (each gives one row per state of a walk)")
@@ -585,7 +585,7 @@ def _add_policy_commands(
     m.add_argument("--numbers", type=int, default=5, metavar="K", help="Countdown numbers per puzzle")
     m.add_argument("--empty", default="40-50", metavar="LO-HI", help="Sudoku blanks per puzzle")
     m.add_argument("--simulations", type=int, default=64, help="MCTS rounds per state for --target search")
-    t = cmds.add_parser("train-policy", formatter_class=fmt, help="train a policy/value network on policy data")
+    t = add_command(cmds, "train-policy", help="train a policy/value network on policy data")
     t.add_argument("data", metavar="DATA", help="a make-policy-data directory")
     t.add_argument("--out", required=True, metavar="MODEL_DIR", help="checkpoints (rerun the same command to resume)")
     t.add_argument("--epochs", type=int, default=10)
@@ -593,7 +593,7 @@ def _add_policy_commands(
     t.add_argument("--lr", type=float, default=2e-3)
     t.add_argument("--hidden", type=int, help="hidden size (default: 192 Countdown, 512 Sudoku)")
     t.add_argument("--seed", type=int, default=0, help="initialisation, batch order and validation split")
-    e = cmds.add_parser("eval-policy", formatter_class=fmt, help="held-out solve rate vs simulations, learned vs baselines")
+    e = add_command(cmds, "eval-policy", help="held-out solve rate vs simulations, learned vs baselines")
     e.add_argument("model_dir", metavar="MODEL_DIR", nargs="+", help="one or more models (e.g. one per training seed)")
     e.add_argument("--task", required=True)
     e.add_argument("--n", type=int, required=True)
@@ -602,7 +602,7 @@ def _add_policy_commands(
     e.add_argument("--numbers", type=int, metavar="K", help="Countdown numbers (default: the training data's)")
     e.add_argument("--empty", metavar="LO-HI", help="Sudoku blanks (default: the training data's)")
     e.add_argument("--seed", type=int, default=1_000_003, help="puzzle seed (keep it apart from the training data's)")
-    i = cmds.add_parser("improve", formatter_class=fmt, help="self-improvement: play with MCTS, train on the visits",
+    i = add_command(cmds, "improve", help="self-improvement: play with MCTS, train on the visits",
                         description="Resumable per iteration (run the same command again).")
     i.add_argument("--task", required=True)
     i.add_argument("--iterations", type=int, required=True)
@@ -655,7 +655,7 @@ def _add_neural(subparsers: argparse._SubParsersAction[argparse.ArgumentParser])
     e.add_argument("--config", type=_solver_config, default="default", help="solver configuration")
     e.add_argument("--seed", type=int, default=1_000_003, help="formula seed (keep it apart from the training data's)")
     t.add_argument("--seed", type=int, default=0, help="initialisation, batch order and validation split")
-    tp, ep = _add_policy_commands(cmds, fmt)
+    tp, ep = _add_policy_commands(cmds)
     for p in (t, e, tp, ep, cmds.choices["improve"]):
         p.add_argument("--device", default="auto", help="auto (CUDA if available), cpu, cuda[:N]")
         p.add_argument("--threads", type=int, default=0, help="torch CPU threads (0: torch's default)")

@@ -34,14 +34,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from clew import __version__, env_steps, search
-from clew.datasets._generate import (
-    MANIFEST,
-    PARQUET_OPTIONS,
-    STATE,
-    _prepare,
-    _progress,
-    _sha256,
-)
+from clew._io import sha256 as _sha256
+from clew.datasets._generate import MANIFEST, STATE, _prepare, _progress
+from clew.datasets._shards import PARQUET_OPTIONS
 from clew.datasets._tasks import OptionError
 
 TARGETS = ("exact", "search")

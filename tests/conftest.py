@@ -13,6 +13,7 @@ so a source tree on ``sys.path`` cannot stand in for the installed wheel.
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import sysconfig
 from pathlib import Path
@@ -31,6 +32,13 @@ for _name in ("ci", "dev", "thorough"):
         print_blob=True,
     )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+# A shell without job control starts background commands with SIGINT ignored, and
+# then Python installs no KeyboardInterrupt handler: the Ctrl-C tests (which use
+# _thread.interrupt_main) would hang. Give the session Python's usual handler.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def pytest_configure(config: pytest.Config) -> None:

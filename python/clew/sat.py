@@ -19,8 +19,12 @@ Differences from PySAT worth knowing:
   from any solve and leaves the solver usable;
 * ``get_core()`` gives ``None`` where MiniSat does: when the last call was not
   UNSAT, and when no assumption took part in the refutation;
-* ``dec_budget()``, ``add_atmost()`` and ``add_xor_clause()`` raise
-  ``NotImplementedError``, as PySAT's MiniSat does;
+* ``dec_budget()`` works as on PySAT's CaDiCaL (a per-call decision
+  limit for ``solve_limited()``); ``add_xor_clause()`` encodes the XOR as
+  clauses (``docs/pysat.md``); ``add_atmost()`` raises
+  ``NotImplementedError`` as PySAT's MiniSat does;
+* ``sync_with=IDPool`` / ``attach_vpool(pool)`` keep ``pool.top`` in step
+  with the solver's variables around every solve, as PySAT's CaDiCaL 3;
 * external propagators (``connect_propagator``, ``observe``, ...) work as on
   PySAT's ``Cadical195``, with any solver name (``docs/propagators.md``).
 """
@@ -53,6 +57,7 @@ __all__ = [
     "load_dimacs",
     "parse_dimacs",
     "sweep",
+    "use_in_pysat",
     "write_dimacs",
 ]
 
@@ -133,8 +138,9 @@ class SolverNames:
             raise ValueError(f"unknown solver name {name!r}; accepted names: {accepted}") from None
 
 
-# PySAT keyword arguments accepted (and ignored) for compatibility.
-_IGNORED_KWARGS: Final = frozenset({"incr", "warm_start", "native_card", "sync_with"})
+# XORs of up to this many literals are encoded directly (2**(n-1) clauses);
+# longer ones are cut into pieces joined by auxiliary variables.
+_XOR_DIRECT: Final = 6
 
 
 # ----------------------------------------------------------------------------
@@ -173,9 +179,12 @@ class Solver:
     ``name`` is a PySAT or clew solver name (see :class:`SolverNames`);
     ``bootstrap_with`` an iterable of clauses or a PySAT ``CNF``; ``use_timer``
     makes :meth:`time`/:meth:`time_accum` measure CPU time like PySAT;
-    ``with_proof`` records a DRAT proof for :meth:`get_proof`. PySAT's
-    ``incr``, ``warm_start``, ``native_card`` and ``sync_with`` are accepted
-    and ignored; any other keyword raises ``TypeError``.
+    ``with_proof`` records a DRAT proof for :meth:`get_proof`;
+    ``sync_with`` an ``IDPool`` kept in step with the solver's variables
+    (:meth:`attach_vpool`). PySAT's ``incr`` (Glucose's incremental mode),
+    ``warm_start`` (MiniSat's warm start) and ``native_card`` are accepted
+    no-ops: clew is always incremental and keeps its phases between calls.
+    Any other keyword raises ``TypeError``.
     """
 
     def __init__(
@@ -184,11 +193,14 @@ class Solver:
         bootstrap_with: Any = None,
         use_timer: bool = False,
         with_proof: bool = False,
+        incr: bool = False,
+        warm_start: bool = False,
+        native_card: bool = False,
+        sync_with: Any = None,
         **kwargs: Any,
     ) -> None:
         for key in kwargs:
-            if key not in _IGNORED_KWARGS:
-                raise TypeError(f"Unexpected keyword argument '{key}'")
+            raise TypeError(f"Unexpected keyword argument '{key}'")
         self.config: str = SolverNames.config(name)
         self._solver: _core.SatSolver | None = _core.SatSolver(
             self.config, proof="text" if with_proof else None
@@ -202,9 +214,12 @@ class Solver:
         self._accu_time = 0.0
         self._conf_budget: int | None = None
         self._prop_budget: int | None = None
+        self._dec_budget: int | None = None
         self._propagator: Any = None
+        self._vpool: Any = None
         if bootstrap_with is not None:
             self.append_formula(bootstrap_with)
+        self.attach_vpool(sync_with)
 
     # -- lifecycle -----------------------------------------------------------
 
@@ -261,8 +276,45 @@ class Solver:
         raise NotImplementedError("Atmost constraints are not supported by clew.")
 
     def add_xor_clause(self, lits: Iterable[int], value: bool = True) -> None:
-        """Not supported: raises ``NotImplementedError``."""
-        raise NotImplementedError("XOR clauses are not supported by clew.")
+        """Add the constraint ``lits[0] xor lits[1] xor ... == value`` (CryptoMiniSat's meaning).
+
+        Encoded as clauses: directly (``2**(n-1)`` clauses) for up to 6
+        literals after simplification, otherwise cut into pieces of 5
+        chained by auxiliary variables (taken from the attached pool, or
+        numbered above :meth:`nof_vars`), so its size grows linearly.
+        """
+        parity = bool(value)
+        odd: dict[int, None] = {}
+        for lit in lits:
+            lit = int(lit)
+            if lit == 0:
+                raise _core.InputError("literal 0 in an XOR clause")
+            if lit < 0:
+                parity = not parity
+            var = abs(lit)
+            if var in odd:
+                del odd[var]  # x xor x = 0
+            else:
+                odd[var] = None
+        variables = list(odd)
+        clauses: list[Clause] = []
+        while len(variables) > _XOR_DIRECT:
+            head, variables = variables[: _XOR_DIRECT - 1], variables[_XOR_DIRECT - 1 :]
+            aux = self._new_var(variables + head)
+            clauses.extend(_xor_clauses([*head, aux], False))  # aux = xor(head)
+            variables.append(aux)
+        clauses.extend(_xor_clauses(variables, parity))
+        self.append_formula(clauses)
+
+    def _new_var(self, taken: Sequence[int]) -> int:
+        """A fresh variable: from the attached pool, else above every variable seen."""
+        if self._vpool is not None:
+            self.sync_vpool()
+            var = int(self._vpool.id())
+        else:
+            var = max(self.nof_vars(), *taken) + 1
+        self._s.reserve_vars(var)
+        return var
 
     def supports_atmost(self) -> bool:
         """False: clew has no native AtMostK constraints."""
@@ -273,8 +325,49 @@ class Solver:
         return self._s.num_vars()
 
     def nof_clauses(self) -> int:
-        """The number of original (non-learnt) clauses added so far."""
+        """Original clauses kept, as PySAT's MiniSat counts them.
+
+        Units, tautologies and clauses satisfied at level 0 when added are
+        not kept, and each solve drops the kept ones satisfied at level 0 by
+        then (and those inprocessing removed). :meth:`nof_clauses_added`
+        counts every clause added.
+        """
+        return self._s.num_stored_clauses()
+
+    def nof_clauses_added(self) -> int:
+        """clew extension: every original clause added so far, kept or not."""
         return self._s.num_clauses()
+
+    # -- variable pools (PySAT's CaDiCaL 3 interface) --------------------------
+
+    def attach_vpool(self, vpool: Any = None) -> None:
+        """Keep ``vpool`` (a ``pysat.formula.IDPool``, or None to detach) in step with the solver.
+
+        Around every solve and propagate the pool's identifiers are declared
+        in the solver (:meth:`sync_vars`) and the variables the solver knows
+        are marked used in the pool (:meth:`sync_vpool`).
+        """
+        if vpool is not None and not (hasattr(vpool, "top") and hasattr(vpool, "occupy")):
+            raise TypeError("'sync_with' must be an IDPool object or None")
+        self._s  # noqa: B018  (raise if deleted)
+        self._vpool = vpool
+        self.sync_vars()
+        self.sync_vpool()
+
+    def sync_vars(self) -> None:
+        """Declare in the solver every identifier the attached pool handed out (up to ``pool.top``)."""
+        pool = self._vpool
+        if pool is not None and pool.top > self._s.num_vars():
+            self._s.reserve_vars(int(pool.top))
+
+    def sync_vpool(self) -> None:
+        """Mark the solver's variables used in the attached pool (raise ``pool.top`` to :meth:`nof_vars`)."""
+        pool = self._vpool
+        if pool is not None:
+            top = self._s.num_vars()
+            if top > pool.top:
+                pool.occupy(pool.top + 1, top)
+                pool.top = top
 
     def reserve_vars(self, n: int) -> None:
         """clew extension: make variables 1..n exist, so models cover them."""
@@ -287,7 +380,7 @@ class Solver:
 
         Returns None only if :meth:`interrupt` stopped it; Ctrl-C raises KeyboardInterrupt.
         """
-        return self._run(_int_list(assumptions), None, None)
+        return self._run(_int_list(assumptions), limited=False)
 
     def solve_limited(
         self,
@@ -300,12 +393,18 @@ class Solver:
         ``expect_interrupt`` is accepted for compatibility; clew handles both
         :meth:`interrupt` and Ctrl-C (KeyboardInterrupt) in every call.
         """
-        return self._run(_int_list(assumptions), self._conf_budget, self._prop_budget)
+        return self._run(_int_list(assumptions), limited=True)
 
-    def _run(self, assumptions: list[int], conflicts: int | None, propagations: int | None) -> bool | None:
+    def _run(self, assumptions: list[int], limited: bool) -> bool | None:
         solver = self._s
         self._status = None
         self._core_valid = False
+        self.sync_vars()
+        if limited:
+            conflicts, propagations, decisions = self._conf_budget, self._prop_budget, self._dec_budget
+        else:
+            conflicts, propagations, decisions = None, None, None
+        solver.set_decision_limit(decisions)
         start = process_time() if self.use_timer else 0.0
         try:
             result = solver.solve(assumptions, conflicts=conflicts, propagations=propagations)
@@ -313,6 +412,7 @@ class Solver:
             if self.use_timer:
                 self._call_time = process_time() - start
                 self._accu_time += self._call_time
+            self.sync_vpool()
         self._set_status(result, core_valid=result is False)
         return result
 
@@ -329,8 +429,9 @@ class Solver:
         self._prop_budget = int(budget) if budget > 0 else None
 
     def dec_budget(self, budget: int = -1) -> None:
-        """Not supported (as in PySAT's MiniSat): raises ``NotImplementedError``; use :meth:`conf_budget`."""
-        raise NotImplementedError("Limit on decisions is unsupported by clew; use conf_budget or prop_budget.")
+        """Limit each following :meth:`solve_limited` to ``budget`` decisions; 0 or -1 removes the limit."""
+        self._s  # noqa: B018  (raise if deleted)
+        self._dec_budget = int(budget) if budget > 0 else None
 
     def interrupt(self) -> None:
         """Thread-safe: make the running (or next) solve return None until :meth:`clear_interrupt`."""
@@ -347,6 +448,7 @@ class Solver:
     ) -> tuple[bool, list[int]]:
         """Unit-propagate ``assumptions``: (no conflict, literals assigned beyond level 0, in order)."""
         solver = self._s
+        self.sync_vars()
         start = process_time() if self.use_timer else 0.0
         try:
             status, lits = solver.propagate(_int_list(assumptions), phase_saving)
@@ -354,6 +456,7 @@ class Solver:
             if self.use_timer:
                 self._call_time = process_time() - start
                 self._accu_time += self._call_time
+            self.sync_vpool()
         return bool(status), list(lits)
 
     def freeze(self, var: int) -> None:
@@ -512,17 +615,59 @@ class Solver:
         self._s  # noqa: B018  (raise if deleted)
         return self._accu_time
 
-    def enum_models(self, assumptions: Iterable[int] = []) -> Iterator[list[int]]:  # noqa: B006
+    def enum_models(
+        self,
+        assumptions: Iterable[int] = [],  # noqa: B006 (PySAT signature)
+        projection: Iterable[int] = [],  # noqa: B006
+    ) -> Iterator[list[int]]:
         """Yield every model (under ``assumptions``), blocking each with a clause as PySAT does.
 
+        With ``projection`` (distinct positive variables) each model is
+        projected on them and only distinct projections are yielded.
         Afterwards the formula is UNSAT (or UNSAT under the assumptions).
         """
         assumed = list(assumptions)
+        shown = [int(v) for v in projection]
+        if shown and (any(v <= 0 for v in shown) or len(set(shown)) != len(shown)):
+            raise ValueError("Projection must contain distinct positive variable IDs.")
         while self.solve(assumptions=assumed):
             model = self.get_model()
             assert model is not None
+            if shown:
+                if max(shown) > len(model):
+                    raise ValueError("Projection contains a variable outside the model.")
+                model = [model[v - 1] for v in shown]
             self.add_clause([-lit for lit in model])
             yield model
+
+
+def _xor_clauses(variables: Sequence[int], parity: bool) -> list[Clause]:
+    """The clauses saying the XOR of ``variables`` is ``parity``: one per assignment of the wrong parity."""
+    if not variables:
+        return [] if not parity else [[]]
+    clauses = []
+    n = len(variables)
+    for mask in range(1 << n):
+        # The clause is falsified exactly by the assignment in which variable
+        # i is true iff bit i is set; exclude those with the wrong parity.
+        if (bin(mask).count("1") % 2 == 1) != parity:
+            clauses.append([-v if mask >> i & 1 else v for i, v in enumerate(variables)])
+    return clauses
+
+
+def use_in_pysat() -> Any:
+    """Make PySAT build clew solvers: ``pysat.solvers.Solver`` and its named classes.
+
+    A context manager (``with use_in_pysat(): RC2(wcnf).compute()``) or a
+    plain call (``use_in_pysat()``; its ``.restore()`` undoes it). Every
+    loaded module holding PySAT's class (``pysat.examples.rc2`` holds
+    ``Solver``) gets clew's stand-in, so PySAT's tools run on clew
+    unchanged; leaving the context puts PySAT's classes back. Needs
+    python-sat installed. See ``docs/pysat.md``.
+    """
+    from clew.pysat_bridge import UseInPySAT  # noqa: PLC0415
+
+    return UseInPySAT()
 
 
 # ----------------------------------------------------------------------------

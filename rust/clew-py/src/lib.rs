@@ -397,6 +397,17 @@ mod _core {
             Ok(self.lock()?.num_clauses())
         }
 
+        fn num_stored_clauses(&self) -> PyResult<usize> {
+            Ok(self.lock()?.num_stored_clauses())
+        }
+
+        #[pyo3(signature = (limit = None))]
+        fn set_decision_limit(&self, limit: Option<i64>) -> PyResult<()> {
+            let limit = limit.filter(|&d| d >= 0).map(|d| d as u64);
+            self.lock()?.set_decision_limit(limit);
+            Ok(())
+        }
+
         fn reserve_vars(&self, n: usize) -> PyResult<()> {
             self.lock()?.reserve_vars(n).map_err(to_py)
         }

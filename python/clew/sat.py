@@ -21,8 +21,9 @@ Differences from PySAT worth knowing:
   UNSAT, and when no assumption took part in the refutation;
 * ``dec_budget()`` works as on PySAT's CaDiCaL (a per-call decision
   limit for ``solve_limited()``); ``add_xor_clause()`` encodes the XOR as
-  clauses (``docs/pysat.md``); ``add_atmost()`` raises
-  ``NotImplementedError`` as PySAT's MiniSat does;
+  clauses (``docs/pysat.md``); ``add_atmost()`` adds native cardinality
+  (and weighted) constraints propagated in the core, encoded as clauses
+  (sequential counter) when ``with_proof=True``;
 * ``sync_with=IDPool`` / ``attach_vpool(pool)`` keep ``pool.top`` in step
   with the solver's variables around every solve, as PySAT's CaDiCaL 3;
 * external propagators (``connect_propagator``, ``observe``, ...) work as on
@@ -47,6 +48,7 @@ from clew import _core
 from clew._core import ClewError, DimacsError
 
 __all__ = [
+    "AtMostError",
     "DimacsError",
     "DimacsWarning",
     "Solver",
@@ -142,6 +144,9 @@ class SolverNames:
 # longer ones are cut into pieces joined by auxiliary variables.
 _XOR_DIRECT: Final = 6
 
+# Largest AtMostK constraint (literal copies times bound) encoded when proofs are on.
+_MAX_COUNTER_CLAUSES: Final = 5_000_000
+
 
 # ----------------------------------------------------------------------------
 # Input conversion
@@ -155,12 +160,79 @@ def _int_list(clause: Iterable[int]) -> Clause:
     return list(clause)
 
 
+class AtMostError(_core.InputError, AssertionError):
+    """Bad AtMostK input: an ``InputError``, and the ``AssertionError`` PySAT raises for it."""
+
+
+def _normalise_atmost(
+    lits: Iterable[int], k: int, weights: Sequence[int]
+) -> tuple[int, list[int], list[int], list[int]]:
+    """``sum(w * l) <= k`` as ``(k', lits', weights', units)``: distinct variables, weights in 1..k'.
+
+    Repeated literals add up (as MiniCard counts them), ``l`` and ``-l``
+    together contribute the smaller weight for sure, a negative weight
+    moves to the negated literal; a literal heavier than the bound is false
+    (a unit in ``units``). ``k' < 0``: the constraint cannot hold.
+    """
+    lits = [int(lit) for lit in lits]
+    if isinstance(k, bool) or not isinstance(k, int):
+        raise AtMostError(f"the bound of an AtMostK constraint must be an integer, not {k!r}")
+    weights = list(weights)
+    if weights and len(weights) != len(lits):
+        raise AtMostError("The number of weights differs from the number of literals")
+    weight_of: dict[int, int] = {}
+    for lit, weight in zip(lits, weights or [1] * len(lits)):
+        if lit == 0:
+            raise AtMostError("literal 0 in an AtMostK constraint")
+        if isinstance(weight, bool) or not isinstance(weight, int):
+            raise AtMostError(f"weights must be integers, not {weight!r}")
+        if weight < 0:  # w*l = w + |w|*(-l)
+            lit, weight, k = -lit, -weight, k - weight
+        weight_of[lit] = weight_of.get(lit, 0) + weight
+    out_lits: list[int] = []
+    out_weights: list[int] = []
+    for lit in list(weight_of):
+        if -lit in weight_of and lit > 0:  # a*l + b*(-l) = min(a, b) + |a - b| * (heavier)
+            a, b = weight_of[lit], weight_of[-lit]
+            k -= min(a, b)
+            weight_of[lit], weight_of[-lit] = a - min(a, b), b - min(a, b)
+    for lit, weight in weight_of.items():
+        if weight > 0:
+            out_lits.append(lit)
+            out_weights.append(weight)
+    units = [-lit for lit, weight in zip(out_lits, out_weights) if weight > k] if k >= 0 else []
+    kept = [(lit, weight) for lit, weight in zip(out_lits, out_weights) if weight <= k]
+    return k, [lit for lit, _ in kept], [weight for _, weight in kept], units
+
+
+def _sequential_counter(lits: Sequence[int], k: int, new_var: Any) -> list[Clause]:
+    """Sinz's sequential counter for ``sum(lits) <= k`` (1 <= k < len(lits)): ``s[i][j]`` = at least j+1 of the first i+1."""
+    n = len(lits)
+    s = [[new_var() for _ in range(k)] for _ in range(n - 1)]
+    clauses: list[Clause] = [[-lits[0], s[0][0]]]
+    clauses += [[-s[0][j]] for j in range(1, k)]
+    for i in range(1, n - 1):
+        x = lits[i]
+        clauses.append([-x, s[i][0]])
+        clauses.append([-s[i - 1][0], s[i][0]])
+        for j in range(1, k):
+            clauses.append([-x, -s[i - 1][j - 1], s[i][j]])
+            clauses.append([-s[i - 1][j], s[i][j]])
+        clauses.append([-x, -s[i - 1][k - 1]])
+    clauses.append([-lits[n - 1], -s[n - 2][k - 1]])
+    return clauses
+
+
+def _split_formula(formula: Any) -> tuple[Any, list[Any]]:
+    """(clauses, AtMostK constraints) of a formula; a ``CNFPlus`` has both."""
+    atmosts = list(getattr(formula, "atmosts", None) or [])
+    return formula, atmosts
+
+
 def _formula_list(formula: Any) -> list[Clause]:
     """Clauses of a list/iterable of clauses or a PySAT ``CNF``/``CNFPlus``-like object."""
     if isinstance(formula, (str, bytes)):
         raise TypeError("a formula is an iterable of clauses, not a string (see clew.sat.parse_dimacs)")
-    if getattr(formula, "atmosts", None):
-        raise NotImplementedError("AtMostK constraints are not supported by clew (encode them as clauses)")
     clauses = getattr(formula, "clauses", formula)
     if type(clauses) is list and all(type(c) is list for c in clauses):
         return clauses
@@ -263,8 +335,14 @@ class Solver:
         return None if no_return else ok
 
     def append_formula(self, formula: Any, no_return: bool = True) -> bool | None:
-        """Add clauses (an iterable of clauses or a PySAT ``CNF``); return value as :meth:`add_clause`."""
-        ok = self._s.add_clauses(_formula_list(formula))
+        """Add clauses (an iterable of clauses, a PySAT ``CNF``, or a ``CNFPlus`` with its AtMostK
+        constraints); return value as :meth:`add_clause`."""
+        clauses, atmosts = _split_formula(formula)
+        ok = self._s.add_clauses(_formula_list(clauses))
+        for constraint in atmosts:
+            lits, k = constraint[0], constraint[1]
+            weights = constraint[2] if len(constraint) > 2 else ()
+            ok = bool(self.add_atmost(lits, k, weights, no_return=False)) and ok
         if not ok:
             self._set_status(False, core_valid=False)
         return None if no_return else ok
@@ -272,8 +350,52 @@ class Solver:
     def add_atmost(
         self, lits: Iterable[int], k: int, weights: Sequence[int] = (), no_return: bool = True
     ) -> bool | None:
-        """Not supported (``supports_atmost()`` is False): raises ``NotImplementedError``."""
-        raise NotImplementedError("Atmost constraints are not supported by clew.")
+        """Add ``sum(weights[i] * lits[i]) <= k`` (all weights 1 when ``weights`` is empty).
+
+        Native: counter-based propagation in the core, with reasons for
+        conflict analysis, assumptions and cores (the constraint engine
+        holds the propagator slot, as on PySAT's CaDiCaL). Repeated literals
+        count as often as they occur; ``k < 0`` makes the formula UNSAT (as
+        MiniCard). With ``with_proof=True`` an unweighted constraint is
+        encoded as clauses (Sinz's sequential counter, auxiliary variables
+        as in :meth:`add_xor_clause`; a weight ``w`` counts as ``w`` copies
+        of its literal) so the DRAT proof stays checkable. Weights of the wrong
+        length raise :class:`AtMostError` (PySAT's ``AssertionError``).
+        """
+        k, lits, weights, units = _normalise_atmost(lits, k, weights)
+        solver = self._s
+        ok = True
+        if k < 0:
+            ok = solver.add_clause([])
+        for unit in units:
+            ok = solver.add_clause([unit]) and ok
+        if k >= 0 and sum(weights) > k:
+            if len(set(weights)) == 1 and weights[0] > 1:
+                k, weights = k // weights[0], [1] * len(weights)  # w*sum(l) <= k
+            if k == 0:
+                for lit in lits:
+                    ok = solver.add_clause([-lit]) and ok
+            elif self._with_proof:
+                # A weight w counts as w copies of the literal (the counter
+                # counts a multiset), so weighted constraints encode too.
+                copies = [lit for lit, weight in zip(lits, weights) for _ in range(weight)]
+                if len(copies) * k > _MAX_COUNTER_CLAUSES:
+                    raise NotImplementedError(
+                        f"this AtMostK constraint needs about {2 * len(copies) * k} clauses for a "
+                        "DRAT proof; use with_proof=False (native) or a smaller bound"
+                    )
+                taken = list(lits)
+                clauses = _sequential_counter(copies, k, lambda: self._new_var(taken))
+                ok = solver.add_clauses(clauses) and ok
+            else:
+                ok = solver.add_atmost(lits, weights, k) and ok
+        if not ok:
+            self._set_status(False, core_valid=False)
+        return None if no_return else ok
+
+    def activate_atmost(self) -> None:
+        """PySAT's CaDiCaL call that enables native AtMostK; clew always has it (a no-op)."""
+        self._s  # noqa: B018  (raise if deleted)
 
     def add_xor_clause(self, lits: Iterable[int], value: bool = True) -> None:
         """Add the constraint ``lits[0] xor lits[1] xor ... == value`` (CryptoMiniSat's meaning).
@@ -317,8 +439,12 @@ class Solver:
         return var
 
     def supports_atmost(self) -> bool:
-        """False: clew has no native AtMostK constraints."""
-        return False
+        """True: :meth:`add_atmost` adds native AtMostK constraints."""
+        return True
+
+    def nof_atmosts(self) -> int:
+        """clew extension: native AtMostK constraints added (encoded or trivial ones not counted)."""
+        return self._s.num_atmost()
 
     def nof_vars(self) -> int:
         """The largest variable seen so far (in clauses, assumptions or reserved)."""
@@ -517,7 +643,9 @@ class Solver:
     def connect_propagator(self, propagator: Any) -> None:
         """Attach a user propagator with :class:`pysat.engines.Propagator`'s callbacks.
 
-        One at a time (a second raises ``InputError``). Exceptions raised in
+        One at a time (a second raises ``InputError``, and so does one after
+        native :meth:`add_atmost` constraints, whose engine holds the slot, as
+        on PySAT's CaDiCaL). Exceptions raised in
         a callback reach the caller of the solve unchanged, the solver left
         usable; see ``docs/propagators.md`` for the contract.
         """
@@ -541,16 +669,23 @@ class Solver:
         """True unless the propagator is in passive mode; ``InputError`` without one."""
         return self._s.propagator_active()
 
+    def _check_user_propagator(self) -> None:
+        if self._propagator is None and self._s.num_atmost() > 0:
+            raise _core.InputError("the propagator slot holds the native AtMostK engine: no user propagator")
+
     def observe(self, var: int) -> None:
         """Tell the propagator about assignments of ``var`` (frozen against elimination meanwhile)."""
+        self._check_user_propagator()
         self._s.observe(int(var))
 
     def ignore(self, var: int) -> None:
         """Stop observing ``var``."""
+        self._check_user_propagator()
         self._s.ignore(int(var))
 
     def reset_observed(self) -> None:
         """Stop observing every variable."""
+        self._check_user_propagator()
         self._s.reset_observed()
 
     def get_propagator_clauses(self) -> list[list[int]]:

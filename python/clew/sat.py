@@ -289,6 +289,7 @@ class Solver:
         self._dec_budget: int | None = None
         self._propagator: Any = None
         self._vpool: Any = None
+        self._encoded: list[Clause] = []
         if bootstrap_with is not None:
             self.append_formula(bootstrap_with)
         self.attach_vpool(sync_with)
@@ -386,12 +387,20 @@ class Solver:
                     )
                 taken = list(lits)
                 clauses = _sequential_counter(copies, k, lambda: self._new_var(taken))
+                self._encoded.extend(clauses)
                 ok = solver.add_clauses(clauses) and ok
             else:
                 ok = solver.add_atmost(lits, weights, k) and ok
         if not ok:
             self._set_status(False, core_valid=False)
         return None if no_return else ok
+
+    def get_encoded_clauses(self) -> list[Clause]:
+        """With ``with_proof=True``: the clauses that encode the AtMostK constraints.
+
+        They are part of the formula the DRAT proof of :meth:`get_proof` checks against.
+        """
+        return [list(clause) for clause in self._encoded]
 
     def activate_atmost(self) -> None:
         """PySAT's CaDiCaL call that enables native AtMostK; clew always has it (a no-op)."""

@@ -222,6 +222,12 @@ def test_rc2_on_native_cardinality() -> None:
     with RC2(wcnf.copy(), solver="g4") as rc2:
         rc2.compute()
         reference = rc2.cost
-    with use_in_pysat(), RC2(wcnf.copy(), solver="g4") as rc2:
-        assert rc2.compute() is not None and rc2.cost == reference
-        assert rc2.oracle.supports_atmost() and rc2.oracle.nof_atmosts() > 0  # RC2 used native sums
+    with use_in_pysat():
+        with RC2(wcnf.copy(), solver="mc") as rc2:  # MiniCard's name: native sums, as on PySAT
+            assert rc2.compute() is not None and rc2.cost == reference
+            assert rc2.oracle.supports_atmost() and rc2.oracle.nof_atmosts() > 0
+        with RC2(wcnf.copy(), solver="g4") as rc2:  # Glucose's: totalizers, as on PySAT
+            assert rc2.compute() is not None and rc2.cost == reference
+            assert not rc2.oracle.supports_atmost() and rc2.oracle.nof_atmosts() == 0
+        with RC2(wcnf.copy(), solver="cd195") as rc2:
+            assert rc2.compute() is not None and rc2.cost == reference

@@ -43,6 +43,16 @@ _NAMED: Final = {
 }
 
 
+# Names of PySAT's solvers with native AtMostK constraints (MiniCard, Gluecard).
+_NATIVE_CARD: Final = frozenset({"mc", "mcard", "minicard", "gc3", "gc30", "gluecard3", "gluecard30",
+                                 "gc4", "gc41", "gluecard4", "gluecard41"})
+
+
+def _advertise(solver: Solver, name: str, native_card: bool) -> None:
+    """supports_atmost() as PySAT's solver of that name answers it."""
+    solver._advertise_atmost = native_card or name.lower() in _NATIVE_CARD
+
+
 class PySATSolver(Solver):
     """``pysat.solvers.Solver`` on clew: PySAT's default name (``"m22"``) and its ``NoSuchSolverError``."""
 
@@ -55,11 +65,13 @@ class PySATSolver(Solver):
             from pysat.solvers import NoSuchSolverError  # noqa: PLC0415
 
             raise NoSuchSolverError(name) from None
+        _advertise(self, name, bool(kwargs.get("native_card")))
 
 
 def _named_class(class_name: str, solver_name: str) -> type[Solver]:
     def __init__(self: Solver, bootstrap_with: Any = None, use_timer: bool = False, **kwargs: Any) -> None:
         Solver.__init__(self, solver_name, bootstrap_with, use_timer, **kwargs)
+        _advertise(self, solver_name, bool(kwargs.get("native_card")))
 
     doc = f"PySAT's ``{class_name}`` on clew (solver name ``{solver_name!r}``)."
     return type(class_name, (Solver,), {"__init__": __init__, "__doc__": doc, "__module__": __name__})

@@ -290,6 +290,9 @@ class Solver:
         self._propagator: Any = None
         self._vpool: Any = None
         self._encoded: list[Clause] = []
+        # What supports_atmost() says; PySAT's tools pick their strategy by it
+        # (clew.pysat_bridge mirrors PySAT's answer per solver name).
+        self._advertise_atmost = True
         if bootstrap_with is not None:
             self.append_formula(bootstrap_with)
         self.attach_vpool(sync_with)
@@ -403,8 +406,9 @@ class Solver:
         return [list(clause) for clause in self._encoded]
 
     def activate_atmost(self) -> None:
-        """PySAT's CaDiCaL call that enables native AtMostK; clew always has it (a no-op)."""
+        """PySAT's CaDiCaL call that enables native AtMostK: clew always has it; makes supports_atmost() True."""
         self._s  # noqa: B018  (raise if deleted)
+        self._advertise_atmost = True
 
     def add_xor_clause(self, lits: Iterable[int], value: bool = True) -> None:
         """Add the constraint ``lits[0] xor lits[1] xor ... == value`` (CryptoMiniSat's meaning).
@@ -448,8 +452,14 @@ class Solver:
         return var
 
     def supports_atmost(self) -> bool:
-        """True: :meth:`add_atmost` adds native AtMostK constraints."""
-        return True
+        """True: :meth:`add_atmost` adds native AtMostK constraints.
+
+        Under :func:`use_in_pysat` the stand-ins answer as PySAT's solver of
+        that name does (True for MiniCard and Gluecard, or after
+        ``native_card=True`` / :meth:`activate_atmost`), so PySAT's tools
+        choose the same encoding as on PySAT; ``add_atmost`` works anyway.
+        """
+        return self._advertise_atmost
 
     def nof_atmosts(self) -> int:
         """clew extension: native AtMostK constraints added (encoded or trivial ones not counted)."""

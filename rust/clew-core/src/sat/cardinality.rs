@@ -385,3 +385,92 @@ impl Solver {
             .map_or(0, |c| c.num_constraints())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::budget::Limits;
+    use crate::sat::{SolveResult, SolverOptions};
+
+    fn xorshift(state: &mut u64) -> u64 {
+        *state ^= *state << 13;
+        *state ^= *state >> 7;
+        *state ^= *state << 17;
+        *state
+    }
+
+    #[test]
+    fn pigeonhole_with_native_at_most_one_is_unsat() {
+        let holes = 6;
+        let var = |p: i32, h: i32| p * holes + h + 1;
+        let mut s = Solver::new(SolverOptions::default());
+        for p in 0..=holes {
+            let c: Vec<i32> = (0..holes).map(|h| var(p, h)).collect();
+            s.add_clause(&c).unwrap();
+        }
+        for h in 0..holes {
+            let lits: Vec<i32> = (0..=holes).map(|p| var(p, h)).collect();
+            s.add_atmost(&lits, &vec![1; lits.len()], 1).unwrap();
+        }
+        assert_eq!(s.num_atmost(), holes as usize);
+        let r = s.solve(&[], Limits::UNLIMITED).unwrap();
+        assert_eq!(r, SolveResult::Unsat);
+    }
+
+    /// Random clauses plus weighted constraints: every model satisfies both,
+    /// and (debug builds) every reason given is implied by its constraint.
+    #[test]
+    fn models_satisfy_weighted_constraints() {
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        for _ in 0..40 {
+            let n = 30i32;
+            let mut s = Solver::new(SolverOptions::default());
+            let mut clauses = Vec::new();
+            for _ in 0..60 {
+                let c: Vec<i32> = (0..3)
+                    .map(|_| {
+                        let v = (xorshift(&mut state) % n as u64) as i32 + 1;
+                        if xorshift(&mut state).is_multiple_of(2) {
+                            v
+                        } else {
+                            -v
+                        }
+                    })
+                    .collect();
+                s.add_clause(&c).unwrap();
+                clauses.push(c);
+            }
+            let mut cons = Vec::new();
+            for i in 0..6 {
+                let lits: Vec<i32> = (0..8).map(|j| (i * 5 + j) % n + 1).collect();
+                let weights: Vec<u64> = (0..8).map(|_| xorshift(&mut state) % 3 + 1).collect();
+                let k = 4 + xorshift(&mut state) % 4;
+                let weights: Vec<u64> = weights.into_iter().map(|w| w.min(k)).collect();
+                s.add_atmost(&lits, &weights, k).unwrap();
+                cons.push((lits, weights, k));
+            }
+            if s.solve(&[], Limits::UNLIMITED).unwrap() == SolveResult::Sat {
+                let model = s.model().unwrap();
+                let t = |l: i32| model[(l.abs() - 1) as usize] == l;
+                assert!(clauses.iter().all(|c| c.iter().any(|&l| t(l))));
+                for (lits, weights, k) in &cons {
+                    let sum: u64 = lits
+                        .iter()
+                        .zip(weights)
+                        .filter(|(&l, _)| t(l))
+                        .map(|(_, &w)| w)
+                        .sum();
+                    assert!(sum <= *k);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn bad_input_is_an_error() {
+        let mut s = Solver::new(SolverOptions::default());
+        assert!(s.add_atmost(&[1, 2], &[1], 1).is_err());
+        assert!(s.add_atmost(&[1, -1], &[1, 1], 1).is_err());
+        assert!(s.add_atmost(&[1, 2], &[3, 1], 2).is_err());
+    }
+}

@@ -118,6 +118,14 @@ class SatSolver:
     def num_vars(self) -> int: ...
     def num_clauses(self) -> int:
         """Original (non-learnt) clauses added so far."""
+    def add_atmost(self, lits: Sequence[int], weights: Sequence[int], k: int) -> bool:
+        """Native ``sum(weights[i] * lits[i]) <= k``: distinct variables, weights in 1..k."""
+    def num_atmost(self) -> int:
+        """Native AtMostK constraints added so far."""
+    def num_stored_clauses(self) -> int:
+        """Original clauses as MiniSat's ``nClauses()`` counts them (units and satisfied ones left out)."""
+    def set_decision_limit(self, limit: int | None = None) -> None:
+        """Limit each following solve to ``limit`` decisions; None or a negative value: no limit."""
     def reserve_vars(self, n: int) -> None:
         """Make variables 1..n exist (e.g. so the model covers them)."""
     def take_proof(self) -> bytes:

@@ -19,8 +19,13 @@ Differences from PySAT worth knowing:
   from any solve and leaves the solver usable;
 * ``get_core()`` gives ``None`` where MiniSat does: when the last call was not
   UNSAT, and when no assumption took part in the refutation;
-* ``dec_budget()``, ``add_atmost()`` and ``add_xor_clause()`` raise
-  ``NotImplementedError``, as PySAT's MiniSat does;
+* ``dec_budget()`` works as on PySAT's CaDiCaL (a per-call decision
+  limit for ``solve_limited()``); ``add_xor_clause()`` encodes the XOR as
+  clauses (``docs/pysat.md``); ``add_atmost()`` adds native cardinality
+  (and weighted) constraints propagated in the core, encoded as clauses
+  (sequential counter) when ``with_proof=True``;
+* ``sync_with=IDPool`` / ``attach_vpool(pool)`` keep ``pool.top`` in step
+  with the solver's variables around every solve, as PySAT's CaDiCaL 3;
 * external propagators (``connect_propagator``, ``observe``, ...) work as on
   PySAT's ``Cadical195``, with any solver name (``docs/propagators.md``).
 """
@@ -43,6 +48,7 @@ from clew import _core
 from clew._core import ClewError, DimacsError
 
 __all__ = [
+    "AtMostError",
     "DimacsError",
     "DimacsWarning",
     "Solver",
@@ -53,6 +59,7 @@ __all__ = [
     "load_dimacs",
     "parse_dimacs",
     "sweep",
+    "use_in_pysat",
     "write_dimacs",
 ]
 
@@ -133,8 +140,12 @@ class SolverNames:
             raise ValueError(f"unknown solver name {name!r}; accepted names: {accepted}") from None
 
 
-# PySAT keyword arguments accepted (and ignored) for compatibility.
-_IGNORED_KWARGS: Final = frozenset({"incr", "warm_start", "native_card", "sync_with"})
+# XORs of up to this many literals are encoded directly (2**(n-1) clauses);
+# longer ones are cut into pieces joined by auxiliary variables.
+_XOR_DIRECT: Final = 6
+
+# Largest AtMostK constraint (literal copies times bound) encoded when proofs are on.
+_MAX_COUNTER_CLAUSES: Final = 5_000_000
 
 
 # ----------------------------------------------------------------------------
@@ -149,12 +160,79 @@ def _int_list(clause: Iterable[int]) -> Clause:
     return list(clause)
 
 
+class AtMostError(_core.InputError, AssertionError):
+    """Bad AtMostK input: an ``InputError``, and the ``AssertionError`` PySAT raises for it."""
+
+
+def _normalise_atmost(
+    lits: Iterable[int], k: int, weights: Sequence[int]
+) -> tuple[int, list[int], list[int], list[int]]:
+    """``sum(w * l) <= k`` as ``(k', lits', weights', units)``: distinct variables, weights in 1..k'.
+
+    Repeated literals add up (as MiniCard counts them), ``l`` and ``-l``
+    together contribute the smaller weight for sure, a negative weight
+    moves to the negated literal; a literal heavier than the bound is false
+    (a unit in ``units``). ``k' < 0``: the constraint cannot hold.
+    """
+    lits = [int(lit) for lit in lits]
+    if isinstance(k, bool) or not isinstance(k, int):
+        raise AtMostError(f"the bound of an AtMostK constraint must be an integer, not {k!r}")
+    weights = list(weights)
+    if weights and len(weights) != len(lits):
+        raise AtMostError("The number of weights differs from the number of literals")
+    weight_of: dict[int, int] = {}
+    for lit, weight in zip(lits, weights or [1] * len(lits)):
+        if lit == 0:
+            raise AtMostError("literal 0 in an AtMostK constraint")
+        if isinstance(weight, bool) or not isinstance(weight, int):
+            raise AtMostError(f"weights must be integers, not {weight!r}")
+        if weight < 0:  # w*l = w + |w|*(-l)
+            lit, weight, k = -lit, -weight, k - weight
+        weight_of[lit] = weight_of.get(lit, 0) + weight
+    out_lits: list[int] = []
+    out_weights: list[int] = []
+    for lit in list(weight_of):
+        if -lit in weight_of and lit > 0:  # a*l + b*(-l) = min(a, b) + |a - b| * (heavier)
+            a, b = weight_of[lit], weight_of[-lit]
+            k -= min(a, b)
+            weight_of[lit], weight_of[-lit] = a - min(a, b), b - min(a, b)
+    for lit, weight in weight_of.items():
+        if weight > 0:
+            out_lits.append(lit)
+            out_weights.append(weight)
+    units = [-lit for lit, weight in zip(out_lits, out_weights) if weight > k] if k >= 0 else []
+    kept = [(lit, weight) for lit, weight in zip(out_lits, out_weights) if weight <= k]
+    return k, [lit for lit, _ in kept], [weight for _, weight in kept], units
+
+
+def _sequential_counter(lits: Sequence[int], k: int, new_var: Any) -> list[Clause]:
+    """Sinz's sequential counter for ``sum(lits) <= k`` (1 <= k < len(lits)): ``s[i][j]`` = at least j+1 of the first i+1."""
+    n = len(lits)
+    s = [[new_var() for _ in range(k)] for _ in range(n - 1)]
+    clauses: list[Clause] = [[-lits[0], s[0][0]]]
+    clauses += [[-s[0][j]] for j in range(1, k)]
+    for i in range(1, n - 1):
+        x = lits[i]
+        clauses.append([-x, s[i][0]])
+        clauses.append([-s[i - 1][0], s[i][0]])
+        for j in range(1, k):
+            clauses.append([-x, -s[i - 1][j - 1], s[i][j]])
+            clauses.append([-s[i - 1][j], s[i][j]])
+        clauses.append([-x, -s[i - 1][k - 1]])
+    clauses.append([-lits[n - 1], -s[n - 2][k - 1]])
+    return clauses
+
+
+def _split_formula(formula: Any) -> tuple[Any, list[Any]]:
+    """(clauses, AtMostK constraints) of a formula; a ``CNFPlus`` has both."""
+    atmosts = list(getattr(formula, "atmosts", None) or [])
+    return formula, atmosts
+
+
 def _formula_list(formula: Any) -> list[Clause]:
     """Clauses of a list/iterable of clauses or a PySAT ``CNF``/``CNFPlus``-like object."""
     if isinstance(formula, (str, bytes)):
         raise TypeError("a formula is an iterable of clauses, not a string (see clew.sat.parse_dimacs)")
-    if getattr(formula, "atmosts", None):
-        raise NotImplementedError("AtMostK constraints are not supported by clew (encode them as clauses)")
     clauses = getattr(formula, "clauses", formula)
     if type(clauses) is list and all(type(c) is list for c in clauses):
         return clauses
@@ -173,9 +251,12 @@ class Solver:
     ``name`` is a PySAT or clew solver name (see :class:`SolverNames`);
     ``bootstrap_with`` an iterable of clauses or a PySAT ``CNF``; ``use_timer``
     makes :meth:`time`/:meth:`time_accum` measure CPU time like PySAT;
-    ``with_proof`` records a DRAT proof for :meth:`get_proof`. PySAT's
-    ``incr``, ``warm_start``, ``native_card`` and ``sync_with`` are accepted
-    and ignored; any other keyword raises ``TypeError``.
+    ``with_proof`` records a DRAT proof for :meth:`get_proof`;
+    ``sync_with`` an ``IDPool`` kept in step with the solver's variables
+    (:meth:`attach_vpool`). PySAT's ``incr`` (Glucose's incremental mode),
+    ``warm_start`` (MiniSat's warm start) and ``native_card`` are accepted
+    no-ops: clew is always incremental and keeps its phases between calls.
+    Any other keyword raises ``TypeError``.
     """
 
     def __init__(
@@ -184,11 +265,14 @@ class Solver:
         bootstrap_with: Any = None,
         use_timer: bool = False,
         with_proof: bool = False,
+        incr: bool = False,
+        warm_start: bool = False,
+        native_card: bool = False,
+        sync_with: Any = None,
         **kwargs: Any,
     ) -> None:
         for key in kwargs:
-            if key not in _IGNORED_KWARGS:
-                raise TypeError(f"Unexpected keyword argument '{key}'")
+            raise TypeError(f"Unexpected keyword argument '{key}'")
         self.config: str = SolverNames.config(name)
         self._solver: _core.SatSolver | None = _core.SatSolver(
             self.config, proof="text" if with_proof else None
@@ -202,9 +286,16 @@ class Solver:
         self._accu_time = 0.0
         self._conf_budget: int | None = None
         self._prop_budget: int | None = None
+        self._dec_budget: int | None = None
         self._propagator: Any = None
+        self._vpool: Any = None
+        self._encoded: list[Clause] = []
+        # What supports_atmost() says; PySAT's tools pick their strategy by it
+        # (clew.pysat_bridge mirrors PySAT's answer per solver name).
+        self._advertise_atmost = True
         if bootstrap_with is not None:
             self.append_formula(bootstrap_with)
+        self.attach_vpool(sync_with)
 
     # -- lifecycle -----------------------------------------------------------
 
@@ -248,8 +339,14 @@ class Solver:
         return None if no_return else ok
 
     def append_formula(self, formula: Any, no_return: bool = True) -> bool | None:
-        """Add clauses (an iterable of clauses or a PySAT ``CNF``); return value as :meth:`add_clause`."""
-        ok = self._s.add_clauses(_formula_list(formula))
+        """Add clauses (an iterable of clauses, a PySAT ``CNF``, or a ``CNFPlus`` with its AtMostK
+        constraints); return value as :meth:`add_clause`."""
+        clauses, atmosts = _split_formula(formula)
+        ok = self._s.add_clauses(_formula_list(clauses))
+        for constraint in atmosts:
+            lits, k = constraint[0], constraint[1]
+            weights = constraint[2] if len(constraint) > 2 else ()
+            ok = bool(self.add_atmost(lits, k, weights, no_return=False)) and ok
         if not ok:
             self._set_status(False, core_valid=False)
         return None if no_return else ok
@@ -257,24 +354,165 @@ class Solver:
     def add_atmost(
         self, lits: Iterable[int], k: int, weights: Sequence[int] = (), no_return: bool = True
     ) -> bool | None:
-        """Not supported (``supports_atmost()`` is False): raises ``NotImplementedError``."""
-        raise NotImplementedError("Atmost constraints are not supported by clew.")
+        """Add ``sum(weights[i] * lits[i]) <= k`` (all weights 1 when ``weights`` is empty).
+
+        Native: counter-based propagation in the core, with reasons for
+        conflict analysis, assumptions and cores (the constraint engine
+        holds the propagator slot, as on PySAT's CaDiCaL). Repeated literals
+        count as often as they occur; ``k < 0`` makes the formula UNSAT (as
+        MiniCard). With ``with_proof=True`` an unweighted constraint is
+        encoded as clauses (Sinz's sequential counter, auxiliary variables
+        as in :meth:`add_xor_clause`; a weight ``w`` counts as ``w`` copies
+        of its literal) so the DRAT proof stays checkable. Weights of the wrong
+        length raise :class:`AtMostError` (PySAT's ``AssertionError``).
+        """
+        k, lits, weights, units = _normalise_atmost(lits, k, weights)
+        solver = self._s
+        ok = True
+        if k < 0:
+            ok = solver.add_clause([])
+        for unit in units:
+            ok = solver.add_clause([unit]) and ok
+        if k >= 0 and sum(weights) > k:
+            if len(set(weights)) == 1 and weights[0] > 1:
+                k, weights = k // weights[0], [1] * len(weights)  # w*sum(l) <= k
+            if k == 0:
+                for lit in lits:
+                    ok = solver.add_clause([-lit]) and ok
+            elif self._with_proof:
+                # A weight w counts as w copies of the literal (the counter
+                # counts a multiset), so weighted constraints encode too.
+                copies = [lit for lit, weight in zip(lits, weights) for _ in range(weight)]
+                if len(copies) * k > _MAX_COUNTER_CLAUSES:
+                    raise NotImplementedError(
+                        f"this AtMostK constraint needs about {2 * len(copies) * k} clauses for a "
+                        "DRAT proof; use with_proof=False (native) or a smaller bound"
+                    )
+                taken = list(lits)
+                clauses = _sequential_counter(copies, k, lambda: self._new_var(taken))
+                self._encoded.extend(clauses)
+                ok = solver.add_clauses(clauses) and ok
+            else:
+                ok = solver.add_atmost(lits, weights, k) and ok
+        if not ok:
+            self._set_status(False, core_valid=False)
+        return None if no_return else ok
+
+    def get_encoded_clauses(self) -> list[Clause]:
+        """With ``with_proof=True``: the clauses that encode the AtMostK constraints.
+
+        They are part of the formula the DRAT proof of :meth:`get_proof` checks against.
+        """
+        return [list(clause) for clause in self._encoded]
+
+    def activate_atmost(self) -> None:
+        """PySAT's CaDiCaL call that enables native AtMostK: clew always has it; makes supports_atmost() True."""
+        self._s  # noqa: B018  (raise if deleted)
+        self._advertise_atmost = True
 
     def add_xor_clause(self, lits: Iterable[int], value: bool = True) -> None:
-        """Not supported: raises ``NotImplementedError``."""
-        raise NotImplementedError("XOR clauses are not supported by clew.")
+        """Add the constraint ``lits[0] xor lits[1] xor ... == value`` (CryptoMiniSat's meaning).
+
+        Encoded as clauses: directly (``2**(n-1)`` clauses) for up to 6
+        literals after simplification, otherwise cut into pieces of 5
+        chained by auxiliary variables (taken from the attached pool, or
+        numbered above :meth:`nof_vars`), so its size grows linearly.
+        """
+        parity = bool(value)
+        odd: dict[int, None] = {}
+        for lit in lits:
+            lit = int(lit)
+            if lit == 0:
+                raise _core.InputError("literal 0 in an XOR clause")
+            if lit < 0:
+                parity = not parity
+            var = abs(lit)
+            if var in odd:
+                del odd[var]  # x xor x = 0
+            else:
+                odd[var] = None
+        variables = list(odd)
+        clauses: list[Clause] = []
+        while len(variables) > _XOR_DIRECT:
+            head, variables = variables[: _XOR_DIRECT - 1], variables[_XOR_DIRECT - 1 :]
+            aux = self._new_var(variables + head)
+            clauses.extend(_xor_clauses([*head, aux], False))  # aux = xor(head)
+            variables.append(aux)
+        clauses.extend(_xor_clauses(variables, parity))
+        self.append_formula(clauses)
+
+    def _new_var(self, taken: Sequence[int]) -> int:
+        """A fresh variable: from the attached pool, else above every variable seen."""
+        if self._vpool is not None:
+            self.sync_vpool()
+            var = int(self._vpool.id())
+        else:
+            var = max(self.nof_vars(), *taken) + 1
+        self._s.reserve_vars(var)
+        return var
 
     def supports_atmost(self) -> bool:
-        """False: clew has no native AtMostK constraints."""
-        return False
+        """True: :meth:`add_atmost` adds native AtMostK constraints.
+
+        Under :func:`use_in_pysat` the stand-ins answer as PySAT's solver of
+        that name does (True for MiniCard and Gluecard, or after
+        ``native_card=True`` / :meth:`activate_atmost`), so PySAT's tools
+        choose the same encoding as on PySAT; ``add_atmost`` works anyway.
+        """
+        return self._advertise_atmost
+
+    def nof_atmosts(self) -> int:
+        """clew extension: native AtMostK constraints added (encoded or trivial ones not counted)."""
+        return self._s.num_atmost()
 
     def nof_vars(self) -> int:
         """The largest variable seen so far (in clauses, assumptions or reserved)."""
         return self._s.num_vars()
 
     def nof_clauses(self) -> int:
-        """The number of original (non-learnt) clauses added so far."""
+        """Original clauses kept, as PySAT's MiniSat counts them.
+
+        Units, tautologies and clauses satisfied at level 0 when added are
+        not kept, and each solve drops the kept ones satisfied at level 0 by
+        then (and those inprocessing removed). :meth:`nof_clauses_added`
+        counts every clause added.
+        """
+        return self._s.num_stored_clauses()
+
+    def nof_clauses_added(self) -> int:
+        """clew extension: every original clause added so far, kept or not."""
         return self._s.num_clauses()
+
+    # -- variable pools (PySAT's CaDiCaL 3 interface) --------------------------
+
+    def attach_vpool(self, vpool: Any = None) -> None:
+        """Keep ``vpool`` (a ``pysat.formula.IDPool``, or None to detach) in step with the solver.
+
+        Around every solve and propagate the pool's identifiers are declared
+        in the solver (:meth:`sync_vars`) and the variables the solver knows
+        are marked used in the pool (:meth:`sync_vpool`).
+        """
+        if vpool is not None and not (hasattr(vpool, "top") and hasattr(vpool, "occupy")):
+            raise TypeError("'sync_with' must be an IDPool object or None")
+        self._s  # noqa: B018  (raise if deleted)
+        self._vpool = vpool
+        self.sync_vars()
+        self.sync_vpool()
+
+    def sync_vars(self) -> None:
+        """Declare in the solver every identifier the attached pool handed out (up to ``pool.top``)."""
+        pool = self._vpool
+        if pool is not None and pool.top > self._s.num_vars():
+            self._s.reserve_vars(int(pool.top))
+
+    def sync_vpool(self) -> None:
+        """Mark the solver's variables used in the attached pool (raise ``pool.top`` to :meth:`nof_vars`)."""
+        pool = self._vpool
+        if pool is not None:
+            top = self._s.num_vars()
+            if top > pool.top:
+                pool.occupy(pool.top + 1, top)
+                pool.top = top
 
     def reserve_vars(self, n: int) -> None:
         """clew extension: make variables 1..n exist, so models cover them."""
@@ -287,7 +525,7 @@ class Solver:
 
         Returns None only if :meth:`interrupt` stopped it; Ctrl-C raises KeyboardInterrupt.
         """
-        return self._run(_int_list(assumptions), None, None)
+        return self._run(_int_list(assumptions), limited=False)
 
     def solve_limited(
         self,
@@ -300,12 +538,18 @@ class Solver:
         ``expect_interrupt`` is accepted for compatibility; clew handles both
         :meth:`interrupt` and Ctrl-C (KeyboardInterrupt) in every call.
         """
-        return self._run(_int_list(assumptions), self._conf_budget, self._prop_budget)
+        return self._run(_int_list(assumptions), limited=True)
 
-    def _run(self, assumptions: list[int], conflicts: int | None, propagations: int | None) -> bool | None:
+    def _run(self, assumptions: list[int], limited: bool) -> bool | None:
         solver = self._s
         self._status = None
         self._core_valid = False
+        self.sync_vars()
+        if limited:
+            conflicts, propagations, decisions = self._conf_budget, self._prop_budget, self._dec_budget
+        else:
+            conflicts, propagations, decisions = None, None, None
+        solver.set_decision_limit(decisions)
         start = process_time() if self.use_timer else 0.0
         try:
             result = solver.solve(assumptions, conflicts=conflicts, propagations=propagations)
@@ -313,6 +557,7 @@ class Solver:
             if self.use_timer:
                 self._call_time = process_time() - start
                 self._accu_time += self._call_time
+            self.sync_vpool()
         self._set_status(result, core_valid=result is False)
         return result
 
@@ -329,8 +574,9 @@ class Solver:
         self._prop_budget = int(budget) if budget > 0 else None
 
     def dec_budget(self, budget: int = -1) -> None:
-        """Not supported (as in PySAT's MiniSat): raises ``NotImplementedError``; use :meth:`conf_budget`."""
-        raise NotImplementedError("Limit on decisions is unsupported by clew; use conf_budget or prop_budget.")
+        """Limit each following :meth:`solve_limited` to ``budget`` decisions; 0 or -1 removes the limit."""
+        self._s  # noqa: B018  (raise if deleted)
+        self._dec_budget = int(budget) if budget > 0 else None
 
     def interrupt(self) -> None:
         """Thread-safe: make the running (or next) solve return None until :meth:`clear_interrupt`."""
@@ -347,6 +593,7 @@ class Solver:
     ) -> tuple[bool, list[int]]:
         """Unit-propagate ``assumptions``: (no conflict, literals assigned beyond level 0, in order)."""
         solver = self._s
+        self.sync_vars()
         start = process_time() if self.use_timer else 0.0
         try:
             status, lits = solver.propagate(_int_list(assumptions), phase_saving)
@@ -354,6 +601,7 @@ class Solver:
             if self.use_timer:
                 self._call_time = process_time() - start
                 self._accu_time += self._call_time
+            self.sync_vpool()
         return bool(status), list(lits)
 
     def freeze(self, var: int) -> None:
@@ -414,7 +662,9 @@ class Solver:
     def connect_propagator(self, propagator: Any) -> None:
         """Attach a user propagator with :class:`pysat.engines.Propagator`'s callbacks.
 
-        One at a time (a second raises ``InputError``). Exceptions raised in
+        One at a time (a second raises ``InputError``, and so does one after
+        native :meth:`add_atmost` constraints, whose engine holds the slot, as
+        on PySAT's CaDiCaL). Exceptions raised in
         a callback reach the caller of the solve unchanged, the solver left
         usable; see ``docs/propagators.md`` for the contract.
         """
@@ -438,16 +688,23 @@ class Solver:
         """True unless the propagator is in passive mode; ``InputError`` without one."""
         return self._s.propagator_active()
 
+    def _check_user_propagator(self) -> None:
+        if self._propagator is None and self._s.num_atmost() > 0:
+            raise _core.InputError("the propagator slot holds the native AtMostK engine: no user propagator")
+
     def observe(self, var: int) -> None:
         """Tell the propagator about assignments of ``var`` (frozen against elimination meanwhile)."""
+        self._check_user_propagator()
         self._s.observe(int(var))
 
     def ignore(self, var: int) -> None:
         """Stop observing ``var``."""
+        self._check_user_propagator()
         self._s.ignore(int(var))
 
     def reset_observed(self) -> None:
         """Stop observing every variable."""
+        self._check_user_propagator()
         self._s.reset_observed()
 
     def get_propagator_clauses(self) -> list[list[int]]:
@@ -512,17 +769,59 @@ class Solver:
         self._s  # noqa: B018  (raise if deleted)
         return self._accu_time
 
-    def enum_models(self, assumptions: Iterable[int] = []) -> Iterator[list[int]]:  # noqa: B006
+    def enum_models(
+        self,
+        assumptions: Iterable[int] = [],  # noqa: B006 (PySAT signature)
+        projection: Iterable[int] = [],  # noqa: B006
+    ) -> Iterator[list[int]]:
         """Yield every model (under ``assumptions``), blocking each with a clause as PySAT does.
 
+        With ``projection`` (distinct positive variables) each model is
+        projected on them and only distinct projections are yielded.
         Afterwards the formula is UNSAT (or UNSAT under the assumptions).
         """
         assumed = list(assumptions)
+        shown = [int(v) for v in projection]
+        if shown and (any(v <= 0 for v in shown) or len(set(shown)) != len(shown)):
+            raise ValueError("Projection must contain distinct positive variable IDs.")
         while self.solve(assumptions=assumed):
             model = self.get_model()
             assert model is not None
+            if shown:
+                if max(shown) > len(model):
+                    raise ValueError("Projection contains a variable outside the model.")
+                model = [model[v - 1] for v in shown]
             self.add_clause([-lit for lit in model])
             yield model
+
+
+def _xor_clauses(variables: Sequence[int], parity: bool) -> list[Clause]:
+    """The clauses saying the XOR of ``variables`` is ``parity``: one per assignment of the wrong parity."""
+    if not variables:
+        return [] if not parity else [[]]
+    clauses = []
+    n = len(variables)
+    for mask in range(1 << n):
+        # The clause is falsified exactly by the assignment in which variable
+        # i is true iff bit i is set; exclude those with the wrong parity.
+        if (bin(mask).count("1") % 2 == 1) != parity:
+            clauses.append([-v if mask >> i & 1 else v for i, v in enumerate(variables)])
+    return clauses
+
+
+def use_in_pysat() -> Any:
+    """Make PySAT build clew solvers: ``pysat.solvers.Solver`` and its named classes.
+
+    A context manager (``with use_in_pysat(): RC2(wcnf).compute()``) or a
+    plain call (``use_in_pysat()``; its ``.restore()`` undoes it). Every
+    loaded module holding PySAT's class (``pysat.examples.rc2`` holds
+    ``Solver``) gets clew's stand-in, so PySAT's tools run on clew
+    unchanged; leaving the context puts PySAT's classes back. Needs
+    python-sat installed. See ``docs/pysat.md``.
+    """
+    from clew.pysat_bridge import UseInPySAT  # noqa: PLC0415
+
+    return UseInPySAT()
 
 
 # ----------------------------------------------------------------------------

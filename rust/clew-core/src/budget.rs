@@ -49,6 +49,8 @@ impl Interrupt {
 pub enum StopReason {
     Conflicts,
     Propagations,
+    /// A SAT solve's decision limit (`Solver::set_decision_limit`).
+    Decisions,
     Time,
     Interrupted,
     /// The caller's terminate callback asked to stop (e.g. Ctrl-C in Python).

@@ -287,6 +287,9 @@ mod _core {
 
         fn disconnect_propagator(&self) -> PyResult<()> {
             let mut s = self.lock()?;
+            if s.num_atmost() > 0 {
+                return Ok(()); // the slot holds the AtMostK engine, not a user's
+            }
             let result = guarded(|| {
                 s.disconnect_propagator();
                 Ok(())
@@ -396,6 +399,28 @@ mod _core {
 
         fn num_clauses(&self) -> PyResult<usize> {
             Ok(self.lock()?.num_clauses())
+        }
+
+        /// Native `sum(weights[i] * lits[i]) <= k` (normalised by clew.sat).
+        fn add_atmost(&self, lits: Vec<i64>, weights: Vec<u64>, k: u64) -> PyResult<bool> {
+            let lits = literals(lits)?;
+            let mut s = self.lock()?;
+            s.add_atmost(&lits, &weights, k).map_err(to_py)
+        }
+
+        fn num_atmost(&self) -> PyResult<usize> {
+            Ok(self.lock()?.num_atmost())
+        }
+
+        fn num_stored_clauses(&self) -> PyResult<usize> {
+            Ok(self.lock()?.num_stored_clauses())
+        }
+
+        #[pyo3(signature = (limit = None))]
+        fn set_decision_limit(&self, limit: Option<i64>) -> PyResult<()> {
+            let limit = limit.filter(|&d| d >= 0).map(|d| d as u64);
+            self.lock()?.set_decision_limit(limit);
+            Ok(())
         }
 
         fn reserve_vars(&self, n: usize) -> PyResult<()> {

@@ -39,6 +39,10 @@ pub(super) const CREF_EXTERNAL: CRef = CREF_NONE - 1;
 /// stops and returns that error, the solver back at level 0 and usable.
 /// Defaults make a propagator that does nothing and accepts every model.
 pub trait ExternalPropagator: Send {
+    /// The core's own AtMostK engine answers with itself (see `cardinality.rs`).
+    fn cardinality(&mut self) -> Option<&mut super::cardinality::Cardinality> {
+        None
+    }
     /// A lazy propagator is only asked to check models (and for the clauses
     /// that reject them); nothing is notified.
     fn is_lazy(&self) -> bool {
@@ -188,6 +192,13 @@ impl Solver {
             }
         }
         Some(ext.prop)
+    }
+
+    pub(super) fn ext_propagator(&mut self) -> Option<&mut dyn ExternalPropagator> {
+        match self.ext.as_mut() {
+            Some(ext) => Some(ext.prop.as_mut()),
+            None => None,
+        }
     }
 
     pub fn has_propagator(&self) -> bool {

@@ -3,6 +3,7 @@
 
 mod analyze;
 pub mod backbone;
+mod cardinality;
 mod chrono;
 pub mod clause_db;
 mod decide;
@@ -31,6 +32,7 @@ mod vmtf;
 mod walk;
 mod watch;
 
+pub use cardinality::Cardinality;
 pub use external_propagator::ExternalPropagator;
 pub use proof::{Proof, ProofFormat};
 pub use restart::RestartPolicy;

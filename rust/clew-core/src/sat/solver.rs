@@ -443,6 +443,12 @@ pub struct Solver {
     pub(super) ok: bool,
     pub(super) num_vars: usize,
     num_original: usize,
+    /// Original clauses stored as MiniSat would count them (see `num_stored_clauses`).
+    stored_clauses: usize,
+    stored_recount: bool,
+    /// Decisions allowed per solve (PySAT's `dec_budget`), and where this call stops.
+    decision_limit: Option<u64>,
+    decision_stop: u64,
     pub(super) assumptions: Vec<Lit>,
     pub(super) model: Vec<i8>,
     has_model: bool,
@@ -525,6 +531,10 @@ impl Solver {
             ok: true,
             num_vars: 0,
             num_original: 0,
+            stored_clauses: 0,
+            stored_recount: false,
+            decision_limit: None,
+            decision_stop: u64::MAX,
             assumptions: Vec::new(),
             model: Vec::new(),
             has_model: false,
@@ -596,6 +606,31 @@ impl Solver {
     /// Original clauses added (including ones simplified away).
     pub fn num_clauses(&self) -> usize {
         self.num_original
+    }
+    /// Original clauses as MiniSat's `nClauses()` counts them: a clause that is
+    /// a unit, a tautology or satisfied at level 0 when added is not stored, and
+    /// each solve drops the stored ones satisfied at level 0 by then (MiniSat's
+    /// `simplify`) as well as those inprocessing removed.
+    pub fn num_stored_clauses(&mut self) -> usize {
+        if self.stored_recount {
+            self.stored_recount = false;
+            let (db, vals, level) = (&self.db, &self.vals, &self.level);
+            self.stored_clauses = db
+                .originals
+                .iter()
+                .filter(|&&c| !db.is_deleted(c))
+                .filter(|&&c| {
+                    !db.lits(c)
+                        .iter()
+                        .any(|&l| vals[l.index()] == TRUE && level[l.var().index()] == 0)
+                })
+                .count();
+        }
+        self.stored_clauses
+    }
+    /// Limit each following solve to `limit` decisions (`None`: no limit).
+    pub fn set_decision_limit(&mut self, limit: Option<u64>) {
+        self.decision_limit = limit;
     }
     pub fn stats(&self) -> &Stats {
         &self.stats
@@ -703,6 +738,7 @@ impl Solver {
                 }
             }
             _ => {
+                self.stored_clauses += 1;
                 let c = self.db.alloc(&kept, false, 0);
                 self.watches.attach(&self.db, c);
             }
@@ -777,6 +813,10 @@ impl Solver {
         let start = Instant::now();
         self.stats.solves += 1;
         let budget = Budget::start(limits, self.stats.conflicts, self.stats.propagations);
+        self.stored_recount = true;
+        self.decision_stop = self
+            .decision_limit
+            .map_or(u64::MAX, |d| self.stats.decisions.saturating_add(d));
         if self.ok && self.inprocess_due_at_solve() && !self.inprocess() {
             self.set_unsat_at_level_zero();
         }
@@ -1010,6 +1050,11 @@ impl Solver {
     }
 
     fn search(&mut self, budget: &Budget, terminate: &mut dyn FnMut() -> bool) -> SolveResult {
+        // An interrupt set before the call stops it before any work, as
+        // MiniSat's does (otherwise an easy formula would be solved first).
+        if self.interrupt.is_set() {
+            return SolveResult::Unknown(StopReason::Interrupted);
+        }
         let mut ticks: u64 = 0;
         loop {
             let mut conflict = self.propagate();
@@ -1084,6 +1129,9 @@ impl Solver {
                     budget.counts_exhausted(self.stats.conflicts, self.stats.propagations)
                 {
                     return SolveResult::Unknown(reason);
+                }
+                if self.stats.decisions >= self.decision_stop {
+                    return SolveResult::Unknown(StopReason::Decisions);
                 }
                 if ticks >= 4096 {
                     ticks = 0;

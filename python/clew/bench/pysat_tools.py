@@ -1,0 +1,251 @@
+"""PySAT parity benchmarks: native AtMostK against clause encodings, and
+PySAT's RC2 on clew against RC2 on Glucose 4 and CaDiCaL 1.9.5.
+
+    python -m clew.bench.pysat_tools                 # both parts, a few minutes
+    python -m clew.bench.pysat_tools --smoke         # seconds
+    python -m clew.bench.pysat_tools --part card     # only the cardinality table
+    python -m clew.bench.pysat_tools --part rc2      # only the RC2 table
+
+Cardinality: each instance is solved by clew four times, its AtMostK
+constraints given natively (``add_atmost``) or encoded with PySAT's
+``CardEnc`` as pairwise (k = 1 only), sequential counter and totalizer
+clauses; answers must agree and every model is checked against the clauses
+and constraints. Columns: conflicts and ``solve()`` seconds.
+
+RC2: the same generated MaxSAT instances (weighted max-cut on random graphs,
+random max-3-SAT, weighted set cover) solved by ``RC2(solver="g4")`` on
+clew (through :func:`clew.sat.use_in_pysat`), and on PySAT's Glucose 4 and
+CaDiCaL 1.9.5, in one run; costs must be identical. Seconds are wall-clock
+of ``compute()``. Needs python-sat (``pip install -e '.[bench]'``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import time
+from typing import Any
+
+from clew.sat import Solver, use_in_pysat
+
+Card = tuple[list[int], int]
+CardInstance = tuple[str, int, list[list[int]], list[Card]]
+
+
+# ----------------------------------------------------------------------------
+# cardinality families
+# ----------------------------------------------------------------------------
+
+
+def pigeons(holes: int) -> CardInstance:
+    """holes+1 pigeons, each in a hole, at most one per hole (UNSAT)."""
+    var = lambda p, h: p * holes + h + 1  # noqa: E731
+    clauses = [[var(p, h) for h in range(holes)] for p in range(holes + 1)]
+    cons = [([var(p, h) for p in range(holes + 1)], 1) for h in range(holes)]
+    return f"php-{holes}", (holes + 1) * holes, clauses, cons
+
+
+def queens(n: int) -> CardInstance:
+    var = lambda r, c: r * n + c + 1  # noqa: E731
+    clauses = [[var(r, c) for c in range(n)] for r in range(n)]
+    lines = [[var(r, c) for c in range(n)] for r in range(n)] + [[var(r, c) for r in range(n)] for c in range(n)]
+    for d in range(-n + 1, n):
+        lines.append([var(r, r - d) for r in range(n) if 0 <= r - d < n])
+        lines.append([var(r, d + n - 1 - r) for r in range(n) if 0 <= d + n - 1 - r < n])
+    return f"queens-{n}", n * n, clauses, [(line, 1) for line in lines if len(line) > 1]
+
+
+def at_most_k(seed: int, n: int) -> CardInstance:
+    """Random 3-SAT at ratio 3.4 with n/5 constraints "at most 7-10 of 20 variables"."""
+    r = random.Random(seed)
+    clauses = [[r.choice((-1, 1)) * v for v in r.sample(range(1, n + 1), 3)] for _ in range(int(3.4 * n))]
+    cons = [(r.sample(range(1, n + 1), 20), r.randint(7, 10)) for _ in range(n // 5)]
+    return f"atmostk-{n}-{seed}", n, clauses, cons
+
+
+def cover(seed: int, elements: int, sets: int, k: int) -> CardInstance:
+    """Set cover with at most k sets."""
+    r = random.Random(seed)
+    members = [r.sample(range(elements), r.randint(2, 6)) for _ in range(sets)]
+    clauses = [[s + 1 for s in range(sets) if e in members[s]] or [1, -1] for e in range(elements)]
+    return f"cover-{elements}-{sets}-k{k}", sets, clauses, [(list(range(1, sets + 1)), k)]
+
+
+def card_families(smoke: bool) -> list[CardInstance]:
+    if smoke:
+        return [pigeons(6), queens(8), at_most_k(1, 100), cover(1, 40, 30, 9)]
+    return [
+        pigeons(8),
+        pigeons(9),
+        queens(30),
+        queens(60),
+        at_most_k(1, 200),
+        at_most_k(1, 300),
+        cover(1, 120, 80, 24),
+    ]
+
+
+def solve_card(instance: CardInstance, encoding: str) -> tuple[bool | None, int, float] | None:
+    from pysat.card import CardEnc, EncType  # type: ignore[import-untyped]  # noqa: PLC0415
+
+    _, n, clauses, cons = instance
+    with Solver(bootstrap_with=clauses) as s:
+        s.reserve_vars(n)
+        top = n
+        for lits, k in cons:
+            if encoding == "native":
+                s.add_atmost(lits, k)
+                continue
+            if encoding == "pairwise" and k != 1:
+                return None
+            kind = {"pairwise": EncType.pairwise, "seqcounter": EncType.seqcounter, "totalizer": EncType.totalizer}
+            enc = CardEnc.atmost(lits=lits, bound=k, top_id=top, encoding=kind[encoding])
+            top = max(top, enc.nv)
+            s.append_formula(enc.clauses)
+        start = time.perf_counter()
+        result = s.solve()
+        elapsed = time.perf_counter() - start
+        if result:
+            true = set(s.get_model() or [])
+            assert all(any(lit in true for lit in c) for c in clauses), "model violates a clause"
+            assert all(sum(lit in true for lit in lits) <= k for lits, k in cons), "model violates a constraint"
+        return result, int(s.accum_stats()["conflicts"]), elapsed
+
+
+def card_table(smoke: bool) -> int:
+    encodings = ("native", "pairwise", "seqcounter", "totalizer")
+    print("| instance | answer | " + " | ".join(f"{e} conflicts | {e} s" for e in encodings) + " |")
+    print("|---" * (2 + 2 * len(encodings)) + "|")
+    for instance in card_families(smoke):
+        answers = set()
+        cells = []
+        for encoding in encodings:
+            out = solve_card(instance, encoding)
+            if out is None:
+                cells += ["-", "-"]
+                continue
+            result, conflicts, seconds = out
+            answers.add(result)
+            cells += [str(conflicts), f"{seconds:.3f}"]
+        if len(answers) != 1:
+            print(f"answers differ on {instance[0]}: {answers}", file=sys.stderr)
+            return 1
+        answer = {True: "SAT", False: "UNSAT"}[answers.pop()]
+        print(f"| {instance[0]} | {answer} | " + " | ".join(cells) + " |")
+    return 0
+
+
+# ----------------------------------------------------------------------------
+# MaxSAT families for RC2
+# ----------------------------------------------------------------------------
+
+
+def max_cut(seed: int, nodes: int, edges: int) -> Any:
+    """Weighted max-cut on a random graph: for edge (u, v, w) the softs (u | v) and (-u | -v)."""
+    from pysat.formula import WCNF  # type: ignore[import-untyped]  # noqa: PLC0415
+
+    r = random.Random(seed)
+    wcnf = WCNF()
+    pairs = set()
+    while len(pairs) < edges:
+        u, v = r.sample(range(1, nodes + 1), 2)
+        pairs.add((min(u, v), max(u, v)))
+    for u, v in sorted(pairs):
+        w = r.randint(1, 10)
+        wcnf.append([u, v], weight=w)
+        wcnf.append([-u, -v], weight=w)
+    return wcnf
+
+
+def max3sat(seed: int, n: int, m: int) -> Any:
+    """Random max-3-SAT (unweighted) above the threshold."""
+    from pysat.formula import WCNF  # type: ignore[import-untyped]  # noqa: PLC0415
+
+    r = random.Random(seed)
+    wcnf = WCNF()
+    for _ in range(m):
+        wcnf.append([r.choice((-1, 1)) * v for v in r.sample(range(1, n + 1), 3)], weight=1)
+    return wcnf
+
+
+def weighted_cover(seed: int, elements: int, sets: int) -> Any:
+    """Weighted set cover: hard 'element covered', soft 'set not taken' with its cost."""
+    from pysat.formula import WCNF  # type: ignore[import-untyped]  # noqa: PLC0415
+
+    r = random.Random(seed)
+    members = [r.sample(range(elements), r.randint(2, 5)) for _ in range(sets)]
+    wcnf = WCNF()
+    for e in range(elements):
+        wcnf.append([s + 1 for s in range(sets) if e in members[s]] or [sets + 1])
+    for s in range(sets):
+        wcnf.append([-(s + 1)], weight=r.randint(1, 20))
+    return wcnf
+
+
+def rc2_families(smoke: bool) -> list[tuple[str, Any]]:
+    if smoke:
+        return [("maxcut-20-60", max_cut(1, 20, 60)), ("max3sat-30-200", max3sat(1, 30, 200)),
+                ("cover-40-30", weighted_cover(1, 40, 30))]
+    return [
+        ("maxcut-26-90", max_cut(1, 26, 90)),
+        ("maxcut-28-100", max_cut(2, 28, 100)),
+        ("max3sat-40-300", max3sat(1, 40, 300)),
+        ("max3sat-45-330", max3sat(2, 45, 330)),
+        ("cover-150-110", weighted_cover(1, 150, 110)),
+        ("cover-200-150", weighted_cover(2, 200, 150)),
+    ]
+
+
+def run_rc2(wcnf: Any, solver: str, on_clew: bool) -> tuple[int, float]:
+    from pysat.examples.rc2 import RC2  # type: ignore[import-untyped]  # noqa: PLC0415
+
+    def once() -> tuple[int, float]:
+        with RC2(wcnf.copy(), solver=solver) as rc2:
+            start = time.perf_counter()
+            model = rc2.compute()
+            elapsed = time.perf_counter() - start
+            assert model is not None
+            return int(rc2.cost), elapsed
+
+    if on_clew:
+        with use_in_pysat():
+            return once()
+    return once()
+
+
+def rc2_table(smoke: bool) -> int:
+    print("| instance | cost | clew s | Glucose 4 s | CaDiCaL 1.9.5 s |")
+    print("|---|---|---|---|---|")
+    for name, wcnf in rc2_families(smoke):
+        clew_cost, clew_s = run_rc2(wcnf, "g4", True)
+        g4_cost, g4_s = run_rc2(wcnf, "g4", False)
+        cd_cost, cd_s = run_rc2(wcnf, "cd195", False)
+        if not clew_cost == g4_cost == cd_cost:
+            print(f"costs differ on {name}: clew {clew_cost}, g4 {g4_cost}, cd195 {cd_cost}", file=sys.stderr)
+            return 1
+        print(f"| {name} | {clew_cost} | {clew_s:.2f} | {g4_s:.2f} | {cd_s:.2f} |")
+    return 0
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--smoke", action="store_true", help="small instances (seconds)")
+    parser.add_argument("--part", choices=("card", "rc2", "all"), default="all")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m clew.bench.pysat_tools", description=__doc__.split("\n\n")[0])
+    add_arguments(parser)
+    args = parser.parse_args(argv)
+    status = 0
+    if args.part in ("card", "all"):
+        status |= card_table(args.smoke)
+    if args.part in ("rc2", "all"):
+        if args.part == "all":
+            print()
+        status |= rc2_table(args.smoke)
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())

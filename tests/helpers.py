@@ -100,3 +100,15 @@ def unit_propagate(clauses: Sequence[Sequence[int]], assumptions: Sequence[int])
                 true.add(open_lits[0])
                 changed = True
     return True, true
+
+
+def run_cli(capsys: Any, *args: str) -> tuple[int, str, str]:
+    """(exit status, stdout, stderr) of ``clew ARGS`` run in-process, argparse's own exits included."""
+    from clew.cli import main
+
+    try:
+        code = main(list(args))
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    out, err = capsys.readouterr()
+    return code, out, err

@@ -14,22 +14,13 @@ import pytest
 
 import clew
 from clew import countdown, datasets, sudoku
-from clew.cli import main
 from clew.cli._sudoku import split_puzzles
+from helpers import run_cli as run
 
 # Two 9x9 puzzles with a unique solution, and a 16x16 one.
 P9 = [sudoku.generate(seed=1), sudoku.generate(seed=2)]
 P16 = sudoku.generate(size=16, seed=3, empty=120)
 NO_SOLUTION = "12....34........"  # consistent givens, no completion
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    try:
-        code = main(list(args))
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def json_lines(out: str) -> list[dict]:

@@ -12,18 +12,9 @@ import pyarrow.parquet as pq
 import pytest
 
 from clew import _core, datasets, traces
-from clew.cli import main, stats_lines
+from clew.cli import stats_lines
+from helpers import run_cli as run
 from clew.datasets import _generate
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    """(exit status, stdout, stderr) of ``clew ARGS``, argparse's own exits included."""
-    try:
-        code = main(list(args))
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def option_help(text: str, option: str) -> str:

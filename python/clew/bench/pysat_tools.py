@@ -27,6 +27,7 @@ import sys
 import time
 from typing import Any
 
+from clew.bench import propagators
 from clew.sat import Solver, use_in_pysat
 
 Card = tuple[list[int], int]
@@ -47,13 +48,9 @@ def pigeons(holes: int) -> CardInstance:
 
 
 def queens(n: int) -> CardInstance:
-    var = lambda r, c: r * n + c + 1  # noqa: E731
-    clauses = [[var(r, c) for c in range(n)] for r in range(n)]
-    lines = [[var(r, c) for c in range(n)] for r in range(n)] + [[var(r, c) for r in range(n)] for c in range(n)]
-    for d in range(-n + 1, n):
-        lines.append([var(r, r - d) for r in range(n) if 0 <= r - d < n])
-        lines.append([var(r, d + n - 1 - r) for r in range(n) if 0 <= d + n - 1 - r < n])
-    return f"queens-{n}", n * n, clauses, [(line, 1) for line in lines if len(line) > 1]
+    """n-queens with at-most-one per row, column and diagonal (bench.propagators' model)."""
+    name, clauses, cons = propagators.queens(n)
+    return name, n * n, clauses, [(lits, k) for _, (lits, k) in cons]
 
 
 def at_most_k(seed: int, n: int) -> CardInstance:

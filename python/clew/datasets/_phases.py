@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import sys
 import time
 from pathlib import Path
@@ -30,9 +29,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from clew import BudgetExhausted, __version__, _core
-from clew._io import sha256 as _sha256
 from clew.datasets._generate import MANIFEST, STATE, _prepare, _progress
-from clew.datasets._shards import PARQUET_OPTIONS
+from clew.datasets._shards import PARQUET_OPTIONS, collect_data_shards, publish_manifest
 from clew.datasets._tasks import OptionError
 
 SCHEMA = pa.schema(
@@ -216,28 +214,17 @@ def make_phase_data(
 
 def _finish(out: Path, config: dict[str, Any], n: int) -> dict[str, Any]:
     state = out / STATE
-    shards, dropped, total = [], dict.fromkeys(DROPS, 0), 0
-    for k in range((n + config["shard_size"] - 1) // config["shard_size"]):
-        info = json.loads((state / f"shard-{k:05d}.json").read_text())
-        path = out / "data" / f"data-{k:05d}.parquet"
-        shards.append(
-            {"path": f"data/{path.name}", "rows": info["rows"], "bytes": path.stat().st_size, "sha256": _sha256(path)}
-        )
-        total += info["rows"]
-        for key in DROPS:
-            dropped[key] += info["dropped"][key]
+    shards, records = collect_data_shards(out, state, (n + config["shard_size"] - 1) // config["shard_size"])
+    dropped = {key: sum(r["dropped"][key] for r in records) for key in DROPS}
     manifest = {
         "dataset": "clew phase data",
         "clew_version": __version__,
         "config": config,
         "candidates": n,
-        "total": total,
+        "total": sum(r["rows"] for r in records),
         "dropped": dropped,
         "schema": [{"name": f.name, "type": str(f.type)} for f in SCHEMA],
         "shards": shards,
     }
-    tmp = out / f".{MANIFEST}.tmp"
-    tmp.write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
-    os.replace(tmp, out / MANIFEST)
-    shutil.rmtree(state, ignore_errors=True)
+    publish_manifest(out / MANIFEST, manifest, state)
     return manifest

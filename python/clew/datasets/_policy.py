@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import sys
 from pathlib import Path
 from typing import Any
@@ -34,9 +33,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from clew import __version__, env_steps, search
-from clew._io import sha256 as _sha256
 from clew.datasets._generate import MANIFEST, STATE, _prepare, _progress
-from clew.datasets._shards import PARQUET_OPTIONS
+from clew.datasets._shards import PARQUET_OPTIONS, collect_data_shards, publish_manifest
 from clew.datasets._tasks import OptionError
 
 TARGETS = ("exact", "search")
@@ -207,13 +205,7 @@ def make_policy_data(
         tmp.write_text(json.dumps({"rows": len(rows), "solvable": sum(r["value"] > 0.5 for r in rows)}))
         os.replace(tmp, done)
     bar.close()
-    shards, total, solvable = [], 0, 0
-    for k in range((n + shard_size - 1) // shard_size):
-        info = json.loads((state / f"shard-{k:05d}.json").read_text())
-        path = outp / "data" / f"data-{k:05d}.parquet"
-        shards.append({"path": f"data/{path.name}", "rows": info["rows"], "bytes": path.stat().st_size, "sha256": _sha256(path)})
-        total += info["rows"]
-        solvable += info["solvable"]
+    shards, records = collect_data_shards(outp, state, (n + shard_size - 1) // shard_size)
     manifest = {
         "dataset": "clew policy data",
         "clew_version": __version__,
@@ -221,13 +213,10 @@ def make_policy_data(
         "num_actions": num_actions,
         "obs_dim": obs_dim,
         "puzzles": n,
-        "total": total,
-        "solvable": solvable,
+        "total": sum(r["rows"] for r in records),
+        "solvable": sum(r["solvable"] for r in records),
         "schema": [{"name": f.name, "type": str(f.type)} for f in sch],
         "shards": shards,
     }
-    tmp = outp / f".{MANIFEST}.tmp"
-    tmp.write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
-    os.replace(tmp, outp / MANIFEST)
-    shutil.rmtree(state, ignore_errors=True)
+    publish_manifest(outp / MANIFEST, manifest, state)
     return manifest

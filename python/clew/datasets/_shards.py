@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ from typing import Any
 import numpy as np
 import pyarrow.parquet as pq
 
+from clew._io import sha256
 from clew.datasets._tasks import Task
 
 PARQUET_OPTIONS = dict(compression="zstd", compression_level=1, use_dictionary=["style"], write_statistics=False)
@@ -49,3 +51,26 @@ def write_shard(task: Task, rows: np.ndarray, out: str, path: str, fmt: str, thr
                     fh.write("\n")
     os.replace(tmp, final)
     return {"rows": len(rows), "bytes": final.stat().st_size, "pid": os.getpid()}
+
+
+def collect_data_shards(out: Path, state: Path, count: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The manifest entries of ``out/data/data-K.parquet`` for K < ``count`` (path, rows, bytes,
+    sha256), and the record each shard's worker left in ``state/shard-K.json``: the wrap-up
+    shared by the phase and policy data sets (one ``data/`` folder, no splits)."""
+    entries, records = [], []
+    for k in range(count):
+        record = json.loads((state / f"shard-{k:05d}.json").read_text())
+        path = out / "data" / f"data-{k:05d}.parquet"
+        entries.append({"path": f"data/{path.name}", "rows": record["rows"], "bytes": path.stat().st_size,
+                        "sha256": sha256(path)})
+        records.append(record)
+    return entries, records
+
+
+def publish_manifest(path: Path, manifest: dict[str, Any], state: Path) -> None:
+    """Write ``manifest`` to ``path`` atomically (a temporary name, then a rename), then drop the
+    run's ``state`` folder: the manifest's presence is what marks a data set finished."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
+    os.replace(tmp, path)
+    shutil.rmtree(state, ignore_errors=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -206,7 +207,7 @@ def test_bad_inputs(trained: tuple[Path, Path], tmp_path: Path) -> None:
 
 def test_cli_smoke_make_train_eval(tmp_path: Path) -> None:
     """CI's smoke run: make-policy-data -> train-policy -> eval-policy, well under a minute."""
-    env = {"PYTHONPATH": str(ROOT / "python"), "PATH": "/usr/bin:/bin"}
+    env = dict(os.environ)  # the clew this interpreter imports (CI: the installed wheel)
     cli = [sys.executable, "-m", "clew", "neural"]
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:

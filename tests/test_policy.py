@@ -16,7 +16,6 @@ from clew import countdown, env_steps, search, sudoku
 from clew.datasets._policy import make_policy_data
 from clew.datasets._tasks import OptionError
 
-ROOT = Path(__file__).resolve().parents[1]
 
 
 # ---------------------------------------------------------------- torch-free: stepping and targets

@@ -358,6 +358,9 @@ def test_forest_of_targets_matches_each_root_alone(transpositions: bool) -> None
 
     forest = EnvMCTS(Countdown(), INSTANCES, seed=3, transpositions=transpositions)
     forest.run(200, _row_evaluator)
+    # No walk ended on a terminal inside an ask, so the rounds stayed in step
+    # and nothing but the targets differs from running each root alone.
+    assert forest.simulations().tolist() == [201] * len(INSTANCES)
     for t, (numbers, target) in enumerate(INSTANCES):
         alone = EnvMCTS(Countdown(target), [numbers], seed=3, transpositions=transpositions)
         alone.run(200, _row_evaluator)
@@ -373,6 +376,7 @@ def test_forest_of_targets_matches_single_target_forests_under_rollouts() -> Non
 
     forest = EnvMCTS(Countdown(), INSTANCES, seed=5)
     forest.run(80)
+    assert forest.simulations().tolist() == [81] * len(INSTANCES)  # rounds in step (no terminal re-walks)
     for t, (_, target) in enumerate(INSTANCES):
         same = EnvMCTS(Countdown(target), [n for n, _ in INSTANCES], seed=5)
         same.run(80)
@@ -414,3 +418,20 @@ def test_forest_target_count_mismatch_and_solve_without_target() -> None:
         clew._core.EnvMctsTrees("countdown", [[1, 2], [3, 4]], targets=[3])
     with pytest.raises(clew.InputError):
         solve(Countdown(), [4, 6, 2, 1], "dfs")
+
+
+def test_pairs_with_one_target_are_the_one_target_forest() -> None:
+    # Same states and target: the forest of pairs is the Countdown(target)
+    # forest exactly, terminal re-walks and PUCT included.
+    from clew.search import Countdown
+
+    roots = [[4, 6, 2, 1], [1, 2, 3, 4], [2, 3, 4, 4], [1, 1, 6, 4]]
+    old = EnvMCTS(Countdown(24), roots, rule="puct", c=1.25, seed=2)
+    new = EnvMCTS(Countdown(), [(r, 24) for r in roots], rule="puct", c=1.25, seed=2)
+    for tree in (old, new):
+        tree.run(150, _row_evaluator)
+    assert (old.simulations() > 151).any()  # terminal walks happened
+    assert old.simulations().tolist() == new.simulations().tolist()
+    assert old.visit_counts().tolist() == new.visit_counts().tolist()
+    for t in range(len(roots)):
+        assert _result(old, t) == _result(new, t)

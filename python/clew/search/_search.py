@@ -455,8 +455,11 @@ class EnvMCTS:
     :class:`Env` (then ``num_actions`` is required: actions are ints below
     it). Countdown roots: lists of numbers for ``Countdown(target)``,
     ``(numbers, target)`` pairs for ``Countdown()`` (one forest over
-    instances with different targets; each tree searches as it would alone
-    at its place in the batch).
+    instances with different targets: each tree's states, rewards and
+    observations carry its own target). Trees share only what any forest
+    shares: the budgets, and :meth:`ask`'s passes (a pass repeats while
+    some tree's walk ended on a terminal, which can give the other trees
+    an extra leaf that round).
 
     State contract: like :class:`MCTS`, but the environment is stepped for
     you. :meth:`ask` hands out only leaves that need an evaluation, with

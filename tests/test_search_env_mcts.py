@@ -326,3 +326,112 @@ def test_tell_accepts_float64_and_lists() -> None:
         runs.append(tree.visit_counts())
     np.testing.assert_array_equal(runs[0], runs[1])
     np.testing.assert_array_equal(runs[0], runs[2])
+
+
+# ------------------------------------------- one forest, per-root targets
+
+INSTANCES = [([4, 6, 2, 1], 24), ([1, 2, 3, 4], 10), ([2, 3, 5, 7], 37), ([3, 5, 7, 11], 33)]
+
+
+def _row_evaluator(obs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    # Priors and value from each observation row alone, so a tree's search
+    # does not depend on what else is in the batch.
+    priors = np.empty((len(obs), 24), np.float32)
+    values = np.empty(len(obs), np.float32)
+    for k, row in enumerate(obs):
+        nums, target = row[:-1][row[:-1] >= 0], row[-1]
+        priors[k] = np.exp(np.cos(np.arange(24) * (1 + nums.sum() % 7)))
+        values[k] = 1.0 / (1.0 + abs(nums.sum() - target) / 50.0)
+    return priors / priors.sum(1, keepdims=True), values
+
+
+def _result(tree: EnvMCTS, t: int) -> tuple[Any, ...]:
+    trace = tree.export_trace(t)
+    visits = tree.visit_counts()[t]
+    return (visits.tolist(), int(visits.argmax()), int(tree.simulations()[t]), trace["solved"], trace["answer"],
+            trace["trace"])
+
+
+@pytest.mark.parametrize("transpositions", [False, True])
+def test_forest_of_targets_matches_each_root_alone(transpositions: bool) -> None:
+    from clew.search import Countdown
+
+    forest = EnvMCTS(Countdown(), INSTANCES, seed=3, transpositions=transpositions)
+    forest.run(200, _row_evaluator)
+    # No walk ended on a terminal inside an ask, so the rounds stayed in step
+    # and nothing but the targets differs from running each root alone.
+    assert forest.simulations().tolist() == [201] * len(INSTANCES)
+    for t, (numbers, target) in enumerate(INSTANCES):
+        alone = EnvMCTS(Countdown(target), [numbers], seed=3, transpositions=transpositions)
+        alone.run(200, _row_evaluator)
+        assert _result(forest, t) == _result(alone, 0)
+        assert forest.export_values(t)["step"].tolist() == alone.export_values(0)["step"].tolist()
+    assert any(forest.export_trace(t)["solved"] for t in range(len(INSTANCES)))
+
+
+def test_forest_of_targets_matches_single_target_forests_under_rollouts() -> None:
+    # Playouts draw from (seed, tree index): tree t of the mixed forest is
+    # tree t of a forest whose every root has t's target.
+    from clew.search import Countdown
+
+    forest = EnvMCTS(Countdown(), INSTANCES, seed=5)
+    forest.run(80)
+    assert forest.simulations().tolist() == [81] * len(INSTANCES)  # rounds in step (no terminal re-walks)
+    for t, (_, target) in enumerate(INSTANCES):
+        same = EnvMCTS(Countdown(target), [n for n, _ in INSTANCES], seed=5)
+        same.run(80)
+        assert _result(forest, t) == _result(same, t)
+        assert forest.export_trace(t)["solved"] == same.export_trace(t)["solved"]
+
+
+def test_forest_observations_carry_each_roots_target() -> None:
+    from clew.search import Countdown
+
+    forest = EnvMCTS(Countdown(), INSTANCES)
+    ids, obs = forest.ask()
+    assert len(ids) == len(INSTANCES)
+    assert obs[:, -1].tolist() == [float(t) for _, t in INSTANCES]
+    assert obs[0, :4].tolist() == [4.0, 6.0, 2.0, 1.0]
+    forest.tell(ids, np.full((len(ids), forest.num_actions), 1 / forest.num_actions), np.zeros(len(ids)))
+    _, obs = forest.ask()
+    assert obs[:, -1].tolist() == [float(t) for _, t in INSTANCES]  # children keep their root's target
+    assert forest._core.root_state(2) == [2, 3, 5, 7]
+
+
+@pytest.mark.parametrize("roots", [
+    [[4, 6, 2, 1]],  # numbers without a target
+    [([4, 6, 2, 1], 24, 1)],  # not a pair
+    [([4, 6, 2, 1], "24")],  # target not an int
+    [([4, 6, 2, 1], -1)],  # negative target
+])
+def test_forest_bad_roots_are_input_errors(roots: list[Any]) -> None:
+    from clew.search import Countdown
+
+    with pytest.raises(clew.InputError):
+        EnvMCTS(Countdown(), roots)
+
+
+def test_forest_target_count_mismatch_and_solve_without_target() -> None:
+    from clew.search import Countdown, solve
+
+    with pytest.raises(clew.InputError, match="targets for"):
+        clew._core.EnvMctsTrees("countdown", [[1, 2], [3, 4]], targets=[3])
+    with pytest.raises(clew.InputError):
+        solve(Countdown(), [4, 6, 2, 1], "dfs")
+
+
+def test_pairs_with_one_target_are_the_one_target_forest() -> None:
+    # Same states and target: the forest of pairs is the Countdown(target)
+    # forest exactly, terminal re-walks and PUCT included.
+    from clew.search import Countdown
+
+    roots = [[4, 6, 2, 1], [1, 2, 3, 4], [2, 3, 4, 4], [1, 1, 6, 4]]
+    old = EnvMCTS(Countdown(24), roots, rule="puct", c=1.25, seed=2)
+    new = EnvMCTS(Countdown(), [(r, 24) for r in roots], rule="puct", c=1.25, seed=2)
+    for tree in (old, new):
+        tree.run(150, _row_evaluator)
+    assert (old.simulations() > 151).any()  # terminal walks happened
+    assert old.simulations().tolist() == new.simulations().tolist()
+    assert old.visit_counts().tolist() == new.visit_counts().tolist()
+    for t in range(len(roots)):
+        assert _result(old, t) == _result(new, t)

@@ -562,6 +562,7 @@ class EnvMctsTrees:
         env: Any | None = None,
         num_actions: int | None = None,
         target: int = 0,
+        targets: Sequence[int] | None = None,
         rules: str = "sos",
         heuristic: str = "sum",
         box_shape: tuple[int, int] | None = None,

@@ -312,9 +312,11 @@ class Countdown:
     """The built-in Countdown environment (searched in Rust, the GIL
     released). Root: the numbers. Action ``a`` is the ``a``-th step in
     Stream of Search's order; ``heuristic`` is ``"sum"`` or ``"mult"``,
-    ``rules`` ``"sos"`` (every number used), ``"classic"`` or ``"subset"``."""
+    ``rules`` ``"sos"`` (every number used), ``"classic"`` or ``"subset"``.
+    ``target=None`` (:class:`EnvMCTS` only): each root is a ``(numbers,
+    target)`` pair, so one forest holds instances with different targets."""
 
-    target: int
+    target: int | None = None
     rules: str = "sos"
     heuristic: str = "sum"
 
@@ -397,6 +399,8 @@ def solve(
     """
     limits = (algorithm, beam_width, max_depth, max_nodes, max_evaluations, max_cost)
     if isinstance(env, Countdown):
+        if env.target is None:
+            raise _core.InputError("solve needs Countdown(target): per-root targets are for EnvMCTS")
         out = _core.search_builtin(
             "countdown",
             list(root),
@@ -449,13 +453,19 @@ class EnvMCTS:
     """MCTS over an environment, one tree per root: the built-in
     :class:`Countdown` or :class:`Sudoku` (stepped in Rust) or any Python
     :class:`Env` (then ``num_actions`` is required: actions are ints below
-    it).
+    it). Countdown roots: lists of numbers for ``Countdown(target)``,
+    ``(numbers, target)`` pairs for ``Countdown()`` (one forest over
+    instances with different targets: each tree's states, rewards and
+    observations carry its own target). Trees share only what any forest
+    shares: the budgets, and :meth:`ask`'s passes (a pass repeats while
+    some tree's walk ended on a terminal, which can give the other trees
+    an extra leaf that round).
 
     State contract: like :class:`MCTS`, but the environment is stepped for
     you. :meth:`ask` hands out only leaves that need an evaluation, with
     their observations: a float32 array for a built-in environment (for
-    Countdown the numbers padded with -1, then the target; for Sudoku the
-    cells), the list ``[env.observe(s) ...]`` for a Python one. Terminal
+    Countdown the numbers padded with -1, then the tree's own target; for
+    Sudoku the cells), the list ``[env.observe(s) ...]`` for a Python one. Terminal
     leaves are told their reward inside. :meth:`tell` takes priors over all
     ``num_actions`` actions (children are the legal ones) and values in
     [0, 1]. Without an evaluator, :meth:`run` evaluates by random playouts
@@ -494,9 +504,10 @@ class EnvMCTS:
         limits: dict[str, Any] = dict(max_nodes=max_nodes, max_evaluations=max_evaluations, max_cost=max_cost,
                       transpositions=transpositions)
         if isinstance(env, Countdown):
+            numbers, targets = _countdown_roots(env, roots)
             self._core = _core.EnvMctsTrees(
-                "countdown", [list(r) for r in roots], target=env.target, rules=env.rules,
-                heuristic=env.heuristic, **limits, **options,
+                "countdown", numbers, targets=targets, rules=env.rules, heuristic=env.heuristic,
+                **limits, **options,
             )
         elif isinstance(env, Sudoku):
             self._core = _core.EnvMctsTrees("sudoku", list(roots), box_shape=env.box_shape, **limits, **options)
@@ -673,6 +684,25 @@ class EnvMCTS:
             else:
                 self._states[key] = self._env.step(self._state(tree_index, path[:-1]), path[-1])  # type: ignore[union-attr]
         return self._states[key]
+
+
+def _countdown_roots(env: Countdown, roots: Sequence[Any]) -> tuple[list[list[int]], list[int]]:
+    # (numbers per root, target per root): env's target for every root, or
+    # each root's own from its (numbers, target) pair.
+    if env.target is not None:
+        numbers = [list(r) for r in roots]
+        return numbers, [env.target] * len(numbers)
+    numbers, targets = [], []
+    for r in roots:
+        if not isinstance(r, Sequence) or len(r) != 2 or isinstance(r[0], (int, np.integer)):
+            raise _core.InputError(f"Countdown() takes roots as (numbers, target) pairs, got {r!r}")
+        if not isinstance(r[1], (int, np.integer)):
+            raise _core.InputError(f"a root's target must be an int, got {r[1]!r}")
+        numbers.append(list(r[0]))
+        if r[1] < 0:
+            raise _core.InputError(f"a target must be >= 0, got {r[1]}")
+        targets.append(int(r[1]))
+    return numbers, targets
 
 
 def mcts_trace(

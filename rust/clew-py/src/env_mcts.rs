@@ -10,8 +10,11 @@ use std::sync::{Mutex, MutexGuard};
 
 use clew_core::countdown::{HeuristicKind, Rules};
 use clew_core::search::env_mcts::{countdown_trace, EnvMcts};
+
 use clew_core::search::mcts::{Leaf, MctsConfig, NO_NODE};
-use clew_core::search::{Budget, CountdownEnv, Env, NodeValue, SudokuEnv};
+use clew_core::search::{
+    Budget, CountdownEnv, CountdownStates, CountdownTargetsEnv, Env, NodeValue, SudokuEnv, Targeted,
+};
 use clew_core::sudoku::Grid;
 use clew_core::trace::render::walk::Move;
 use clew_core::trace::tree::Outcome;
@@ -28,7 +31,7 @@ use crate::search::{
 
 /// The trees over one of the environments.
 enum AnyMcts {
-    Countdown(EnvMcts<CountdownEnv>),
+    Countdown(EnvMcts<CountdownTargetsEnv>),
     Sudoku(EnvMcts<SudokuEnv>),
     Python(EnvMcts<PyEnv>),
 }
@@ -155,11 +158,11 @@ fn walk_rows<E: Env>(
 
 #[pymethods]
 impl EnvMctsTrees {
-    /// `kind`: "countdown" (roots: lists of numbers; target, rules,
-    /// heuristic), "sudoku" (roots: puzzle texts; box_shape) or "python"
+    /// `kind`: "countdown" (roots: lists of numbers; target, or targets
+    /// one per root; rules, heuristic), "sudoku" (roots: puzzle texts; box_shape) or "python"
     /// (roots: states of `env`; num_actions).
     #[new]
-    #[pyo3(signature = (kind, roots, *, env = None, num_actions = None, target = 0, rules = "sos",
+    #[pyo3(signature = (kind, roots, *, env = None, num_actions = None, target = 0, targets = None, rules = "sos",
                         heuristic = "sum", box_shape = None, rule = "uct", c = 1.0,
                         virtual_loss = 1.0, dirichlet_alpha = 0.3, dirichlet_fraction = 0.0,
                         fpu = 0.0, seed = 0, gumbel = None, gumbel_considered = 16,
@@ -172,6 +175,7 @@ impl EnvMctsTrees {
         env: Option<&Bound<'_, PyAny>>,
         num_actions: Option<usize>,
         target: u64,
+        targets: Option<Vec<u64>>,
         rules: &str,
         heuristic: &str,
         box_shape: Option<(usize, usize)>,
@@ -224,13 +228,24 @@ impl EnvMctsTrees {
                     .ok_or_else(|| input(format!("unknown heuristic '{heuristic}' (sum, mult)")))?;
                 let numbers: Vec<Vec<u64>> =
                     roots.iter().map(|r| r.extract()).collect::<PyResult<_>>()?;
+                let targets = targets.unwrap_or_else(|| vec![target; numbers.len()]);
+                if targets.len() != numbers.len() {
+                    return Err(input(format!(
+                        "{} targets for {} countdown roots",
+                        targets.len(),
+                        numbers.len()
+                    )));
+                }
                 let states = numbers
                     .iter()
-                    .map(|r| CountdownEnv::root(r))
+                    .zip(&targets)
+                    .map(|(r, &target)| {
+                        CountdownEnv::root(r).map(|numbers| Targeted { target, numbers })
+                    })
                     .collect::<Result<Vec<_>, _>>()
                     .map_err(to_py)?;
                 let most = numbers.iter().map(Vec::len).max().unwrap_or(1);
-                let mut env = CountdownEnv::new(target, rules, heuristic);
+                let mut env = CountdownTargetsEnv::new(rules, heuristic);
                 let dim = width(&mut env, &states[0]);
                 let m = EnvMcts::with_budget(
                     env,
@@ -399,9 +414,9 @@ impl EnvMctsTrees {
             return Err(input(format!("no tree {t} (there are {n})")));
         }
         match &mut *guard {
-            AnyMcts::Countdown(m) => {
-                value_columns(py, m, t, |env, s, a| env.step(s, a).op.to_string())
-            }
+            AnyMcts::Countdown(m) => value_columns(py, m, t, |env, s, a| {
+                env.countdown_step(s, a).op.to_string()
+            }),
             AnyMcts::Sudoku(m) => value_columns(py, m, t, |_, g, a| {
                 let n = g.n() as u32;
                 let cell = a / n;
@@ -467,7 +482,7 @@ impl EnvMctsTrees {
         Ok(match &*guard {
             AnyMcts::Countdown(m) => {
                 let s = m.state(t, 0).ok_or_else(missing)?;
-                s.as_slice().to_vec().into_pyobject(py)?.into_any()
+                s.numbers.as_slice().to_vec().into_pyobject(py)?.into_any()
             }
             AnyMcts::Sudoku(m) => {
                 let g = m.state(t, 0).ok_or_else(missing)?;

@@ -144,6 +144,110 @@ impl Env for CountdownEnv {
     }
 }
 
+/// A Countdown environment, whichever way it holds its target (what
+/// [`countdown_trace`](super::env_mcts::countdown_trace) renders).
+pub trait CountdownStates: Env {
+    fn numbers(state: &Self::State) -> countdown::State;
+    fn target(state: &Self::State, env: &Self) -> u64;
+    /// The step `action` takes from `state`, as a trace records it.
+    fn countdown_step(&mut self, state: &Self::State, action: u32) -> countdown::search::Step;
+}
+
+impl CountdownStates for CountdownEnv {
+    fn numbers(state: &countdown::State) -> countdown::State {
+        *state
+    }
+    fn target(_: &countdown::State, env: &Self) -> u64 {
+        env.target
+    }
+    fn countdown_step(&mut self, state: &countdown::State, action: u32) -> countdown::search::Step {
+        self.step(state, action)
+    }
+}
+
+impl CountdownStates for CountdownTargetsEnv {
+    fn numbers(state: &Targeted) -> countdown::State {
+        state.numbers
+    }
+    fn target(state: &Targeted, _: &Self) -> u64 {
+        state.target
+    }
+    fn countdown_step(&mut self, state: &Targeted, action: u32) -> countdown::search::Step {
+        self.inner.step(&state.numbers, action)
+    }
+}
+
+/// A Countdown state with its own target, so one search (one MCTS forest)
+/// can hold instances with different targets.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Targeted {
+    pub target: u64,
+    pub numbers: countdown::State,
+}
+
+/// Countdown whose states carry their target ([`Targeted`]): otherwise
+/// exactly [`CountdownEnv`] (same actions, rewards, keys, observations).
+#[derive(Clone, Debug)]
+pub struct CountdownTargetsEnv {
+    inner: CountdownEnv,
+    kind: HeuristicKind,
+}
+
+impl CountdownTargetsEnv {
+    pub fn new(rules: Rules, heuristic: HeuristicKind) -> CountdownTargetsEnv {
+        CountdownTargetsEnv {
+            inner: CountdownEnv::new(0, rules, heuristic),
+            kind: heuristic,
+        }
+    }
+
+    /// The single-target environment for `state`'s target.
+    pub fn at(&mut self, state: &Targeted) -> &mut CountdownEnv {
+        if self.inner.target != state.target {
+            self.inner.target = state.target;
+            self.inner.heuristic = Heuristic::new(self.kind, state.target);
+        }
+        &mut self.inner
+    }
+}
+
+impl Env for CountdownTargetsEnv {
+    type State = Targeted;
+
+    fn legal_actions(&mut self, state: &Targeted, out: &mut Vec<u32>) {
+        self.at(state).legal_actions(&state.numbers, out)
+    }
+
+    fn apply(&mut self, state: &Targeted, action: u32) -> Targeted {
+        Targeted {
+            target: state.target,
+            numbers: self.at(state).apply(&state.numbers, action),
+        }
+    }
+
+    fn is_terminal(&mut self, state: &Targeted) -> bool {
+        self.at(state).is_terminal(&state.numbers)
+    }
+
+    fn reward(&mut self, state: &Targeted) -> f64 {
+        self.at(state).reward(&state.numbers)
+    }
+
+    fn heuristic(&mut self, state: &Targeted) -> Option<f64> {
+        self.at(state).heuristic(&state.numbers)
+    }
+
+    /// The target and the multiset of numbers left.
+    fn key(&mut self, state: &Targeted) -> Option<u64> {
+        let numbers = self.at(state).key(&state.numbers)?;
+        Some(hash_of(&(state.target, numbers)))
+    }
+
+    fn observe(&mut self, state: &Targeted, out: &mut Vec<f32>) {
+        self.at(state).observe(&state.numbers, out)
+    }
+}
+
 /// Sudoku: fill the empty cell with the fewest candidates. Action `cell * n
 /// + (digit - 1)`; a state with an empty cell and no candidate is a dead end.
 #[derive(Clone, Debug, Default)]

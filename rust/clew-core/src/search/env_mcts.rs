@@ -713,8 +713,8 @@ pub struct CountdownMctsTrace {
 /// `backtrack`, `astro`) over its ASTRO-style linearisation (see
 /// [`EnvMcts::export`]); the text passes
 /// [`validate_walk`](crate::trace::validate::validate_walk).
-pub fn countdown_trace(
-    mcts: &mut EnvMcts<super::CountdownEnv>,
+pub fn countdown_trace<E: super::env::CountdownStates>(
+    mcts: &mut EnvMcts<E>,
     t: usize,
     style: crate::trace::Style,
     max_backtracks: Option<usize>,
@@ -732,9 +732,14 @@ pub fn countdown_trace(
             mcts.num_trees()
         )));
     }
-    let start = *mcts.state(t, 0).expect("the root");
-    let target = mcts.env.target;
-    let (tree, w) = mcts.export(t, Step::ROOT, |env, s, a| env.step(s, a), max_backtracks);
+    let root = mcts.state(t, 0).expect("the root");
+    let (start, target) = (E::numbers(root), E::target(root, &mcts.env));
+    let (tree, w) = mcts.export(
+        t,
+        Step::ROOT,
+        |env, s, a| env.countdown_step(s, a),
+        max_backtracks,
+    );
     let mut out = Vec::new();
     walk::render(
         style.walk_style(),

@@ -28,7 +28,7 @@ pub use best_first::{best_first, best_first_recorded};
 pub use bfs::{bfs, bfs_recorded};
 pub use budget::{Budget, Outcome, Spent, Stop};
 pub use dfs::{dfs, dfs_recorded};
-pub use env::{CountdownEnv, Env, SudokuEnv};
+pub use env::{CountdownEnv, CountdownStates, CountdownTargetsEnv, Env, SudokuEnv, Targeted};
 pub use env_mcts::{countdown_trace, CountdownMctsTrace, EnvMcts, NodeValue};
 pub use iddfs::{iddfs, iddfs_recorded};
 pub use mcts::{Evaluation, Forest, Leaf, MctsConfig, NodeStats, Rule};

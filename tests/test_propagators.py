@@ -13,6 +13,7 @@ from pysat.engines import BooleanEngine, Propagator  # type: ignore[import-untyp
 from pysat.solvers import Solver as PySatSolver  # type: ignore[import-untyped]
 
 import clew
+from clew.bench import propagators as bench_propagators
 from clew.sat import Solver
 from helpers import drat_check, satisfies
 
@@ -45,14 +46,9 @@ def random_instance(seed: int) -> tuple[int, list[list[int]], list[Constraint]]:
 
 
 def queens(n: int) -> tuple[int, list[list[int]], list[Constraint]]:
-    """n-queens: a queen per row (clauses), at most one per row, column and diagonal."""
-    var = lambda r, c: r * n + c + 1  # noqa: E731
-    clauses = [[var(r, c) for c in range(n)] for r in range(n)]
-    lines = [[var(r, c) for c in range(n)] for r in range(n)] + [[var(r, c) for r in range(n)] for c in range(n)]
-    for d in range(-n + 1, n):
-        lines.append([var(r, r - d) for r in range(n) if 0 <= r - d < n])
-        lines.append([var(r, d + n - 1 - r) for r in range(n) if 0 <= d + n - 1 - r < n])
-    return n * n, clauses, [("linear", [line, 1]) for line in lines if len(line) > 1]
+    """n-queens: a queen per row (clauses), at most one per row, column and diagonal (the bench's model)."""
+    _, clauses, constraints = bench_propagators.queens(n)
+    return n * n, clauses, constraints
 
 
 def set_cover(seed: int, k: int) -> tuple[int, list[list[int]], list[Constraint]]:

@@ -26,11 +26,10 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from clew import BudgetExhausted, __version__, _core
 from clew.datasets._generate import MANIFEST, STATE, _prepare, _progress
-from clew.datasets._shards import PARQUET_OPTIONS, collect_data_shards, publish_manifest
+from clew.datasets._shards import collect_data_shards, publish_manifest, write_parquet
 from clew.datasets._tasks import OptionError
 
 SCHEMA = pa.schema(
@@ -126,10 +125,7 @@ def _row(source: str, num_vars: int, clauses: list[list[int]], budget: int | Non
 def _write(rows: list[dict[str, Any]], final: Path) -> None:
     columns = {f.name: [r[f.name] for r in rows] for f in SCHEMA}
     table = pa.table({name: pa.array(values, type=SCHEMA.field(name).type) for name, values in columns.items()})
-    final.parent.mkdir(parents=True, exist_ok=True)
-    tmp = final.with_name(f".{final.name}.{os.getpid()}.tmp")
-    pq.write_table(table, tmp, row_group_size=max(1, len(rows)), **PARQUET_OPTIONS)
-    os.replace(tmp, final)
+    write_parquet(table, final)
 
 
 def make_phase_data(

@@ -30,11 +30,10 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from clew import __version__, env_steps, search
 from clew.datasets._generate import MANIFEST, STATE, _prepare, _progress
-from clew.datasets._shards import PARQUET_OPTIONS, collect_data_shards, publish_manifest
+from clew.datasets._shards import collect_data_shards, publish_manifest, write_parquet
 from clew.datasets._tasks import OptionError
 
 TARGETS = ("exact", "search")
@@ -134,11 +133,7 @@ def _write(rows: list[dict[str, Any]], final: Path, sch: pa.Schema) -> None:
             arrays[f.name] = pa.FixedSizeListArray.from_arrays(pa.array(flat, type=f.type.value_type), width)
         else:
             arrays[f.name] = pa.array(values, type=f.type)
-    table = pa.table(arrays, schema=sch)
-    final.parent.mkdir(parents=True, exist_ok=True)
-    tmp = final.with_name(f".{final.name}.{os.getpid()}.tmp")
-    pq.write_table(table, tmp, row_group_size=max(1, len(rows)), **PARQUET_OPTIONS)
-    os.replace(tmp, final)
+    write_parquet(pa.table(arrays, schema=sch), final)
 
 
 def make_policy_data(

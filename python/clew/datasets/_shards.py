@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from clew._io import sha256
@@ -32,6 +33,15 @@ class Shard:
         return f"{self.split}/{self.split}-{self.index:05d}"
 
 
+def write_parquet(table: pa.Table, final: Path) -> None:
+    """Write ``table`` to ``final`` as one row group with the datasets' Parquet options,
+    atomically (a temporary name beside it, then a rename): a killed writer leaves no half file."""
+    final.parent.mkdir(parents=True, exist_ok=True)
+    tmp = final.with_name(f".{final.name}.{os.getpid()}.tmp")
+    pq.write_table(table, tmp, row_group_size=max(1, table.num_rows), **PARQUET_OPTIONS)
+    os.replace(tmp, final)
+
+
 def write_shard(task: Task, rows: np.ndarray, out: str, path: str, fmt: str, threads: int = 1) -> dict[str, Any]:
     """Trace ``rows`` and write them to ``out/path.<fmt>`` atomically (a
     temporary name, then a rename). Pure: the bytes depend only on the
@@ -39,17 +49,17 @@ def write_shard(task: Task, rows: np.ndarray, out: str, path: str, fmt: str, thr
     process id (for tests and logs; never written to the files)."""
     table = task.table(rows, threads)
     final = Path(out) / f"{path}.{fmt}"
-    final.parent.mkdir(parents=True, exist_ok=True)
-    tmp = final.with_name(f".{final.name}.{os.getpid()}.tmp")
     if fmt == "parquet":
-        pq.write_table(table, tmp, row_group_size=max(1, len(rows)), **PARQUET_OPTIONS)
+        write_parquet(table, final)
     else:
+        final.parent.mkdir(parents=True, exist_ok=True)
+        tmp = final.with_name(f".{final.name}.{os.getpid()}.tmp")
         with open(tmp, "w", encoding="utf-8") as fh:
             for batch in table.to_batches(max_chunksize=1024):
                 for rec in batch.to_pylist():
                     fh.write(json.dumps(rec, ensure_ascii=False, separators=(",", ":")))
                     fh.write("\n")
-    os.replace(tmp, final)
+        os.replace(tmp, final)
     return {"rows": len(rows), "bytes": final.stat().st_size, "pid": os.getpid()}
 
 

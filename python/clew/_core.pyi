@@ -528,6 +528,7 @@ def search_python(
     temperature: float = 1.0,
     seed: int = 0,
     transpositions: bool = False,
+    max_seconds: float | None = None,
 ) -> tuple[str, list[int], Any, tuple[int, int, float], _TreeColumns | None]:
     """(stop, actions, goal state, (nodes, evaluations, cost), recorded tree columns)."""
 def search_builtin(
@@ -548,6 +549,7 @@ def search_builtin(
     temperature: float = 1.0,
     seed: int = 0,
     transpositions: bool = False,
+    max_seconds: float | None = None,
 ) -> tuple[str, list[int], Any, tuple[int, int, float], _TreeColumns | None]: ...
 
 @final

@@ -245,8 +245,11 @@ class Env(Protocol):
 
     States are any Python objects the environment understands; actions are
     ints in ``range(num_actions)``. Optional methods: ``heuristic(state) ->
-    float`` (lower is closer to a goal) and ``cost(state, action) -> float``
-    (what a step costs the caller, e.g. tokens).
+    float`` (lower is closer to a goal), ``cost(state, action) -> float``
+    (what a step costs the caller, e.g. tokens) and ``expand_batch(states)
+    -> [(actions, priors, values), ...]`` (many states expanded in one call,
+    e.g. one language-model batch; :func:`solve` uses it in place of
+    ``legal_actions``, see there).
     """
 
     def legal_actions(self, state: Any) -> Sequence[int]: ...
@@ -333,10 +336,11 @@ class Sudoku:
 @dataclass(frozen=True)
 class SearchResult:
     """How a search stopped (``"solved"``, ``"exhausted"``, ``"nodes"``,
-    ``"evaluations"`` or ``"cost"`` for the budget that ran out), the
-    actions from the root to the goal (empty without one), the goal state,
-    and what was spent: ``nodes`` generated (root included), heuristic
-    ``evaluations``, and the summed ``cost`` of the actions applied.
+    ``"evaluations"``, ``"cost"`` or ``"seconds"`` for the budget that ran
+    out), the actions from the root to the goal (empty without one), the
+    goal state, and what was spent: ``nodes`` generated (root included), heuristic
+    ``evaluations`` (child values, for an env with ``expand_batch``), and
+    the summed ``cost`` of the actions applied.
 
     ``tree`` (with ``record=True``): the search tree as numpy columns, one
     row per generated node, the root first: ``parent`` and ``action`` (-1
@@ -373,6 +377,7 @@ def solve(
     temperature: float = 1.0,
     seed: int = 0,
     transpositions: bool = False,
+    max_seconds: float | None = None,
 ) -> SearchResult:
     """Search ``env`` from ``root`` for a goal (a terminal state with a
     positive reward).
@@ -391,11 +396,26 @@ def solve(
     beam, best-first, A*) merges states reached twice (a transposition
     table: the built-in envs key a state by its content, a Python env by
     ``hash(state)``): a repeated child is dropped, its step's cost counted,
-    not a node. The budgets stop the search where they run out; the
-    result reports what was spent either way. ``record=True`` also returns
-    the search tree (:attr:`SearchResult.tree`); off, recording costs
-    nothing. A Python env is called from this thread; an exception it
-    raises propagates.
+    not a node. The budgets (``max_nodes``, ``max_evaluations``,
+    ``max_cost``, ``max_seconds`` of wall-clock time) stop the search where
+    they run out; the result reports what was spent either way.
+    ``record=True`` also returns the search tree (:attr:`SearchResult.tree`);
+    off, recording costs nothing. A Python env is called from this thread;
+    an exception it raises propagates.
+
+    A Python env with ``expand_batch(states) -> [(actions, priors, values),
+    ...]`` (one triple per state, in order) is expanded through it instead
+    of ``legal_actions``: a beam level, a BFS depth, the particle filter's
+    live particles and best-of-N's live samples (advanced in lockstep) in
+    one call each; DFS, best-first, A*, greedy and iddfs one call per
+    expanded node. ``values`` (in [0, 1], of the child each action leads
+    to) stand in for the heuristic as ``1 - value``; the samplers draw a
+    child with probability proportional to ``prior ** (1 / temperature)``
+    and the particle filter weights particles by their values. Each state
+    is expanded at most once; terminal states are not expanded (no
+    actions). A bad answer raises :class:`clew.InputError`. Budgets are
+    checked between batches, never inside one: one ``expand_batch`` call
+    can overshoot a budget by what that call spends.
     """
     limits = (algorithm, beam_width, max_depth, max_nodes, max_evaluations, max_cost)
     if isinstance(env, Countdown):
@@ -413,6 +433,7 @@ def solve(
             temperature=temperature,
             seed=seed,
             transpositions=transpositions,
+            max_seconds=max_seconds,
         )
     elif isinstance(env, Sudoku):
         out = _core.search_builtin(
@@ -425,6 +446,7 @@ def solve(
             temperature=temperature,
             seed=seed,
             transpositions=transpositions,
+            max_seconds=max_seconds,
         )
     else:
         out = _core.search_python(
@@ -436,6 +458,7 @@ def solve(
             temperature=temperature,
             seed=seed,
             transpositions=transpositions,
+            max_seconds=max_seconds,
         )
     stop, actions, goal, (nodes, evaluations, cost), columns = out
     tree: dict[str, NDArray[Any]] | None = None

@@ -569,3 +569,152 @@ mod algorithms {
         );
     }
 }
+
+// ------------------------------------------- batched expansion (Env::prepare)
+
+mod batched {
+    use clew_core::countdown::{HeuristicKind, Rules, State};
+    use clew_core::search::{
+        beam, best_first, best_of_n, bfs, dfs, particle_filter, Budget, CountdownEnv, Env, Scores,
+        Stop,
+    };
+
+    /// Countdown answering in batches: `prepare` records each batch and
+    /// scores the children with value `1 - h / 2^20` (exact, so `1 -
+    /// value` orders them as the heuristic does) and prior `1 / (1 + h)`.
+    struct Batched {
+        inner: CountdownEnv,
+        batches: Vec<Vec<State>>,
+    }
+
+    impl Batched {
+        fn new(target: u64) -> Batched {
+            Batched {
+                inner: CountdownEnv::new(target, Rules::SOS, HeuristicKind::Sum),
+                batches: Vec::new(),
+            }
+        }
+    }
+
+    impl Env for Batched {
+        type State = State;
+        fn legal_actions(&mut self, s: &State, out: &mut Vec<u32>) {
+            self.inner.legal_actions(s, out)
+        }
+        fn apply(&mut self, s: &State, a: u32) -> State {
+            self.inner.apply(s, a)
+        }
+        fn is_terminal(&mut self, s: &State) -> bool {
+            self.inner.is_terminal(s)
+        }
+        fn reward(&mut self, s: &State) -> f64 {
+            self.inner.reward(s)
+        }
+        /// As a Python env's: the terminal states are not expanded.
+        fn prepare(&mut self, states: &[&State]) {
+            let live: Vec<State> = states
+                .iter()
+                .map(|&&s| s)
+                .filter(|s| !self.inner.is_terminal(s))
+                .collect();
+            if !live.is_empty() {
+                self.batches.push(live);
+            }
+        }
+        fn batched(&self) -> bool {
+            true
+        }
+        fn scores(&mut self, s: &State) -> Option<Scores> {
+            let mut actions = Vec::new();
+            self.inner.legal_actions(s, &mut actions);
+            let hs: Vec<f64> = actions
+                .iter()
+                .map(|&a| {
+                    let child = self.inner.apply(s, a);
+                    self.inner.heuristic(&child).unwrap()
+                })
+                .collect();
+            let values = hs.iter().map(|h| 1.0 - h / f64::from(1 << 20)).collect();
+            let priors = hs.iter().map(|h| 1.0 / (1.0 + h)).collect();
+            Some(Scores { priors, values })
+        }
+    }
+
+    const NUMBERS: [u64; 4] = [4, 6, 2, 1];
+
+    #[test]
+    fn scores_stand_in_for_the_heuristic() {
+        let root = CountdownEnv::root(&NUMBERS).unwrap();
+        let b = Budget::default();
+        let plain = &mut CountdownEnv::new(24, Rules::SOS, HeuristicKind::Sum);
+        let pairs = [
+            (
+                beam(plain, root, 20, b),
+                beam(&mut Batched::new(24), root, 20, b),
+            ),
+            (bfs(plain, root, b), bfs(&mut Batched::new(24), root, b)),
+            (
+                dfs(plain, root, None, b),
+                dfs(&mut Batched::new(24), root, None, b),
+            ),
+            (
+                best_first(plain, root, false, b),
+                best_first(&mut Batched::new(24), root, false, b),
+            ),
+        ];
+        for (p, q) in pairs {
+            assert_eq!(q.stop, Stop::Solved);
+            assert_eq!(
+                (p.stop, &p.path, p.spent.nodes),
+                (q.stop, &q.path, q.spent.nodes)
+            );
+        }
+    }
+
+    #[test]
+    fn one_batch_per_level_and_per_step() {
+        let root = CountdownEnv::root(&NUMBERS).unwrap();
+        let b = Budget::default();
+        // Countdown with 4 numbers is 3 steps deep: a beam level, a BFS
+        // depth, a particle step or a best-of-N depth per batch, each
+        // batch's states one step deeper than the last.
+        let mut env = Batched::new(999);
+        beam(&mut env, root, 5, b);
+        assert_eq!(
+            env.batches.iter().map(Vec::len).collect::<Vec<_>>(),
+            [1, 5, 5]
+        );
+        let depths = |env: &Batched| -> Vec<usize> {
+            env.batches
+                .iter()
+                .map(|batch| {
+                    let n = batch[0].len();
+                    assert!(batch.iter().all(|s| s.len() == n));
+                    NUMBERS.len() - n
+                })
+                .collect()
+        };
+        for run in [
+            |e: &mut Batched, r| drop(bfs(e, r, Budget::default())),
+            |e: &mut Batched, r| drop(particle_filter(e, r, 8, 1.0, 7, Budget::default())),
+            |e: &mut Batched, r| drop(best_of_n(e, r, 8, 1.0, 7, Budget::default())),
+        ] {
+            let mut env = Batched::new(999);
+            run(&mut env, root);
+            assert_eq!(depths(&env), [0, 1, 2]);
+        }
+    }
+
+    #[test]
+    fn best_of_n_in_lockstep_is_deterministic() {
+        let root = CountdownEnv::root(&NUMBERS).unwrap();
+        let run = || {
+            let mut env = Batched::new(24);
+            let out = best_of_n(&mut env, root, 64, 0.5, 3, Budget::default());
+            (out.stop, out.path, out.spent.nodes, env.batches)
+        };
+        let first = run();
+        assert_eq!(first.0, Stop::Solved);
+        assert_eq!(first, run());
+    }
+}

@@ -213,6 +213,7 @@ impl EnvMctsTrees {
             nodes: max_nodes,
             evaluations: max_evaluations,
             cost: max_cost,
+            seconds: None,
             transpositions,
         };
         let roots: Vec<Bound<'_, PyAny>> = roots.try_iter()?.collect::<PyResult<_>>()?;

@@ -7,19 +7,20 @@
 //! numpy arrays without a copy), priors/values come in through the buffer
 //! protocol, one check per array, no per-leaf Python objects.
 
+use std::collections::{HashMap, HashSet};
 use std::sync::{Mutex, MutexGuard, TryLockError};
 
 use clew_core::countdown::{HeuristicKind, Rules};
 use clew_core::search::mcts::{
     Evaluation, Forest, Gumbel, Leaf, MctsConfig, Rule, Widening, NO_NODE,
 };
-use clew_core::search::{self, Budget, CountdownEnv, Env, Outcome, SudokuEnv};
+use clew_core::search::{self, Budget, CountdownEnv, Env, Outcome, Scores, SudokuEnv};
 use clew_core::sudoku::Grid;
 use clew_core::trace::tree::{NoRecord, Recorder, Tree, NONE};
 use clew_core::ClewError as CoreError;
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
-use pyo3::types::PyByteArray;
+use pyo3::types::{PyByteArray, PyList};
 
 use crate::buffer::{self, Element};
 use crate::errors::{self, to_py};
@@ -399,12 +400,27 @@ impl MctsForest {
 /// MCTS can keep one between calls; every call attaches to the interpreter,
 /// which costs next to nothing on the caller's thread, where the GIL is
 /// already held. The first exception is kept and stops the search.
+///
+/// With [`PyEnv::batching`], an env that has `expand_batch(states) -> [(actions,
+/// priors, values)]` is expanded through it: `prepare` asks it for every
+/// state not answered yet, `legal_actions` of a state it has not seen asks
+/// it for that one state, and the answers are kept, so no state is expanded
+/// twice (`step` is remembered per (state, action) too, so iterative
+/// deepening's passes meet the same states again). A terminal state is not
+/// expanded: it has no actions.
 pub(crate) struct PyEnv {
     env: Py<PyAny>,
     pub(crate) states: Vec<Py<PyAny>>,
     pub(crate) error: Option<PyErr>,
     has_heuristic: bool,
     has_cost: bool,
+    batch: bool,
+    /// expand_batch's answers: (actions, scores) by state.
+    expanded: HashMap<u32, (Vec<u32>, Scores)>,
+    /// The state `step(state, action)` returned, and `is_terminal`'s
+    /// answers, when batching (the batch and the visit both ask).
+    children: HashMap<(u32, u32), u32>,
+    terminal: HashMap<u32, bool>,
 }
 
 impl PyEnv {
@@ -416,7 +432,20 @@ impl PyEnv {
             env: env.clone().unbind(),
             states: Vec::new(),
             error: None,
+            batch: false,
+            expanded: HashMap::new(),
+            children: HashMap::new(),
+            terminal: HashMap::new(),
         }
+    }
+
+    /// Expand through the env's `expand_batch` when it has one.
+    pub(crate) fn batching(mut self) -> PyEnv {
+        self.batch = Python::attach(|py| {
+            let env = self.env.bind(py);
+            env.getattr("expand_batch").is_ok_and(|m| m.is_callable())
+        });
+        self
     }
 
     pub(crate) fn env<'py>(&self, py: Python<'py>) -> &Bound<'py, PyAny> {
@@ -454,10 +483,166 @@ impl PyEnv {
     }
 }
 
+/// One state's answer from `expand_batch`, checked: (actions, priors,
+/// values) with ints for actions, one finite prior >= 0 and one value in
+/// [0, 1] per action. `at` names the answer in the error messages.
+fn expansion(item: &Bound<'_, PyAny>, at: &str) -> PyResult<(Vec<u32>, Scores)> {
+    let parts: Vec<Bound<'_, PyAny>> = match item.try_iter() {
+        Ok(it) => it.collect::<PyResult<_>>()?,
+        Err(_) => Vec::new(),
+    };
+    let [actions, priors, values] = parts.as_slice() else {
+        return Err(input(format!(
+            "{at} is not an (actions, priors, values) triple: {}",
+            short_repr(item)
+        )));
+    };
+    let actions: Vec<u32> = numbers(
+        actions,
+        at,
+        "actions",
+        |a| {
+            if a.is_instance_of::<pyo3::types::PyFloat>()
+                || a.is_instance_of::<pyo3::types::PyBool>()
+            {
+                return None;
+            }
+            a.extract::<u32>().ok()
+        },
+        "ints >= 0",
+    )?;
+    let n = actions.len();
+    let priors = numbers(
+        priors,
+        at,
+        "priors",
+        |p| {
+            p.extract::<f64>()
+                .ok()
+                .filter(|p| p.is_finite() && *p >= 0.0)
+        },
+        "finite numbers >= 0",
+    )?;
+    let values = numbers(
+        values,
+        at,
+        "values",
+        |v| v.extract::<f64>().ok().filter(|v| (0.0..=1.0).contains(v)),
+        "numbers in [0, 1]",
+    )?;
+    if priors.len() != n || values.len() != n {
+        return Err(input(format!(
+            "{at} has {n} actions but {} priors and {} values (one of each per action)",
+            priors.len(),
+            values.len()
+        )));
+    }
+    Ok((actions, Scores { priors, values }))
+}
+
+/// The items of the sequence `obj`, each read by `read` (None: not `what`).
+fn numbers<T>(
+    obj: &Bound<'_, PyAny>,
+    at: &str,
+    name: &str,
+    read: impl Fn(&Bound<'_, PyAny>) -> Option<T>,
+    what: &str,
+) -> PyResult<Vec<T>> {
+    let items = obj.try_iter().map_err(|_| {
+        input(format!(
+            "{at} has {name} {} that are not a sequence",
+            short_repr(obj)
+        ))
+    })?;
+    items
+        .map(|x| {
+            let x = x?;
+            read(&x).ok_or_else(|| {
+                input(format!(
+                    "{at} has {name} that are not all {what}: {}",
+                    short_repr(&x)
+                ))
+            })
+        })
+        .collect()
+}
+
+/// `repr(obj)`, cut to 80 characters.
+fn short_repr(obj: &Bound<'_, PyAny>) -> String {
+    let r = obj
+        .repr()
+        .map(|r| r.to_string())
+        .unwrap_or_else(|_| "?".into());
+    match r.char_indices().nth(80) {
+        Some((cut, _)) => format!("{}...", &r[..cut]),
+        None => r,
+    }
+}
+
 impl Env for PyEnv {
     type State = u32;
 
+    fn prepare(&mut self, states: &[&u32]) {
+        if !self.batch || self.error.is_some() {
+            return;
+        }
+        let mut todo: Vec<u32> = Vec::new();
+        let mut seen = HashSet::new();
+        for &&s in states {
+            if !self.expanded.contains_key(&s) && seen.insert(s) && !self.is_terminal(&s) {
+                todo.push(s);
+            }
+        }
+        if todo.is_empty() || self.error.is_some() {
+            return;
+        }
+        let answers = Python::attach(|py| -> PyResult<Vec<(Vec<u32>, Scores)>> {
+            let batch = PyList::new(py, todo.iter().map(|&s| self.states[s as usize].bind(py)))?;
+            let out = self.env.bind(py).call_method1("expand_batch", (batch,))?;
+            let items: Vec<Bound<'_, PyAny>> = match out.try_iter() {
+                Ok(it) => it.collect::<PyResult<_>>()?,
+                Err(_) => {
+                    return Err(input(format!(
+                        "expand_batch must return a list of (actions, priors, values), got {}",
+                        short_repr(&out)
+                    )))
+                }
+            };
+            if items.len() != todo.len() {
+                return Err(input(format!(
+                    "expand_batch returned {} answers for {} states (one per state, in order)",
+                    items.len(),
+                    todo.len()
+                )));
+            }
+            items
+                .iter()
+                .enumerate()
+                .map(|(i, item)| expansion(item, &format!("expand_batch's answer {i}")))
+                .collect()
+        });
+        match answers {
+            Ok(answers) => self.expanded.extend(todo.into_iter().zip(answers)),
+            Err(e) => self.error = Some(e),
+        }
+    }
+
+    fn batched(&self) -> bool {
+        self.batch
+    }
+
+    fn scores(&mut self, state: &u32) -> Option<Scores> {
+        self.expanded.get(state).map(|e| e.1.clone())
+    }
+
     fn legal_actions(&mut self, state: &u32, out: &mut Vec<u32>) {
+        if self.batch {
+            self.prepare(&[state]);
+            if let Some((actions, _)) = self.expanded.get(state) {
+                out.extend(actions);
+            }
+            return;
+        }
         let actions = self.call(Vec::new(), "legal_actions", *state, None, |r| {
             r.try_iter()?
                 .map(|a| a?.extract::<u32>())
@@ -467,17 +652,31 @@ impl Env for PyEnv {
     }
 
     fn apply(&mut self, state: &u32, action: u32) -> u32 {
+        if let Some(&child) = self.children.get(&(*state, action)) {
+            return child;
+        }
         match self.call(None, "step", *state, Some(action), |r| Ok(Some(r.unbind()))) {
             Some(s) => {
                 self.states.push(s);
-                (self.states.len() - 1) as u32
+                let child = (self.states.len() - 1) as u32;
+                if self.batch {
+                    self.children.insert((*state, action), child);
+                }
+                child
             }
             None => *state,
         }
     }
 
     fn is_terminal(&mut self, state: &u32) -> bool {
-        self.call(true, "is_terminal", *state, None, |r| r.is_truthy())
+        if let Some(&t) = self.terminal.get(state) {
+            return t;
+        }
+        let t = self.call(true, "is_terminal", *state, None, |r| r.is_truthy());
+        if self.batch && self.error.is_none() {
+            self.terminal.insert(*state, t);
+        }
+        t
     }
 
     fn reward(&mut self, state: &u32) -> f64 {
@@ -656,18 +855,23 @@ fn columns(tree: &Tree<u32>) -> TreeColumns {
     )
 }
 
+/// The limits (max_nodes, max_evaluations, max_cost, max_seconds).
+type Limits = (Option<i64>, Option<i64>, Option<f64>, Option<f64>);
+
 fn budget(
-    max_nodes: Option<i64>,
-    max_evaluations: Option<i64>,
-    max_cost: Option<f64>,
+    (max_nodes, max_evaluations, max_cost, max_seconds): Limits,
     transpositions: bool,
-) -> Budget {
-    Budget {
+) -> PyResult<Budget> {
+    if let Some(s) = max_seconds.filter(|s| s.is_nan() || *s < 0.0) {
+        return Err(input(format!("max_seconds must be >= 0, got {s}")));
+    }
+    Ok(Budget {
         nodes: max_nodes.map(|n| n.max(0) as u64),
         evaluations: max_evaluations.map(|n| n.max(0) as u64),
         cost: max_cost,
+        seconds: max_seconds,
         transpositions,
-    }
+    })
 }
 
 /// (stop, actions, goal, (nodes, evaluations, cost), recorded tree)
@@ -694,7 +898,8 @@ fn found<S>(out: &Outcome<S>, goal: Option<Py<PyAny>>, tree: Option<Tree<u32>>) 
 #[pyfunction]
 #[pyo3(signature = (env, root, algorithm = "best_first", beam_width = 10, max_depth = None,
                     max_nodes = None, max_evaluations = None, max_cost = None, record = false,
-                    samples = 16, temperature = 1.0, seed = 0, transpositions = false))]
+                    samples = 16, temperature = 1.0, seed = 0, transpositions = false,
+                    max_seconds = None))]
 #[allow(clippy::too_many_arguments)]
 fn search_python(
     env: &Bound<'_, PyAny>,
@@ -710,6 +915,7 @@ fn search_python(
     temperature: f64,
     seed: u64,
     transpositions: bool,
+    max_seconds: Option<f64>,
 ) -> PyResult<Found> {
     let algo = self::algorithm(
         algorithm,
@@ -717,17 +923,11 @@ fn search_python(
         max_depth,
         (samples, temperature, seed),
     )?;
-    let mut py_env = PyEnv::new(env);
+    let limits = (max_nodes, max_evaluations, max_cost, max_seconds);
+    let budget = budget(limits, transpositions)?;
+    let mut py_env = PyEnv::new(env).batching();
     py_env.states.push(root.clone().unbind());
-    let (out, tree) = guarded(|| {
-        Ok(run_maybe_recorded(
-            &mut py_env,
-            0,
-            algo,
-            budget(max_nodes, max_evaluations, max_cost, transpositions),
-            record,
-        ))
-    })?;
+    let (out, tree) = guarded(|| Ok(run_maybe_recorded(&mut py_env, 0, algo, budget, record)))?;
     if let Some(e) = py_env.error.take() {
         return Err(e);
     }
@@ -744,7 +944,8 @@ fn search_python(
 #[pyo3(signature = (kind, root, algorithm = "best_first", beam_width = 10, max_depth = None,
                     max_nodes = None, max_evaluations = None, max_cost = None,
                     target = 0, rules = "sos", heuristic = "sum", box_shape = None, record = false,
-                    samples = 16, temperature = 1.0, seed = 0, transpositions = false))]
+                    samples = 16, temperature = 1.0, seed = 0, transpositions = false,
+                    max_seconds = None))]
 #[allow(clippy::too_many_arguments)]
 fn search_builtin(
     py: Python<'_>,
@@ -765,6 +966,7 @@ fn search_builtin(
     temperature: f64,
     seed: u64,
     transpositions: bool,
+    max_seconds: Option<f64>,
 ) -> PyResult<Found> {
     let algo = self::algorithm(
         algorithm,
@@ -772,7 +974,8 @@ fn search_builtin(
         max_depth,
         (samples, temperature, seed),
     )?;
-    let budget = budget(max_nodes, max_evaluations, max_cost, transpositions);
+    let limits = (max_nodes, max_evaluations, max_cost, max_seconds);
+    let budget = budget(limits, transpositions)?;
     match kind {
         "countdown" => {
             let numbers: Vec<u64> = root.extract()?;

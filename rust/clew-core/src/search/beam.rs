@@ -1,5 +1,6 @@
 //! Beam search: each level keeps the `width` children with the lowest
 //! heuristic (ties in generation order), as in step-level beam search.
+//! A batched environment expands each level in one call.
 
 use super::budget::{Book, Budget, Outcome};
 use super::env::Env;
@@ -30,6 +31,8 @@ pub fn beam_recorded<E: Env, R: Recorder<u32>>(
     let mut next: Vec<(f64, u32, E::State)> = Vec::new();
     let mut actions = Vec::new();
     while !level.is_empty() {
+        // One batched expansion per level.
+        book.prepare(env, &level.iter().map(|x| &x.2).collect::<Vec<_>>(), true);
         for (_, id, state) in level.drain(..) {
             let push = |cid, child, h, _| next.push((h, cid, child));
             if let Some(stop) = book.visit(env, id, &state, true, &mut actions, push) {

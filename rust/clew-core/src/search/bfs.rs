@@ -1,6 +1,5 @@
 //! Breadth-first search: the shallowest goal, in the environment's order.
-
-use std::collections::VecDeque;
+//! A batched environment expands each depth in one call.
 
 use super::budget::{Book, Budget, Outcome};
 use super::env::Env;
@@ -21,13 +20,20 @@ pub fn bfs_recorded<E: Env, R: Recorder<u32>>(
     let mut book = Book::new(budget, rec);
     book.seen_root(env, &root);
     let id = book.root(f64::NAN);
-    let mut queue = VecDeque::from([(id, root)]);
+    // Level by level: the order of a FIFO queue, one batched expansion per
+    // depth.
+    let mut level = vec![(id, root)];
+    let mut next = Vec::new();
     let mut actions = Vec::new();
-    while let Some((id, state)) = queue.pop_front() {
-        let push = |cid, child, _, _| queue.push_back((cid, child));
-        if let Some(stop) = book.visit(env, id, &state, false, &mut actions, push) {
-            return book.end(stop, (id, state));
+    while !level.is_empty() {
+        book.prepare(env, &level.iter().map(|x| &x.1).collect::<Vec<_>>(), true);
+        for (id, state) in level.drain(..) {
+            let push = |cid, child, _, _| next.push((cid, child));
+            if let Some(stop) = book.visit(env, id, &state, false, &mut actions, push) {
+                return book.end(stop, (id, state));
+            }
         }
+        std::mem::swap(&mut level, &mut next);
     }
     book.exhausted(env)
 }

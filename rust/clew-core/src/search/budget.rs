@@ -4,8 +4,13 @@
 use crate::trace::tree::{Outcome as TreeOutcome, Recorder};
 
 /// Limits; `None` is unlimited. `nodes` counts states generated (the root
-/// included), `evaluations` heuristic calls, `cost` the sum of
-/// [`Env::cost`](super::env::Env::cost) over the actions applied.
+/// included), `evaluations` heuristic calls (or child values from a batched
+/// expansion), `cost` the sum of [`Env::cost`](super::env::Env::cost) over
+/// the actions applied, `seconds` the wall-clock time since the search
+/// started (the searches over an `Env` only; [`EnvMcts`](super::EnvMcts)
+/// ignores it). Budgets are checked before each child is generated and
+/// before each batched [`Env::prepare`](super::env::Env::prepare), never
+/// inside one: a batch can overshoot by what it spends.
 /// `transpositions`: spend less by merging states with the same
 /// [`Env::key`](super::env::Env::key) (a transposition table): a child
 /// whose key was generated before is dropped, its step's cost still
@@ -16,6 +21,7 @@ pub struct Budget {
     pub nodes: Option<u64>,
     pub evaluations: Option<u64>,
     pub cost: Option<f64>,
+    pub seconds: Option<f64>,
     pub transpositions: bool,
 }
 
@@ -32,7 +38,7 @@ pub enum Stop {
     Solved,
     /// Everything reachable (within the algorithm's limits) was searched.
     Exhausted,
-    /// A budget ran out: `"nodes"`, `"evaluations"` or `"cost"`.
+    /// A budget ran out: `"nodes"`, `"evaluations"`, `"cost"` or `"seconds"`.
     Budget(&'static str),
     /// The environment failed (a Python method raised).
     Failed,
@@ -69,6 +75,7 @@ pub(crate) struct Book<'r, R: Recorder<u32>> {
     rec: &'r mut R,
     /// Keys of the states generated so far, when transpositions are merged.
     seen: Option<std::collections::HashSet<u64>>,
+    started: std::time::Instant,
 }
 
 impl<'r, R: Recorder<u32>> Book<'r, R> {
@@ -79,6 +86,7 @@ impl<'r, R: Recorder<u32>> Book<'r, R> {
             links: Vec::new(),
             rec,
             seen: budget.transpositions.then(std::collections::HashSet::new),
+            started: std::time::Instant::now(),
         }
     }
 
@@ -99,6 +107,11 @@ impl<'r, R: Recorder<u32>> Book<'r, R> {
             Some(Stop::Budget("evaluations"))
         } else if b.cost.is_some_and(|c| self.spent.cost >= c) {
             Some(Stop::Budget("cost"))
+        } else if b
+            .seconds
+            .is_some_and(|s| self.started.elapsed().as_secs_f64() >= s)
+        {
+            Some(Stop::Budget("seconds"))
         } else {
             None
         }
@@ -126,6 +139,28 @@ impl<'r, R: Recorder<u32>> Book<'r, R> {
         self.transposed(env, root);
     }
 
+    /// Hand `states` (about to be expanded) to a batched environment's
+    /// [`Env::prepare`](super::env::Env::prepare), unless it failed or a
+    /// budget is spent. A node budget bounds the batch: each expansion that
+    /// is not a dead end generates a node, so the states past what is left
+    /// would not be expanded anyway; nor, with `until_goal` (a search that
+    /// stops at the first goal it visits), those after a goal.
+    pub fn prepare<E: super::env::Env>(&self, env: &mut E, states: &[&E::State], until_goal: bool) {
+        if !env.batched() || env.failed() || self.over().is_some() {
+            return;
+        }
+        let room = self.budget.nodes.map_or(usize::MAX, |n| {
+            usize::try_from(n.saturating_sub(self.spent.nodes)).unwrap_or(usize::MAX)
+        });
+        let states = &states[..states.len().min(room.max(1))];
+        let end = if until_goal {
+            states.iter().position(|s| env.is_goal(s))
+        } else {
+            None
+        };
+        env.prepare(&states[..end.unwrap_or(states.len())]);
+    }
+
     /// The heuristic of `state`, counted as an evaluation when there is one.
     pub fn evaluate<E: super::env::Env>(&mut self, env: &mut E, state: &E::State) -> f64 {
         match env.heuristic(state) {
@@ -140,7 +175,10 @@ impl<'r, R: Recorder<u32>> Book<'r, R> {
     /// The step every search shares: end on a failed environment, a goal
     /// or an exhausted budget (that `Stop` is returned), else generate each
     /// child of `state` and hand it to `child(id, state, heuristic, step
-    /// cost)`; the heuristic is evaluated (and counted) only if `evaluate`.
+    /// cost)`; the heuristic is evaluated (and counted) only if `evaluate`:
+    /// `1 - value` where the environment scored the children
+    /// ([`Env::scores`](super::env::Env::scores)), else
+    /// [`Env::heuristic`](super::env::Env::heuristic).
     pub fn visit<E: super::env::Env>(
         &mut self,
         env: &mut E,
@@ -157,6 +195,13 @@ impl<'r, R: Recorder<u32>> Book<'r, R> {
             self.rec.visit(id, TreeOutcome::Goal);
             return Some(Stop::Solved);
         }
+        // A batched environment expands in legal_actions (a model call):
+        // not once a budget is spent.
+        if env.batched() {
+            if let Some(stop) = self.over() {
+                return Some(stop);
+            }
+        }
         actions.clear();
         env.legal_actions(state, actions);
         if actions.is_empty() {
@@ -165,7 +210,8 @@ impl<'r, R: Recorder<u32>> Book<'r, R> {
         }
         self.rec.visit(id, TreeOutcome::Visited);
         self.rec.expand(id);
-        for &a in actions.iter() {
+        let scores = if evaluate { env.scores(state) } else { None };
+        for (i, &a) in actions.iter().enumerate() {
             if let Some(stop) = self.over() {
                 return Some(stop);
             }
@@ -175,10 +221,13 @@ impl<'r, R: Recorder<u32>> Book<'r, R> {
                 self.spent.cost += cost;
                 continue;
             }
-            let h = if evaluate {
-                self.evaluate(env, &next)
-            } else {
-                f64::NAN
+            let h = match &scores {
+                Some(s) => {
+                    self.spent.evaluations += 1;
+                    1.0 - s.values[i]
+                }
+                None if evaluate => self.evaluate(env, &next),
+                None => f64::NAN,
             };
             child(self.node(id, a, cost, h), next, h, cost);
         }

@@ -4,6 +4,13 @@
 //! Actions are small integers: `legal_actions` lists them for a state and
 //! `apply` takes one of those. Methods take `&mut self` so an environment
 //! can keep caches or, for a Python one, remember the exception it met.
+//!
+//! Batched expansion: an environment that answers many states in one call
+//! (a Python env's `expand_batch`, one language-model batch) implements
+//! [`Env::prepare`], [`Env::batched`] and [`Env::scores`]; the searches call
+//! `prepare` on the states they are about to expand together (a beam level,
+//! the live particles or samples). The defaults do nothing, so the built-in
+//! environments search exactly as without them.
 
 use crate::countdown::{self, Heuristic, HeuristicKind, Rules};
 use crate::error::{ClewError, Result};
@@ -42,6 +49,28 @@ pub trait Env {
     fn is_goal(&mut self, state: &Self::State) -> bool {
         self.is_terminal(state) && self.reward(state) > 0.0
     }
+    /// The search is about to expand `states`: answer them in one call and
+    /// keep the answers for `legal_actions` and `scores`. Default: nothing.
+    fn prepare(&mut self, _states: &[&Self::State]) {}
+    /// True when `prepare` answers many states at once (best-of-N then
+    /// advances its samples in lockstep, one `prepare` per depth).
+    fn batched(&self) -> bool {
+        false
+    }
+    /// What the expansion said of `state`'s children, in the order of
+    /// `legal_actions(state)`; `None` without scores.
+    fn scores(&mut self, _state: &Self::State) -> Option<Scores> {
+        None
+    }
+}
+
+/// A batched expansion's scores of a state's children, one per action: the
+/// prior (a non-negative weight) and the child's value in [0, 1] (higher
+/// is closer to a goal; the searches use `1 - value` as its heuristic).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Scores {
+    pub priors: Vec<f64>,
+    pub values: Vec<f64>,
 }
 
 fn hash_of<T: std::hash::Hash + ?Sized>(value: &T) -> u64 {

@@ -11,6 +11,9 @@
 //!   stopped by a [`Budget`] and reporting what they spent ([`Outcome`]);
 //!   each has a `_recorded` twin that writes its search tree through a
 //!   [`Recorder`](crate::trace::Recorder).
+//!   A batched environment ([`Env::prepare`]) is handed a beam level, a
+//!   BFS depth, the live particles or best-of-N samples in one call; DFS,
+//!   best-first and iterative deepening expand one node per call.
 
 pub mod beam;
 pub mod best_first;
@@ -28,7 +31,9 @@ pub use best_first::{best_first, best_first_recorded};
 pub use bfs::{bfs, bfs_recorded};
 pub use budget::{Budget, Outcome, Spent, Stop};
 pub use dfs::{dfs, dfs_recorded};
-pub use env::{CountdownEnv, CountdownStates, CountdownTargetsEnv, Env, SudokuEnv, Targeted};
+pub use env::{
+    CountdownEnv, CountdownStates, CountdownTargetsEnv, Env, Scores, SudokuEnv, Targeted,
+};
 pub use env_mcts::{countdown_trace, CountdownMctsTrace, EnvMcts, NodeValue};
 pub use iddfs::{iddfs, iddfs_recorded};
 pub use mcts::{Evaluation, Forest, Leaf, MctsConfig, NodeStats, Rule};

@@ -6,8 +6,13 @@
 //! A step samples one child with probability `exp(-(h - h_min) / (T *
 //! spread))` over its siblings' heuristics `h` (`spread` = max - min, so the
 //! temperature `T` is relative: at `T = 1` the worst sibling weighs `1/e`
-//! of the best); without a heuristic, uniformly. A node's children are
-//! generated (and recorded) once, however many paths pass through it.
+//! of the best); without a heuristic, uniformly. Where the environment
+//! scored the children ([`Env::scores`]: a batched expansion), with
+//! probability proportional to `prior^(1/T)`, and the particle filter
+//! weights particles by their values. A node's children are generated (and
+//! recorded) once, however many paths pass through it. A batched
+//! environment expands the live particles (best-of-N: the live samples,
+//! advanced in lockstep) in one call per step.
 
 use std::collections::HashMap;
 
@@ -16,8 +21,17 @@ use super::env::Env;
 use crate::sudoku::rng::Rng;
 use crate::trace::tree::{NoRecord, Recorder};
 
-/// A node's children once generated: (id, state, heuristic), or none.
-type Kids<S> = Vec<(u32, S, f64)>;
+/// A generated child: its node, state, heuristic, and (prior, value) where
+/// the environment scored it.
+struct Kid<S> {
+    id: u32,
+    state: S,
+    h: f64,
+    scored: Option<(f64, f64)>,
+}
+
+/// A node's children once generated, or none.
+type Kids<S> = Vec<Kid<S>>;
 
 /// Children generated once per node, shared by every path through it.
 struct Expander<S> {
@@ -50,11 +64,24 @@ impl<S: Clone> Expander<S> {
     ) -> Step {
         if !self.kids.contains_key(&id) {
             let mut kids = Vec::new();
-            let push = |cid, child, h, _| kids.push((cid, child, h));
+            let push = |id, state, h, _| {
+                kids.push(Kid {
+                    id,
+                    state,
+                    h,
+                    scored: None,
+                })
+            };
             match book.visit(env, id, state, true, &mut self.actions, push) {
                 Some(Stop::Solved) => {}
                 Some(stop) => return Step::Stop(stop),
                 None => {}
+            }
+            // Samplers merge no transpositions: a child per action, in order.
+            if let Some(s) = env.scores(state).filter(|s| s.priors.len() == kids.len()) {
+                for (k, (&p, &v)) in kids.iter_mut().zip(s.priors.iter().zip(&s.values)) {
+                    k.scored = Some((p, v));
+                }
             }
             self.kids.insert(id, kids);
         }
@@ -65,13 +92,49 @@ impl<S: Clone> Expander<S> {
         }
     }
 
-    /// Sample a child of `id` (expanded, with children).
-    fn sample(&self, id: u32, temperature: f64, rng: &mut Rng) -> (u32, S) {
-        let kids = &self.kids[&id];
-        let w = weights(kids.iter().map(|k| k.2), temperature);
-        let i = pick(&w, rng);
-        (kids[i].0, kids[i].1.clone())
+    /// Hand the states of `nodes` not expanded yet to the environment's
+    /// batched expansion, in one call (see [`Book::prepare`]).
+    fn prepare<'s, E: Env<State = S>, R: Recorder<u32>>(
+        &self,
+        book: &Book<'_, R>,
+        env: &mut E,
+        nodes: impl Iterator<Item = (u32, &'s S)>,
+        until_goal: bool,
+    ) where
+        S: 's,
+    {
+        if env.batched() {
+            let fresh: Vec<&S> = nodes
+                .filter(|(id, _)| !self.kids.contains_key(id))
+                .map(|(_, s)| s)
+                .collect();
+            book.prepare(env, &fresh, until_goal);
+        }
     }
+
+    /// Sample a child of `id` (expanded, with children).
+    fn sample(&self, id: u32, temperature: f64, rng: &mut Rng) -> &Kid<S> {
+        let kids = &self.kids[&id];
+        let w = match kids.iter().map(|k| k.scored).collect::<Option<Vec<_>>>() {
+            Some(scored) => prior_weights(scored.iter().map(|s| s.0), temperature),
+            None => weights(kids.iter().map(|k| k.h), temperature),
+        };
+        &kids[pick(&w, rng)]
+    }
+}
+
+/// `(p / max p)^(1/T)`; uniform when every prior is 0.
+fn prior_weights(priors: impl Iterator<Item = f64> + Clone, temperature: f64) -> Vec<f64> {
+    let max = priors.clone().fold(0.0, f64::max);
+    priors
+        .map(|p| {
+            if max > 0.0 {
+                (p / max).powf(1.0 / temperature.max(1e-12))
+            } else {
+                1.0
+            }
+        })
+        .collect()
 }
 
 /// A sampler's book (transpositions off: merging would cut the paths that
@@ -149,21 +212,41 @@ pub fn best_of_n_recorded<E: Env, R: Recorder<u32>>(
     let (mut book, root_id, mut ex, mut rng) = start(budget, rec, seed);
     let mut best: Option<(f64, u32, E::State)> = None;
     let mut stopped = None;
-    'samples: for _ in 0..n {
-        let (mut id, mut state) = (root_id, root.clone());
-        loop {
-            match ex.expand(&mut book, env, id, &state) {
-                Step::Inner => (id, state) = ex.sample(id, temperature, &mut rng),
-                Step::Leaf => break,
-                Step::Stop(stop) => {
-                    stopped = Some(stop);
-                    break 'samples;
+    // Samples run in waves advanced in lockstep: all `n` at once for a
+    // batched environment (one expansion per depth), else one at a time,
+    // each to its leaf before the next starts.
+    let wave = if env.batched() { n } else { 1 };
+    let mut begun = 0;
+    while begun < n && stopped.is_none() {
+        let size = wave.min(n - begun);
+        begun += size;
+        let mut live: Vec<(usize, u32, E::State)> =
+            (0..size).map(|i| (i, root_id, root.clone())).collect();
+        let mut leaves: Vec<Option<(u32, E::State)>> = (0..size).map(|_| None).collect();
+        while !live.is_empty() && stopped.is_none() {
+            ex.prepare(&book, env, live.iter().map(|l| (l.1, &l.2)), false);
+            let mut next = Vec::with_capacity(live.len());
+            for (i, id, state) in live.drain(..) {
+                match ex.expand(&mut book, env, id, &state) {
+                    Step::Inner => {
+                        let kid = ex.sample(id, temperature, &mut rng);
+                        next.push((i, kid.id, kid.state.clone()));
+                    }
+                    Step::Leaf => leaves[i] = Some((id, state)),
+                    Step::Stop(stop) => {
+                        stopped = Some(stop);
+                        break;
+                    }
                 }
             }
+            live = next;
         }
-        let r = env.reward(&state);
-        if best.as_ref().is_none_or(|b| r > b.0) {
-            best = Some((r, id, state));
+        // In sample order: the first of the best wins ties.
+        for (id, state) in leaves.into_iter().flatten() {
+            let r = env.reward(&state);
+            if best.as_ref().is_none_or(|b| r > b.0) {
+                best = Some((r, id, state));
+            }
         }
     }
     finish(book, env, best.map(|(_, id, s)| (id, s)), stopped)
@@ -188,8 +271,9 @@ fn finish<E: Env, R: Recorder<u32>>(
 
 /// Particle filtering: `n` particles start at the root; each step every
 /// live particle samples a child, the new particles are weighted
-/// `exp(-(h - min) / (T * spread))` over the population and `n` are
-/// resampled from them (systematic resampling). Particles on dead ends
+/// `exp(-(h - min) / (T * spread))` over the population (by their values
+/// where the environment scored them) and `n` are resampled from them
+/// (systematic resampling). Particles on dead ends
 /// drop out; the first to reach a goal ends the search (`Solved`);
 /// `Exhausted` when none is left.
 pub fn particle_filter<E: Env>(
@@ -216,15 +300,16 @@ pub fn particle_filter_recorded<E: Env, R: Recorder<u32>>(
     let (mut book, root_id, mut ex, mut rng) = start(budget, rec, seed);
     let n = n.max(1);
     let mut particles: Vec<(u32, E::State)> = vec![(root_id, root); n];
-    let mut proposed: Vec<(u32, E::State, f64)> = Vec::new();
+    let mut proposed: Vec<(u32, E::State, f64, Option<f64>)> = Vec::new();
     while !particles.is_empty() {
         proposed.clear();
+        ex.prepare(&book, env, particles.iter().map(|p| (p.0, &p.1)), true);
         for (id, state) in &particles {
             match ex.expand(&mut book, env, *id, state) {
                 Step::Inner => {
-                    let (cid, child) = ex.sample(*id, temperature, &mut rng);
-                    let h = ex.kids[id].iter().find(|k| k.0 == cid).map_or(0.0, |k| k.2);
-                    proposed.push((cid, child, h));
+                    let kid = ex.sample(*id, temperature, &mut rng);
+                    let value = kid.scored.map(|s| s.1);
+                    proposed.push((kid.id, kid.state.clone(), kid.h, value));
                 }
                 Step::Leaf if env.is_goal(state) => {
                     return book.finish(Stop::Solved, Some((*id, state.clone())));
@@ -236,7 +321,12 @@ pub fn particle_filter_recorded<E: Env, R: Recorder<u32>>(
         if proposed.is_empty() {
             break;
         }
-        let w = weights(proposed.iter().map(|p| p.2), temperature);
+        let w = match proposed.iter().map(|p| p.3).collect::<Option<Vec<f64>>>() {
+            // Values all 0: no evidence either way, uniform.
+            Some(values) if values.iter().sum::<f64>() > 0.0 => values,
+            Some(values) => vec![1.0; values.len()],
+            None => weights(proposed.iter().map(|p| p.2), temperature),
+        };
         let total: f64 = w.iter().sum();
         // Systematic resampling: one uniform offset, n evenly spaced points.
         let u = (rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64;

@@ -295,7 +295,7 @@ def test_the_key_never_appears(server, monkeypatch, caplog):
     texts: list[str] = []
     with caplog.at_level(logging.DEBUG):
         with OpenAIModel(server, api_key_env=KEY_ENV, log_prompts=True) as model:
-            texts += [repr(model), str(model.__dict__.get("features")), repr(model.meter)]
+            texts += [repr(model), repr(vars(model)), repr(model.meter)]
             blob = pickle.dumps(model)
             assert SECRET.encode() not in blob and KEY_ENV.encode() in blob
             model.generate(["the prompt 4217\n"], max_tokens=2)

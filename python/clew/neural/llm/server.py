@@ -61,6 +61,7 @@ DEFAULT_BASE_URL = "http://127.0.0.1:8000/v1"
 _PLACEHOLDER_KEY = "EMPTY"  # what local servers get when the variable is unset: they check no key
 _RETRY_STATUSES = frozenset({408, 409, 429, 500, 502, 503, 504})
 _BACKOFF_FIRST, _BACKOFF_MAX, _RETRY_AFTER_MAX = 0.25, 8.0, 60.0
+_POOL_SIZE = 32  # connections per pool (see OpenAIModel.__init__)
 _CHARS_PER_TOKEN = 4  # the estimate's rule of thumb (English BPE) where nothing counts tokens
 _START_HINT = "start one with `transformers serve MODEL_DIR --port 8000`, `vllm serve MODEL_DIR` or `python -m sglang.launch_server --model-path MODEL_DIR`"
 
@@ -194,23 +195,33 @@ class OpenAIModel:
         self._warned: set[str] = set()
         self._token_counts: dict[str, int] = {}
         key = os.environ.get(api_key_env) or None
-        self._secrets = tuple(s for s in (key,) if s)  # what every message is scrubbed of
+        self._scrub = _scrubber(key)  # a closure: vars(model) and its repr never show the key
         if key is None and not _is_loopback(self.base_url):
             log.warning("%s is unset: requests to %s carry no API key", api_key_env, self.base_url)
         self._loop = _LoopThread()
         self._semaphore: asyncio.Semaphore | None = None
-        limits = httpx.Limits(max_connections=max_concurrency, max_keepalive_connections=max_concurrency)
+        # Several connection pools: httpcore's pool does work linear in its connections for every
+        # request it assigns, so one pool of 256 spends O(R^2) on a round of R requests.
+        sizes = [min(_POOL_SIZE, max_concurrency - start) for start in range(0, max_concurrency, _POOL_SIZE)]
 
-        async def make_client() -> Any:
+        async def make_clients() -> list[Any]:
             self._semaphore = asyncio.Semaphore(max_concurrency)
-            return openai.AsyncOpenAI(
+            return [openai.AsyncOpenAI(
                 base_url=self.base_url, api_key=key or _PLACEHOLDER_KEY, max_retries=0, timeout=self.timeout,
-                http_client=openai.DefaultAsyncHttpxClient(limits=limits, timeout=self.timeout))
+                http_client=openai.DefaultAsyncHttpxClient(
+                    limits=httpx.Limits(max_connections=size, max_keepalive_connections=size), timeout=self.timeout))
+                for size in sizes]
 
-        self._client = self._loop.run(make_client())
+        self._clients = self._loop.run(make_clients())
+        self._next_client = 0
         del key
-        client, loop = self._client, self._loop
-        self._finalizer = weakref.finalize(self, loop.close, client.close)
+        clients, loop = self._clients, self._loop
+
+        async def close_clients() -> None:
+            for c in clients:
+                await c.close()
+
+        self._finalizer = weakref.finalize(self, loop.close, close_clients)
         try:
             self.model, self.served = self._loop.run(self._resolve_model(model))
             self.features: ServerFeatures = self._loop.run(self._probe())
@@ -241,11 +252,6 @@ class OpenAIModel:
                            self.retries, self.top_logprobs, self._tokenizer_path, self.log_prompts))
 
     # ----- errors -----
-
-    def _scrub(self, text: str) -> str:
-        for secret in self._secrets:
-            text = text.replace(secret, "***")
-        return text
 
     def _fail(self, message: str, status: int | None = None, kind: type[ServerError] = ServerError) -> ServerError:
         return kind(self._scrub(message), status)
@@ -279,8 +285,10 @@ class OpenAIModel:
             for attempt in range(self.retries + 1):
                 error: ServerError | None = None
                 wait: float | None = None
+                client = self._clients[self._next_client]
+                self._next_client = (self._next_client + 1) % len(self._clients)
                 try:
-                    response = await self._client.completions.create(model=self.model, **params)
+                    response = await client.completions.create(model=self.model, **params)
                 except (o.APIConnectionError, o.APIStatusError) as exc:
                     status = getattr(exc, "status_code", None)
                     if (status is not None and status not in _RETRY_STATUSES) or attempt == self.retries:
@@ -365,7 +373,7 @@ class OpenAIModel:
         error: ServerError | None = None
         served: tuple[str, ...] = ()
         try:
-            page = await self._client.models.list()
+            page = await self._clients[0].models.list()
             served = tuple(str(m.id) for m in page.data)
         except o.APIStatusError as exc:
             error = self._fail(f"{self.base_url} answered GET /models with {exc.status_code} "
@@ -601,6 +609,15 @@ class OpenAIModel:
             (response,) = self._run("count_tokens", [{"prompt": text, "max_tokens": 1, "temperature": 0.0}])
             self._token_counts[text] = int(response.usage.prompt_tokens)
         return self._token_counts[text]
+
+
+def _scrubber(secret: str | None) -> Callable[[str], str]:
+    """Replaces ``secret`` by ``***`` in a message (every message clew raises or logs)."""
+
+    def scrub(text: str) -> str:
+        return text.replace(secret, "***") if secret else text
+
+    return scrub
 
 
 def _rebuild(base_url: str, model: str, api_key_env: str, max_concurrency: int, timeout: float, retries: int,

@@ -188,6 +188,14 @@ def test_local_tokenizer_counts(server, model_dir):
         assert model.meter.passes == passes
 
 
+def test_a_closed_model_says_so(server):
+    model = OpenAIModel(server)
+    model.close()
+    model.close()  # twice is fine
+    with pytest.raises(InputError, match="is closed"):
+        model.generate(["1"])
+
+
 def test_bad_input_is_an_input_error(lm):
     for call in (lambda: lm.generate("80:1\n"), lambda: lm.generate(["a"], n=0), lambda: lm.score(["a"], []),
                  lambda: lm.next_token_probs(["a"], [""]), lambda: OpenAIModel("localhost:8000"),
@@ -251,6 +259,68 @@ def test_gives_up_after_the_retries_and_never_retries_a_400(server):
         control(server, fail=[])
 
 
+class DroppingProxy:
+    """A loopback TCP proxy to ``target`` that resets the first ``drops`` connections it accepts."""
+
+    def __init__(self, target: str, drops: int) -> None:
+        import socket
+        from urllib.parse import urlparse
+
+        self.target = urlparse(target).port
+        self.drops = drops
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}/v1"
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        import socket
+        import struct
+
+        while True:
+            try:
+                conn, _ = self.listener.accept()
+            except OSError:
+                return
+            if self.drops > 0:
+                self.drops -= 1
+                conn.recv(65536)
+                conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # RST
+                conn.close()
+                continue
+            upstream = socket.create_connection(("127.0.0.1", self.target))
+            for a, b in ((conn, upstream), (upstream, conn)):
+                threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def _pipe(a, b) -> None:
+        try:
+            while data := a.recv(65536):
+                b.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for s in (a, b):
+                try:
+                    s.close()
+                except OSError:
+                    pass
+
+    def close(self) -> None:
+        self.listener.close()
+
+
+def test_connection_resets_are_retried(server):
+    proxy = DroppingProxy(server, drops=0)
+    try:
+        with OpenAIModel(proxy.url) as model:
+            proxy.drops = 2  # the round's request opens new connections (pools rotate): reset twice
+            out = model.generate(["5:5\n"], max_tokens=2)
+            assert len(out[0]) == 1
+            assert model.meter._extra["retries"] >= 1 and proxy.drops == 0
+    finally:
+        proxy.close()
+
+
 def test_no_server_is_a_clear_error():
     port = llm_server.free_port()
     with pytest.raises(ServerError, match=rf"no server at http://127.0.0.1:{port}/v1: start one with"):
@@ -266,6 +336,12 @@ def test_another_api_is_a_clear_error(server):
             self.wfile.write(b"<html><body>a web page</body></html>")
 
         def do_GET(self):
+            if self.path == "/half/v1/models":  # models listed, completions a web page
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.end_headers()
+                self.wfile.write(json.dumps({"object": "list", "data": [{"id": "m", "object": "model"}]}).encode())
+                return
             self._answer(404 if self.path.startswith("/missing") else 200)
 
         do_POST = do_GET
@@ -277,10 +353,12 @@ def test_another_api_is_a_clear_error(server):
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     try:
         port = httpd.server_address[1]
-        with pytest.raises(ServerError, match="not the OpenAI API|not a completion|does not speak"):
+        with pytest.raises(ServerError, match="not a JSON model list .*does not speak the OpenAI API"):
             OpenAIModel(f"http://127.0.0.1:{port}/v1")
         with pytest.raises(ServerError, match="answered GET /models with 404.*does not speak the OpenAI API"):
             OpenAIModel(f"http://127.0.0.1:{port}/missing/v1")
+        with pytest.raises(ServerError, match="not a completion .*does not speak the OpenAI completions API"):
+            OpenAIModel(f"http://127.0.0.1:{port}/half/v1")
     finally:
         httpd.shutdown()
     with pytest.raises(ServerError, match=r"does not serve model 'no-such-model' \(it lists: "):

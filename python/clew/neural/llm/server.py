@@ -332,6 +332,8 @@ class OpenAIModel:
 
     def _run(self, what: str, requests: list[dict[str, Any]]) -> list[Any]:
         """One round from sync code, charged to the meter."""
+        if self._loop.loop.is_closed():
+            raise InputError(f"{self!r} is closed")
         start = time.perf_counter()
         try:
             responses = self._loop.run(self._round(what, requests)) if requests else []
@@ -378,7 +380,10 @@ class OpenAIModel:
         except o.APIStatusError as exc:
             error = self._fail(f"{self.base_url} answered GET /models with {exc.status_code} "
                                f"({_error_detail(exc)}): it does not speak the OpenAI API there", exc.status_code)
-        except (o.OpenAIError, AttributeError, TypeError) as exc:
+        except (AttributeError, TypeError, ValueError):  # the client got a page, not JSON
+            error = self._fail(f"{self.base_url} answered GET /models with something that is not a JSON model "
+                               "list (an HTML page?): it does not speak the OpenAI API there")
+        except o.OpenAIError as exc:
             error = self._server_error(exc, "listing /v1/models")
         if error is not None:
             raise error

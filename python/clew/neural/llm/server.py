@@ -412,8 +412,10 @@ class OpenAIModel:
         except ServerError as exc:
             if exc.status == 404:
                 error = self._unknown_model(exc)
-            elif exc.status not in (400, 422):
-                raise
+            elif exc.status not in (400, 422):  # e.g. transformers serve's 500 for a path it cannot load
+                served = ", ".join(self.served) or "none"
+                error = self._fail(f"{exc} (the first request for model {self.model!r}; the server lists: "
+                                   f"{served})", exc.status)
         if error is not None:
             raise error
         if not answers:  # the server rejects the combination: a plain request, then one thing at a time

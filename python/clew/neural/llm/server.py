@@ -7,7 +7,7 @@ search's states). Every batched call is one *round*: its requests are in flight 
 are plain blocking calls from scripts, from threads and from Jupyter, whose loop is already
 running. Ctrl-C during a round cancels its requests in flight and raises ``KeyboardInterrupt``.
 
-What the server supports is probed once, when the model is made (two or three small requests,
+What the server supports is probed once, when the model is made (two to five small requests,
 not charged to the meter): ``n`` (several samples per request), ``logprobs`` (top-k logprobs of
 generated tokens), ``echo`` with ``logprobs`` (the prompt's logprobs) and ``usage``. Where one
 is missing, clew falls back, and says so once in the log (``clew.neural.llm.server``):

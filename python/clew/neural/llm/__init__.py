@@ -2,10 +2,14 @@
 
 * :class:`LanguageModel`, :class:`Completion`, :class:`Meter` -- what a model provides
   (:mod:`clew.neural.llm.model`);
+* :class:`OpenAIModel` -- any OpenAI-compatible completions server (vLLM, SGLang, ``transformers
+  serve``, a hosted endpoint); :class:`ServerError`, :class:`UnsupportedByServer`
+  (:mod:`clew.neural.llm.server`, needs the ``openai`` client, imported when first used);
 """
 
 from __future__ import annotations
 
 from clew.neural.llm.model import Completion, LanguageModel, Meter
+from clew.neural.llm.server import OpenAIModel, ServerError, UnsupportedByServer
 
-__all__ = ["Completion", "LanguageModel", "Meter"]
+__all__ = ["Completion", "LanguageModel", "Meter", "OpenAIModel", "ServerError", "UnsupportedByServer"]

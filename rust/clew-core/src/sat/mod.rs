@@ -16,6 +16,7 @@ pub mod lit;
 pub mod natural;
 mod phases;
 mod probe;
+mod process;
 pub mod proof;
 mod propagate;
 pub mod random;
@@ -34,6 +35,7 @@ mod watch;
 
 pub use cardinality::Cardinality;
 pub use external_propagator::ExternalPropagator;
+pub use process::{ProcessOptions, Processed};
 pub use proof::{Proof, ProofFormat};
 pub use restart::RestartPolicy;
 pub use search_log::{Event, LogStyle, SearchLog};

@@ -95,8 +95,9 @@ class SatSolver:
     def core(self) -> list[int] | None:
         """After a False solve under assumptions: the failed assumptions (a subset)."""
     def propagate(self, assumptions: Sequence[int] = ..., phase_saving: int = 0) -> tuple[bool, list[int]]:
-        """Unit-propagate the assumptions at a fresh decision level; returns
-        (no conflict, literals assigned in order, assumptions included)."""
+        """Propagate the assumptions, each at a fresh decision level (clauses, native AtMostK
+        constraints, a connected propagator); returns (no conflict, literals assigned in order,
+        assumptions included)."""
     def process(
         self,
         rounds: int = 1,

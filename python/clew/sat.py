@@ -612,7 +612,13 @@ class Solver:
         assumptions: Iterable[int] = [],  # noqa: B006 (PySAT signature)
         phase_saving: int = 0,
     ) -> tuple[bool, list[int]]:
-        """Unit-propagate ``assumptions``: (no conflict, literals assigned beyond level 0, in order)."""
+        """Propagate ``assumptions``, each at a new level: (no conflict, literals assigned beyond level 0, in order).
+
+        Native AtMostK constraints propagate too, as in MiniCard; a connected
+        propagator is told the assignments and asked for implied literals and
+        clauses, as on PySAT's CaDiCaL 1.9.5. On a conflict the last literal
+        is a false one of the conflicting clause (MiniSat's glue).
+        """
         solver = self._s
         self.sync_vars()
         start = process_time() if self.use_timer else 0.0

@@ -218,10 +218,12 @@ mod _core {
         ) -> PyResult<(bool, Vec<i32>)> {
             let mut guard = self.lock()?;
             let s: &mut Solver = &mut guard;
-            detached(py, |_| {
+            let result = detached(py, |_| {
                 s.propagate_assumptions(&assumptions, phase_saving > 0)
                     .map_err(to_py)
-            })
+            });
+            // A propagator's exception comes first.
+            self.prop.reraise(result)
         }
 
         /// Preprocess (see `Solver::process`): (satisfiable, processed clauses).

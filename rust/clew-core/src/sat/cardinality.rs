@@ -372,6 +372,7 @@ impl Solver {
                 )
             })?;
         engine.add(lits, weights, k);
+        self.native_atmost = true;
         for &l in lits {
             self.observe(l.abs())?;
         }

@@ -51,7 +51,10 @@ pub struct SolverOptions {
     /// when a solve starts). Activity hints (`Solver::set_activity`) act
     /// in stable mode only while VMTF is in use.
     pub vmtf: u8,
-    /// Decide with target phases: 0 never, 1 in stable mode, 2 always.
+    /// Decide with target phases: 0 never, 1 in stable mode (and in
+    /// focused mode too once native AtMostK constraints are added: on
+    /// random at-most-k families that cut the conflicts of satisfiable
+    /// instances by more than half; see docs/pysat.md), 2 always.
     pub target: u8,
     /// Reset the saved phases every `rephase_interval * k` conflicts
     /// (k = 1, 2, ...) to best, original, best, inverted, ...
@@ -484,6 +487,8 @@ pub struct Solver {
     pub(super) simp: Simp,
     /// The connected external propagator, if any.
     pub(super) ext: Option<Box<External>>,
+    /// Native AtMostK constraints were added (`add_atmost`).
+    pub(super) native_atmost: bool,
 }
 
 impl Default for Solver {
@@ -555,6 +560,7 @@ impl Solver {
             chrono_on: opts_chrono,
             simp: Simp::default(),
             ext: None,
+            native_atmost: false,
         }
     }
 
@@ -1345,7 +1351,8 @@ impl Solver {
 
     #[inline]
     pub(super) fn use_target_phases(&self) -> bool {
-        self.opts.target == 2 || (self.opts.target == 1 && self.stable_mode)
+        self.opts.target == 2
+            || (self.opts.target == 1 && (self.stable_mode || self.native_atmost))
     }
 
     fn mode_switch_due(&self) -> bool {

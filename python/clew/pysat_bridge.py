@@ -94,7 +94,7 @@ class _Swap:
     def __init__(self) -> None:
         # pysat.process is loaded here so that its CaDiCaL names are swapped
         # too: Processor(...) then builds a clew engine.
-        import pysat.process  # noqa: F401, PLC0415
+        import pysat.process  # type: ignore[import-untyped]  # noqa: F401, PLC0415
         import pysat.solvers  # noqa: PLC0415
 
         pairs: list[tuple[Any, Any]] = [(pysat.solvers.Solver, PySATSolver)]

@@ -1351,8 +1351,7 @@ impl Solver {
 
     #[inline]
     pub(super) fn use_target_phases(&self) -> bool {
-        self.opts.target == 2
-            || (self.opts.target == 1 && (self.stable_mode || self.native_atmost))
+        self.opts.target == 2 || (self.opts.target == 1 && (self.stable_mode || self.native_atmost))
     }
 
     fn mode_switch_due(&self) -> bool {

@@ -45,12 +45,13 @@ def models(clauses: list[list[int]], limit: int) -> list[list[int]]:
 
 def test_round_trips_on_hundreds_of_random_formulas() -> None:
     rng = random.Random(19)
-    counts = dict.fromkeys(("sat", "unsat", "unsat_in_processing", "unsat_after_processing", "eliminated", "restored"), 0)
+    counts = dict.fromkeys(("sat", "unsat", "unsat_in_processing", "eliminated", "restored"), 0)
     for _ in range(300):
         n = rng.randint(6, 14)
         clauses = random_cnf(rng, n)
         with Solver(bootstrap_with=clauses) as s:
-            techniques = {name: rng.random() < 0.7 for name in ("subsume", "elim", "probe", "decompose", "vivify")}
+            names = ("subsume", "elim", "probe", "decompose", "vivify", "transred")
+            techniques = {name: rng.random() < 0.7 for name in names}
             status, processed = s.process(rounds=rng.randint(1, 3), freeze=list(FROZEN), **techniques)
             satisfiable = pysat_satisfiable(clauses)
             counts["sat" if satisfiable else "unsat"] += 1
@@ -60,7 +61,6 @@ def test_round_trips_on_hundreds_of_random_formulas() -> None:
                 counts["unsat_in_processing"] += 1
                 continue
             assert status == 0
-            counts["unsat_after_processing"] += not satisfiable
             kept = {abs(lit) for c in processed for lit in c}
             counts["eliminated"] += sum(1 for v in range(1, n + 1) if s.is_eliminated(v))
             assert not any(s.is_eliminated(v) for v in FROZEN)
@@ -110,6 +110,19 @@ def test_processing_simplifies_and_freeze_keeps_units() -> None:
     with Solver(bootstrap_with=chain) as s:
         status, processed = s.process(elim=False, vivify=False, probe=False, subsume=False)
         assert status == 0 and len({abs(lit) for c in processed for lit in c}) <= 3
+    # UNSAT left to the processed formula (pigeonhole 4 -> 3, without elimination, probing, vivification).
+    pigeons = [[p * 3 + h + 1 for h in range(3)] for p in range(4)] + [
+        [-(p * 3 + h + 1), -(q * 3 + h + 1)] for h in range(3) for p in range(4) for q in range(p + 1, 4)
+    ]
+    with Solver(bootstrap_with=pigeons) as s:
+        status, processed = s.process(elim=False, probe=False, vivify=False)
+        assert status == 0 and processed and not pysat_satisfiable(processed)
+    # Transitive reduction: 1 -> 2 -> 3 makes [-1, 3] redundant.
+    implied = [[-1, 2], [-2, 3], [-1, 3], [-3, 1, 4]]
+    with Solver(bootstrap_with=implied) as s:
+        status, processed = s.process(subsume=False, elim=False, probe=False, decompose=False, vivify=False)
+        assert status == 0 and [-1, 3] not in processed and len(processed) == 3
+        assert s.accum_stats()["transitive_reductions"] == 1
     with Solver(bootstrap_with=chain) as s:
         status, processed = s.process(rounds=0)  # no round: nothing changes
         assert status == 0 and sorted(map(sorted, processed)) == sorted(map(sorted, chain))
@@ -141,14 +154,14 @@ def test_every_pysat_keyword_accepted_and_skipped_ones_reported() -> None:
     assert names <= accepted, names - accepted
     flags = {name: True for name in names - {"rounds", "freeze"}}
     with Solver(bootstrap_with=[[1, 2], [-1, 2]]) as s:
-        with pytest.warns(SkippedTechniqueWarning, match="transred"):
+        with pytest.warns(SkippedTechniqueWarning, match="ternary"):
             s.process(rounds=2, freeze=[2], **flags)
         assert set(s.skipped_techniques) == {
-            "backbone", "block", "condition", "congruence", "cover", "probehbr", "sweep", "ternary", "transred",
+            "backbone", "block", "condition", "congruence", "cover", "probehbr", "sweep", "ternary",
         }
         with warnings.catch_warnings():
             warnings.simplefilter("error")
-            s.process(probehbr=False, ternary=False, transred=False)
+            s.process(probehbr=False, ternary=False)
         assert s.skipped_techniques == ()
 
 

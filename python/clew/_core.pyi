@@ -106,6 +106,7 @@ class SatSolver:
         probe: bool = True,
         decompose: bool = True,
         vivify: bool = True,
+        transred: bool = True,
         freeze: Sequence[int] = ...,
     ) -> tuple[bool, list[list[int]]]:
         """Preprocess for up to ``rounds`` rounds (``freeze``: variables kept for the call);

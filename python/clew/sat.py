@@ -81,7 +81,7 @@ class SkippedTechniqueWarning(UserWarning):
 
 # PySAT's process() keywords (CaDiCaL techniques) that clew has no technique for.
 _PROCESS_MISSING: Final = (
-    "backbone", "block", "condition", "congruence", "cover", "probehbr", "sweep", "ternary", "transred",
+    "backbone", "block", "condition", "congruence", "cover", "probehbr", "sweep", "ternary",
 )
 
 # CaDiCaL's process() status codes, as PySAT's Processor reads them.
@@ -662,12 +662,13 @@ class Solver:
         (fewer once a round changes nothing): ``subsume`` (subsumption and
         strengthening), ``elim`` (bounded variable elimination), ``probe``
         (failed literals), ``decompose`` (equivalent-literal substitution),
-        ``vivify`` (vivification of the irredundant clauses). Variables of
+        ``vivify`` (vivification of the irredundant clauses), ``transred``
+        (transitive reduction of the binary implication graph). Variables of
         ``freeze`` (literals allowed) are kept during the call: never
         eliminated or substituted, and a frozen variable fixed by
         preprocessing stays as a unit clause, so assumptions on it mean what
         they meant. ``backbone``, ``block``, ``condition``, ``congruence``,
-        ``cover``, ``probehbr``, ``sweep``, ``ternary`` and ``transred`` are
+        ``cover``, ``probehbr``, ``sweep`` and ``ternary`` are
         CaDiCaL techniques clew lacks: when True they are skipped, listed in
         :attr:`skipped_techniques` and named in a :class:`SkippedTechniqueWarning`.
         ``backbone``, ``congruence`` and ``sweep`` (CaDiCaL 3 only) default to False.
@@ -681,7 +682,7 @@ class Solver:
         if rounds < 0:
             raise _core.InputError(f"process() needs rounds >= 0 (got {rounds})")
         asked = dict(backbone=backbone, block=block, condition=condition, congruence=congruence, cover=cover,
-                     probehbr=probehbr, sweep=sweep, ternary=ternary, transred=transred)
+                     probehbr=probehbr, sweep=sweep, ternary=ternary)
         skipped = tuple(name for name in _PROCESS_MISSING if asked[name])
         frozen = [operator.index(lit) for lit in freeze]
         solver = self._s
@@ -689,7 +690,7 @@ class Solver:
         self._set_status(None, core_valid=False)
         satisfiable, clauses = solver.process(
             rounds, subsume=bool(subsume), elim=bool(elim), probe=bool(probe),
-            decompose=bool(decompose), vivify=bool(vivify), freeze=frozen,
+            decompose=bool(decompose), vivify=bool(vivify), transred=bool(transred), freeze=frozen,
         )
         self.sync_vpool()
         self.skipped_techniques = skipped

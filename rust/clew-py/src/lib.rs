@@ -227,7 +227,7 @@ mod _core {
         }
 
         /// Preprocess (see `Solver::process`): (satisfiable, processed clauses).
-        #[pyo3(signature = (rounds = 1, subsume = true, elim = true, probe = true, decompose = true, vivify = true, freeze = Vec::new()))]
+        #[pyo3(signature = (rounds = 1, subsume = true, elim = true, probe = true, decompose = true, vivify = true, transred = true, freeze = Vec::new()))]
         #[allow(clippy::too_many_arguments)]
         fn process(
             &self,
@@ -238,6 +238,7 @@ mod _core {
             probe: bool,
             decompose: bool,
             vivify: bool,
+            transred: bool,
             freeze: Vec<i64>,
         ) -> PyResult<(bool, Vec<Vec<i32>>)> {
             let opts = ProcessOptions {
@@ -247,6 +248,7 @@ mod _core {
                 probe,
                 decompose,
                 vivify,
+                transred,
                 freeze: literals(freeze)?,
             };
             let mut guard = self.lock()?;
@@ -429,6 +431,7 @@ mod _core {
                 ("reactivated_vars", st.reactivated_vars as f64),
                 ("failed_literals", st.failed_literals as f64),
                 ("substituted", st.substituted as f64),
+                ("transitive_reductions", st.transitive_reductions as f64),
                 ("solve_time", st.solve_seconds),
             ]))
         }

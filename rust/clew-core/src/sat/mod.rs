@@ -28,6 +28,7 @@ mod solver;
 mod subst;
 mod subsume;
 pub mod traced;
+mod transred;
 mod vivify;
 mod vmtf;
 mod walk;

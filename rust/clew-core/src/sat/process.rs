@@ -39,6 +39,8 @@ pub struct ProcessOptions {
     pub decompose: bool,
     /// Vivification of irredundant clauses.
     pub vivify: bool,
+    /// Transitive reduction of the binary implication graph.
+    pub transred: bool,
     /// Literals whose variables are frozen during the call: never
     /// eliminated or substituted, kept as units when fixed.
     pub freeze: Vec<i32>,
@@ -53,6 +55,7 @@ impl Default for ProcessOptions {
             probe: true,
             decompose: true,
             vivify: true,
+            transred: true,
             freeze: Vec::new(),
         }
     }
@@ -131,7 +134,11 @@ impl Solver {
             let before = self.progress();
             self.stats.inprocessings += 1;
             self.simp.steps = PROCESS_STEPS;
-            ok = self.simplify_round() && (!opts.vivify || self.vivify_round(VIVIFY_PROPAGATIONS));
+            ok = self.simplify_round();
+            if ok && opts.transred {
+                self.transitive_reduction();
+            }
+            ok = ok && (!opts.vivify || self.vivify_round(VIVIFY_PROPAGATIONS));
             if !ok || self.progress() == before {
                 break;
             }
@@ -145,7 +152,7 @@ impl Solver {
     }
 
     /// What a round may change; equal before and after: a fixpoint.
-    fn progress(&self) -> [u64; 8] {
+    fn progress(&self) -> [u64; 9] {
         let s = &self.stats;
         [
             self.trail.len() as u64,
@@ -156,6 +163,7 @@ impl Solver {
             s.failed_literals,
             s.vivified,
             s.vivify_literals_removed,
+            s.transitive_reductions,
         ]
     }
 
@@ -321,6 +329,29 @@ mod tests {
             }
         }
         assert!(eliminated > 0);
+    }
+
+    #[test]
+    fn transitive_reduction_drops_implied_binaries() {
+        let mut s = Solver::new(SolverOptions::default());
+        for c in [vec![-1, 2], vec![-2, 3], vec![-1, 3], vec![-3, 1, 4]] {
+            s.add_clause(&c).unwrap();
+        }
+        let only = ProcessOptions {
+            subsume: false,
+            elim: false,
+            probe: false,
+            decompose: false,
+            vivify: false,
+            transred: true,
+            ..ProcessOptions::default()
+        };
+        let p = s.process(&only).unwrap();
+        let mut clauses = p.clauses;
+        clauses.iter_mut().for_each(|c| c.sort());
+        clauses.sort();
+        assert_eq!(clauses, vec![vec![-3, 1, 4], vec![-2, 3], vec![-1, 2]]);
+        assert_eq!(s.stats().transitive_reductions, 1);
     }
 
     #[test]

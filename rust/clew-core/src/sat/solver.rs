@@ -404,6 +404,8 @@ pub struct Stats {
     pub failed_literals: u64,
     /// Variables replaced by an equivalent literal.
     pub substituted: u64,
+    /// Binary clauses removed by transitive reduction (`Solver::process`).
+    pub transitive_reductions: u64,
     pub solve_seconds: f64,
 }
 

@@ -94,6 +94,30 @@ def test_boolean_engine_agrees_with_cadical195(adaptive: bool) -> None:
     assert min(answers.values()) >= 20, answers
 
 
+def test_propagate_asks_the_propagator_like_cadical195() -> None:
+    """propagate(assumptions) with a connected propagator: PySAT's CaDiCaL 1.9.5 asks it too."""
+    seen = {True: 0, False: 0}
+    for seed in range(60):
+        _, clauses, constraints = instance = random_instance(seed)
+        r = random.Random(seed)
+        answers = []
+        for solver_class in (PySatSolver, Solver):
+            with solver_class(name="cadical195", bootstrap_with=clauses) as s:
+                engine = BooleanEngine(bootstrap_with=constraints)
+                s.connect_propagator(engine)
+                engine.setup_observe(s)
+                calls = [[r.choice((-1, 1)) * v for v in r.sample(range(1, instance[0] + 1), 6)] for _ in range(4)]
+                answers.append([s.propagate(assumptions=assumed) for assumed in calls])
+                s.disconnect_propagator()
+            r = random.Random(seed)  # the same calls on both
+        for (theirs_ok, theirs), (ok, ours) in zip(*answers):
+            assert ok is theirs_ok, seed
+            seen[ok] += 1
+            if ok:
+                assert sorted(ours) == sorted(theirs), seed
+    assert min(seen.values()) >= 20, seen
+
+
 @pytest.mark.parametrize(
     "instance",
     [queens(n) for n in (3, 4, 5, 6)] + [set_cover(seed, k) for seed in range(6) for k in (2, 3, 4)],

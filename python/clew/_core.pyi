@@ -95,8 +95,24 @@ class SatSolver:
     def core(self) -> list[int] | None:
         """After a False solve under assumptions: the failed assumptions (a subset)."""
     def propagate(self, assumptions: Sequence[int] = ..., phase_saving: int = 0) -> tuple[bool, list[int]]:
-        """Unit-propagate the assumptions at a fresh decision level; returns
-        (no conflict, literals assigned in order, assumptions included)."""
+        """Propagate the assumptions, each at a fresh decision level (clauses, native AtMostK
+        constraints, a connected propagator); returns (no conflict, literals assigned in order,
+        assumptions included)."""
+    def process(
+        self,
+        rounds: int = 1,
+        subsume: bool = True,
+        elim: bool = True,
+        probe: bool = True,
+        decompose: bool = True,
+        vivify: bool = True,
+        transred: bool = True,
+        freeze: Sequence[int] = ...,
+    ) -> tuple[bool, list[list[int]]]:
+        """Preprocess for up to ``rounds`` rounds (``freeze``: variables kept for the call);
+        returns (not found UNSAT, the processed clauses). Refused with AtMostK constraints or a propagator."""
+    def restore_model(self, model: Sequence[int]) -> list[int]:
+        """A model of the original formula (one literal per variable) from a model of the processed one."""
     def freeze(self, var: int) -> None:
         """Never eliminate ``var`` until as many ``melt`` calls (reactivates it if eliminated)."""
     def melt(self, var: int) -> None:

@@ -1,11 +1,17 @@
 """Run PySAT's own tools (RC2, LSU, FM, MUSX, OptUx, Hitman, ...) on clew.
 
 :func:`clew.sat.use_in_pysat` swaps PySAT's solver classes for clew ones:
-``pysat.solvers.Solver``, every named class (``Glucose4``, ``Cadical195``,
-...) and ``pysat.process.Processor``, wherever a module holds them, so
-``from pysat.solvers import Solver`` done before or during the swap builds
-clew solvers. Restoring puts PySAT's classes back wherever a clew stand-in
-is found, including modules imported meanwhile.
+``pysat.solvers.Solver`` and every named class (``Glucose4``, ``Cadical195``,
+...), wherever a module holds them, so ``from pysat.solvers import Solver``
+done before or during the swap builds clew solvers. Restoring puts PySAT's
+classes back wherever a clew stand-in is found, including modules imported
+meanwhile.
+
+``pysat.process.Processor`` builds its engine from the CaDiCaL classes that
+``pysat.process`` holds (``Cadical153``, ``Cadical195``, ``Cadical300``), so
+the swap (which loads ``pysat.process`` first) makes every ``Processor``
+created meanwhile run on clew's :meth:`clew.sat.Solver.process` and
+:meth:`clew.sat.Solver.restore`; one created after restoring is PySAT's again.
 """
 
 from __future__ import annotations
@@ -86,6 +92,9 @@ class _Swap:
     """Which PySAT object each clew stand-in replaces; applied to every loaded module."""
 
     def __init__(self) -> None:
+        # pysat.process is loaded here so that its CaDiCaL names are swapped
+        # too: Processor(...) then builds a clew engine.
+        import pysat.process  # type: ignore[import-untyped]  # noqa: F401, PLC0415
         import pysat.solvers  # noqa: PLC0415
 
         pairs: list[tuple[Any, Any]] = [(pysat.solvers.Solver, PySATSolver)]

@@ -36,6 +36,7 @@ import bz2
 import gzip
 import io
 import lzma
+import operator
 import os
 import warnings
 import zlib
@@ -51,6 +52,7 @@ __all__ = [
     "AtMostError",
     "DimacsError",
     "DimacsWarning",
+    "SkippedTechniqueWarning",
     "Solver",
     "SolverNames",
     "backbone",
@@ -68,6 +70,23 @@ Clause = list[int]
 
 class DimacsWarning(UserWarning):
     """A recoverable problem in DIMACS input (e.g. a wrong clause count with strict=False)."""
+
+
+class SkippedTechniqueWarning(UserWarning):
+    """:meth:`Solver.process` was asked for a preprocessing technique clew lacks; it was skipped.
+
+    The call's skipped names are also in ``Solver.skipped_techniques``.
+    """
+
+
+# PySAT's process() keywords (CaDiCaL techniques) that clew has no technique for.
+_PROCESS_MISSING: Final = (
+    "backbone", "block", "condition", "congruence", "cover", "probehbr", "sweep", "ternary",
+)
+
+# CaDiCaL's process() status codes, as PySAT's Processor reads them.
+_PROCESS_UNSAT: Final = 20
+_PROCESS_UNKNOWN: Final = 0
 
 
 # ----------------------------------------------------------------------------
@@ -293,6 +312,8 @@ class Solver:
         # What supports_atmost() says; PySAT's tools pick their strategy by it
         # (clew.pysat_bridge mirrors PySAT's answer per solver name).
         self._advertise_atmost = True
+        # The techniques the last process() call was asked for and skipped.
+        self.skipped_techniques: tuple[str, ...] = ()
         if bootstrap_with is not None:
             self.append_formula(bootstrap_with)
         self.attach_vpool(sync_with)
@@ -591,7 +612,13 @@ class Solver:
         assumptions: Iterable[int] = [],  # noqa: B006 (PySAT signature)
         phase_saving: int = 0,
     ) -> tuple[bool, list[int]]:
-        """Unit-propagate ``assumptions``: (no conflict, literals assigned beyond level 0, in order)."""
+        """Propagate ``assumptions``, each at a new level: (no conflict, literals assigned beyond level 0, in order).
+
+        Native AtMostK constraints propagate too, as in MiniCard; a connected
+        propagator is told the assignments and asked for implied literals and
+        clauses, as on PySAT's CaDiCaL 1.9.5. On a conflict the last literal
+        is a false one of the conflicting clause (MiniSat's glue).
+        """
         solver = self._s
         self.sync_vars()
         start = process_time() if self.use_timer else 0.0
@@ -603,6 +630,87 @@ class Solver:
                 self._accu_time += self._call_time
             self.sync_vpool()
         return bool(status), list(lits)
+
+    # -- preprocessing (PySAT's CaDiCaL process/restore) ----------------------
+
+    def process(
+        self,
+        rounds: int = 1,
+        block: bool = False,
+        condition: bool = False,
+        cover: bool = False,
+        decompose: bool = True,
+        elim: bool = True,
+        probe: bool = True,
+        probehbr: bool = True,
+        subsume: bool = True,
+        ternary: bool = True,
+        transred: bool = True,
+        vivify: bool = True,
+        freeze: Iterable[int] = [],  # noqa: B006 (PySAT signature)
+        backbone: bool = False,
+        congruence: bool = False,
+        sweep: bool = False,
+    ) -> tuple[int, list[Clause]]:
+        """Preprocess the formula as PySAT's CaDiCaL ``process`` does: ``(status, clauses)``.
+
+        ``status`` is 20 when preprocessing found the formula unsatisfiable
+        (``clauses`` is then ``[[]]``) and 0 otherwise, which is what
+        ``pysat.process.Processor`` reads. The clauses are equisatisfiable
+        with the formula; :meth:`restore` turns a model of them into one of
+        the formula. Runs clew's own techniques for up to ``rounds`` rounds
+        (fewer once a round changes nothing): ``subsume`` (subsumption and
+        strengthening), ``elim`` (bounded variable elimination), ``probe``
+        (failed literals), ``decompose`` (equivalent-literal substitution),
+        ``vivify`` (vivification of the irredundant clauses), ``transred``
+        (transitive reduction of the binary implication graph). Variables of
+        ``freeze`` (literals allowed) are kept during the call: never
+        eliminated or substituted, and a frozen variable fixed by
+        preprocessing stays as a unit clause, so assumptions on it mean what
+        they meant. ``backbone``, ``block``, ``condition``, ``congruence``,
+        ``cover``, ``probehbr``, ``sweep`` and ``ternary`` are
+        CaDiCaL techniques clew lacks: when True they are skipped, listed in
+        :attr:`skipped_techniques` and named in a :class:`SkippedTechniqueWarning`.
+        ``backbone``, ``congruence`` and ``sweep`` (CaDiCaL 3 only) default to False.
+
+        State: callable at any time, as on PySAT (after solves and clauses
+        too); the solver keeps the processed formula, so it can still solve
+        and take clauses. Refused (``InputError``) while the solver has
+        native AtMostK constraints or a propagator: they are not clauses.
+        """
+        rounds = operator.index(rounds)
+        if rounds < 0:
+            raise _core.InputError(f"process() needs rounds >= 0 (got {rounds})")
+        asked = dict(backbone=backbone, block=block, condition=condition, congruence=congruence, cover=cover,
+                     probehbr=probehbr, sweep=sweep, ternary=ternary)
+        skipped = tuple(name for name in _PROCESS_MISSING if asked[name])
+        frozen = [operator.index(lit) for lit in freeze]
+        solver = self._s
+        self.sync_vars()
+        self._set_status(None, core_valid=False)
+        satisfiable, clauses = solver.process(
+            rounds, subsume=bool(subsume), elim=bool(elim), probe=bool(probe),
+            decompose=bool(decompose), vivify=bool(vivify), transred=bool(transred), freeze=frozen,
+        )
+        self.sync_vpool()
+        self.skipped_techniques = skipped
+        if skipped:
+            warnings.warn(f"clew has no {', '.join(skipped)}: skipped", SkippedTechniqueWarning, stacklevel=2)
+        if not satisfiable:
+            self._set_status(False, core_valid=False)
+            return _PROCESS_UNSAT, [[]]
+        return _PROCESS_UNKNOWN, clauses
+
+    def restore(self, model: Iterable[int]) -> list[int]:
+        """A model of the formula given before :meth:`process` from ``model``, one of the processed formula.
+
+        ``model`` holds signed literals (any order, partial allowed);
+        variables it leaves out are false unless preprocessing fixed them,
+        and eliminated or substituted variables get the values their
+        removed clauses need. Returns a literal per variable 1..nof_vars().
+        Raises ``InputError`` once the formula is known unsatisfiable.
+        """
+        return self._s.restore_model([operator.index(lit) for lit in model])
 
     def freeze(self, var: int) -> None:
         """Keep variable ``var`` from being eliminated (clew's own call; PySAT has none).

@@ -5,12 +5,18 @@ PySAT's RC2 on clew against RC2 on Glucose 4 and CaDiCaL 1.9.5.
     python -m clew.bench.pysat_tools --smoke         # seconds
     python -m clew.bench.pysat_tools --part card     # only the cardinality table
     python -m clew.bench.pysat_tools --part rc2      # only the RC2 table
+    python -m clew.bench.pysat_tools --part card-seeds  # native vs seqcounter over many seeds
 
 Cardinality: each instance is solved by clew four times, its AtMostK
 constraints given natively (``add_atmost``) or encoded with PySAT's
 ``CardEnc`` as pairwise (k = 1 only), sequential counter and totalizer
 clauses; answers must agree and every model is checked against the clauses
 and constraints. Columns: conflicts and ``solve()`` seconds.
+
+Cardinality over seeds: one satisfiable instance is mostly luck, so the
+random at-most-k family is also summed over seeds (satisfiable ones at n =
+200, unsatisfiable ones at n = 120 with tighter bounds), native against the
+sequential counter, each solve capped at 200000 conflicts.
 
 RC2: the same generated MaxSAT instances (weighted max-cut on random graphs,
 random max-3-SAT, weighted set cover) solved by ``RC2(solver="g4")`` on
@@ -53,11 +59,11 @@ def queens(n: int) -> CardInstance:
     return name, n * n, clauses, [(lits, k) for _, (lits, k) in cons]
 
 
-def at_most_k(seed: int, n: int) -> CardInstance:
-    """Random 3-SAT at ratio 3.4 with n/5 constraints "at most 7-10 of 20 variables"."""
+def at_most_k(seed: int, n: int, bounds: tuple[int, int] = (7, 10)) -> CardInstance:
+    """Random 3-SAT at ratio 3.4 with n/5 constraints "at most 7-10 (``bounds``) of 20 variables"."""
     r = random.Random(seed)
     clauses = [[r.choice((-1, 1)) * v for v in r.sample(range(1, n + 1), 3)] for _ in range(int(3.4 * n))]
-    cons = [(r.sample(range(1, n + 1), 20), r.randint(7, 10)) for _ in range(n // 5)]
+    cons = [(r.sample(range(1, n + 1), 20), r.randint(*bounds)) for _ in range(n // 5)]
     return f"atmostk-{n}-{seed}", n, clauses, cons
 
 
@@ -83,7 +89,9 @@ def card_families(smoke: bool) -> list[CardInstance]:
     ]
 
 
-def solve_card(instance: CardInstance, encoding: str) -> tuple[bool | None, int, float] | None:
+def solve_card(
+    instance: CardInstance, encoding: str, conflicts: int | None = None
+) -> tuple[bool | None, int, float] | None:
     from pysat.card import CardEnc, EncType  # type: ignore[import-untyped]  # noqa: PLC0415
 
     _, n, clauses, cons = instance
@@ -101,7 +109,11 @@ def solve_card(instance: CardInstance, encoding: str) -> tuple[bool | None, int,
             top = max(top, enc.nv)
             s.append_formula(enc.clauses)
         start = time.perf_counter()
-        result = s.solve()
+        if conflicts is None:
+            result = s.solve()
+        else:
+            s.conf_budget(conflicts)
+            result = s.solve_limited()
         elapsed = time.perf_counter() - start
         if result:
             true = set(s.get_model() or [])
@@ -130,6 +142,35 @@ def card_table(smoke: bool) -> int:
             return 1
         answer = {True: "SAT", False: "UNSAT"}[answers.pop()]
         print(f"| {instance[0]} | {answer} | " + " | ".join(cells) + " |")
+    return 0
+
+
+def card_seeds_table(smoke: bool) -> int:
+    """Native against the sequential counter, summed over seeds (see the module doc)."""
+    seeds = range(1, 4) if smoke else range(1, 9)
+    families = [  # (name, the family's answer, instances)
+        ("atmostk-200 SAT", True, [at_most_k(seed, 200) for seed in seeds]),
+        ("atmostk-120 UNSAT", False, [at_most_k(seed, 120, (6, 7)) for seed in range(1, 11 if smoke else 41)]),
+    ]
+    limit = 200_000
+    encodings = ("native", "seqcounter")
+    print("| family | instances | " + " | ".join(f"{e} solved | {e} conflicts | {e} s" for e in encodings) + " |")
+    print("|---" * (2 + 3 * len(encodings)) + "|")
+    for name, wanted, instances in families:
+        runs = {e: [solve_card(i, e, conflicts=limit) for i in instances] for e in encodings}
+        answers = [{out[0] for out in outs if out is not None and out[0] is not None} for outs in zip(*runs.values())]
+        if any(len(a) > 1 for a in answers):
+            print(f"answers differ in {name}", file=sys.stderr)
+            return 1
+        # Only instances with the family's answer (the other is rare at these ratios) or none.
+        keep = [k for k, a in enumerate(answers) if a in ({wanted}, set())]
+        cells = []
+        for e in encodings:
+            outs = [runs[e][k] for k in keep]
+            assert all(out is not None for out in outs)
+            solved = sum(out[0] is not None for out in outs if out)
+            cells += [str(solved), str(sum(out[1] for out in outs if out)), f"{sum(out[2] for out in outs if out):.2f}"]
+        print(f"| {name} | {len(keep)} | " + " | ".join(cells) + " |")
     return 0
 
 
@@ -227,7 +268,7 @@ def rc2_table(smoke: bool) -> int:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--smoke", action="store_true", help="small instances (seconds)")
-    parser.add_argument("--part", choices=("card", "rc2", "all"), default="all")
+    parser.add_argument("--part", choices=("card", "card-seeds", "rc2", "all"), default="all")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -237,6 +278,8 @@ def main(argv: list[str] | None = None) -> int:
     status = 0
     if args.part in ("card", "all"):
         status |= card_table(args.smoke)
+    if args.part == "card-seeds":
+        status |= card_seeds_table(args.smoke)
     if args.part in ("rc2", "all"):
         if args.part == "all":
             print()

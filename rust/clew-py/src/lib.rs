@@ -20,7 +20,9 @@ mod _core {
     use std::sync::{Mutex, MutexGuard, TryLockError};
 
     use clew_core::budget::{Interrupt, Limits};
-    use clew_core::sat::{self, Proof, ProofFormat, SolveResult, Solver, SolverOptions};
+    use clew_core::sat::{
+        self, ProcessOptions, Proof, ProofFormat, SolveResult, Solver, SolverOptions,
+    };
     use pyo3::exceptions::PyRuntimeError;
     use pyo3::prelude::*;
     use pyo3::types::PyBytes;
@@ -216,10 +218,50 @@ mod _core {
         ) -> PyResult<(bool, Vec<i32>)> {
             let mut guard = self.lock()?;
             let s: &mut Solver = &mut guard;
-            detached(py, |_| {
+            let result = detached(py, |_| {
                 s.propagate_assumptions(&assumptions, phase_saving > 0)
                     .map_err(to_py)
-            })
+            });
+            // A propagator's exception comes first.
+            self.prop.reraise(result)
+        }
+
+        /// Preprocess (see `Solver::process`): (satisfiable, processed clauses).
+        #[pyo3(signature = (rounds = 1, subsume = true, elim = true, probe = true, decompose = true, vivify = true, transred = true, freeze = Vec::new()))]
+        #[allow(clippy::too_many_arguments)]
+        fn process(
+            &self,
+            py: Python<'_>,
+            rounds: u32,
+            subsume: bool,
+            elim: bool,
+            probe: bool,
+            decompose: bool,
+            vivify: bool,
+            transred: bool,
+            freeze: Vec<i64>,
+        ) -> PyResult<(bool, Vec<Vec<i32>>)> {
+            let opts = ProcessOptions {
+                rounds,
+                subsume,
+                elim,
+                probe,
+                decompose,
+                vivify,
+                transred,
+                freeze: literals(freeze)?,
+            };
+            let mut guard = self.lock()?;
+            let s: &mut Solver = &mut guard;
+            let processed = detached(py, |_| s.process(&opts).map_err(to_py))?;
+            Ok((processed.satisfiable, processed.clauses))
+        }
+
+        /// A model of the original formula from one of the processed formula.
+        fn restore_model(&self, model: Vec<i64>) -> PyResult<Vec<i32>> {
+            let model = literals(model)?;
+            let s = self.lock()?;
+            guarded(|| s.restore_model(&model).map_err(to_py))
         }
 
         fn freeze(&self, var: i64) -> PyResult<()> {
@@ -389,6 +431,7 @@ mod _core {
                 ("reactivated_vars", st.reactivated_vars as f64),
                 ("failed_literals", st.failed_literals as f64),
                 ("substituted", st.substituted as f64),
+                ("transitive_reductions", st.transitive_reductions as f64),
                 ("solve_time", st.solve_seconds),
             ]))
         }

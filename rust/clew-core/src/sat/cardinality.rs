@@ -372,6 +372,7 @@ impl Solver {
                 )
             })?;
         engine.add(lits, weights, k);
+        self.native_atmost = true;
         for &l in lits {
             self.observe(l.abs())?;
         }
@@ -464,6 +465,28 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn propagate_honours_constraints() {
+        let mut s = Solver::new(SolverOptions::default());
+        s.add_atmost(&[1, 2, 3], &[1, 1, 1], 1).unwrap();
+        s.add_clause(&[-2, 4]).unwrap();
+        let (ok, mut lits) = s.propagate_assumptions(&[1], false).unwrap();
+        lits.sort();
+        assert!(ok && lits == [-3, -2, 1]);
+        let (ok, lits) = s.propagate_assumptions(&[4, 1, 2], false).unwrap();
+        assert!(!ok && lits[..2] == [4, 1]);
+        assert_eq!(
+            s.propagate_assumptions(&[-4], false).unwrap(),
+            (true, vec![-4, -2])
+        );
+        // Fixed by the formula alone: at level 0, so not reported.
+        s.add_clause(&[3]).unwrap();
+        assert_eq!(
+            s.propagate_assumptions(&[4], false).unwrap(),
+            (true, vec![4])
+        );
     }
 
     #[test]

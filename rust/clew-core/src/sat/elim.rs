@@ -178,13 +178,7 @@ impl Solver {
                 self.model[v] = if positive { TRUE } else { FALSE };
             }
         }
-        let model = &mut self.model;
-        let value = |m: &[i8], l: Lit| (m[l.var().index()] == TRUE) != l.is_negated();
-        for (witness, clause) in self.simp.stack.iter().rev() {
-            if !clause.iter().any(|&l| value(model, l)) {
-                model[witness.var().index()] = if witness.is_negated() { FALSE } else { TRUE };
-            }
-        }
+        self.simp.extend(&mut self.model);
     }
 
     /// Bring back eliminated variable `v` and, transitively, every

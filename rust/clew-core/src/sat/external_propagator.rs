@@ -126,6 +126,13 @@ pub(super) enum ExtStep {
     Failed,
 }
 
+/// Where `propagate_with_propagator` stopped.
+pub(super) enum Fixpoint {
+    Done,
+    Conflict(CRef),
+    Unsat,
+}
+
 /// What adding a clause from the propagator did.
 enum Added {
     Nothing,
@@ -864,6 +871,36 @@ impl Solver {
 
     /// Whether a callback failed (the search stops).
     #[inline]
+    /// For `propagate_assumptions`: unit propagation and the propagator's
+    /// step (its implications and clauses, as in the search, which may
+    /// backtrack to where a clause it adds propagates) to a fixpoint.
+    pub(super) fn propagate_with_propagator(&mut self) -> Result<Fixpoint> {
+        loop {
+            let conflict = self.propagate();
+            if self.ext.is_none() {
+                return Ok(if conflict == CREF_NONE {
+                    Fixpoint::Done
+                } else {
+                    Fixpoint::Conflict(conflict)
+                });
+            }
+            let assigned = self.trail.len();
+            match self.ext_step(conflict) {
+                // A Python propagator ends each list it gives with a 0:
+                // done only once a step assigns nothing.
+                ExtStep::Done if self.trail.len() == assigned => return Ok(Fixpoint::Done),
+                ExtStep::Done | ExtStep::Repeat => {}
+                ExtStep::Conflict(c) => return Ok(Fixpoint::Conflict(c)),
+                ExtStep::Unsat => return Ok(Fixpoint::Unsat),
+                ExtStep::Failed => {
+                    return Err(self.take_propagator_error().unwrap_or_else(|| {
+                        ClewError::InvalidInput("the propagator failed".into())
+                    }))
+                }
+            }
+        }
+    }
+
     pub(super) fn ext_failed(&self) -> bool {
         self.ext.as_ref().is_some_and(|e| e.error.is_some())
     }

@@ -44,6 +44,18 @@ impl Simp {
     pub(super) fn is_eliminated(&self, v: Var) -> bool {
         self.num_eliminated > 0 && self.eliminated[v.index()]
     }
+    /// Make the removed clauses true in `model` (a value per variable,
+    /// all assigned): newest first, a clause not yet satisfied makes its
+    /// witness true.
+    pub(super) fn extend(&self, model: &mut [i8]) {
+        let value = |m: &[i8], l: Lit| (m[l.var().index()] == TRUE) != l.is_negated();
+        for (witness, clause) in self.stack.iter().rev() {
+            if !clause.iter().any(|&l| value(model, l)) {
+                model[witness.var().index()] = if witness.is_negated() { FALSE } else { TRUE };
+            }
+        }
+    }
+
     /// Charge `n` steps; false once the budget is spent.
     #[inline]
     pub(super) fn spend(&mut self, n: usize) -> bool {
@@ -97,7 +109,7 @@ impl Solver {
 
     /// Strip level-0 facts, subsume, eliminate, assign and propagate the
     /// units found, probe.
-    fn simplify_round(&mut self) -> bool {
+    pub(super) fn simplify_round(&mut self) -> bool {
         self.log_units_to_proof();
         // Level-0 facts need no reasons; clauses may now be rewritten.
         for i in 0..self.trail.len() {

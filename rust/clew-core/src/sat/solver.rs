@@ -11,7 +11,7 @@ use std::time::Instant;
 
 use super::clause_db::{relocate_in, CRef, ClauseDb, CREF_NONE};
 use super::decide::VarOrder;
-use super::external_propagator::{ExtStep, External, CREF_EXTERNAL};
+use super::external_propagator::{ExtStep, External, Fixpoint, CREF_EXTERNAL};
 use super::inprocess::Simp;
 use super::lit::{Lit, Var, FALSE, TRUE, UNASSIGNED};
 use super::phases::{Phases, Rephase};
@@ -51,7 +51,10 @@ pub struct SolverOptions {
     /// when a solve starts). Activity hints (`Solver::set_activity`) act
     /// in stable mode only while VMTF is in use.
     pub vmtf: u8,
-    /// Decide with target phases: 0 never, 1 in stable mode, 2 always.
+    /// Decide with target phases: 0 never, 1 in stable mode (and in
+    /// focused mode too once native AtMostK constraints are added: on
+    /// random at-most-k families that cut the conflicts of satisfiable
+    /// instances by more than half; see docs/pysat.md), 2 always.
     pub target: u8,
     /// Reset the saved phases every `rephase_interval * k` conflicts
     /// (k = 1, 2, ...) to best, original, best, inverted, ...
@@ -401,6 +404,8 @@ pub struct Stats {
     pub failed_literals: u64,
     /// Variables replaced by an equivalent literal.
     pub substituted: u64,
+    /// Binary clauses removed by transitive reduction (`Solver::process`).
+    pub transitive_reductions: u64,
     pub solve_seconds: f64,
 }
 
@@ -484,6 +489,8 @@ pub struct Solver {
     pub(super) simp: Simp,
     /// The connected external propagator, if any.
     pub(super) ext: Option<Box<External>>,
+    /// Native AtMostK constraints were added (`add_atmost`).
+    pub(super) native_atmost: bool,
 }
 
 impl Default for Solver {
@@ -555,6 +562,7 @@ impl Solver {
             chrono_on: opts_chrono,
             simp: Simp::default(),
             ext: None,
+            native_atmost: false,
         }
     }
 
@@ -911,8 +919,14 @@ impl Solver {
     /// Propagate the assumptions, each at a new decision level, without
     /// searching (PySAT's `propagate`). Returns (no conflict, the literals
     /// assigned from the first new level on, assumptions included; on a
-    /// conflict the conflicting clause's first literal is appended).
-    /// `save_phases` keeps the polarities seen as saved phases.
+    /// conflict the conflicting clause's first literal, a false one, is
+    /// appended, as MiniSat does). A connected propagator takes part as in
+    /// the search: native AtMostK constraints propagate here as in MiniCard,
+    /// and a user propagator is told the assignments, asked for implied
+    /// literals and for its clauses, as PySAT's CaDiCaL 1.9.5 does (a clause
+    /// that propagates below the current level backtracks there, and the
+    /// assumptions after it are assigned again). `save_phases` keeps the
+    /// polarities seen as saved phases.
     pub fn propagate_assumptions(
         &mut self,
         assumptions: &[i32],
@@ -923,28 +937,20 @@ impl Solver {
         self.reactivate_all();
         let assumed = self.import_lits(assumptions)?;
         self.invalidate_answers();
-        if !self.ok {
-            return Ok((false, Vec::new()));
-        }
-        let mut ok = true;
-        let mut conflict = CREF_NONE;
-        for &p in &assumed {
-            match self.vals[p.index()] {
-                FALSE => {
-                    ok = false;
-                    break;
-                }
-                TRUE => {}
-                _ => {
-                    self.new_decision_level();
-                    self.assign(p, CREF_NONE);
-                    conflict = self.propagate();
-                    if conflict != CREF_NONE {
-                        break;
-                    }
-                }
+        // What the formula implies alone is fixed at level 0 first (as
+        // MiniCard propagates its constraints when they are added).
+        let outcome = if self.ok {
+            self.propagate_assumed(&assumed)
+        } else {
+            Ok((false, None))
+        };
+        let (ok, conflict) = match outcome {
+            Ok(answer) => answer,
+            Err(e) => {
+                self.backtrack(0, save_phases);
+                return Err(e);
             }
-        }
+        };
         let mut implied = Vec::new();
         if self.decision_level() > 0 {
             implied.extend(
@@ -952,12 +958,51 @@ impl Solver {
                     .iter()
                     .map(|l| l.to_dimacs()),
             );
-            if conflict != CREF_NONE {
-                implied.push(self.db.lits(conflict)[0].to_dimacs());
+            if let Some(c) = conflict {
+                implied.push(self.db.lits(c)[0].to_dimacs());
             }
             self.backtrack(0, save_phases);
         }
-        Ok((ok && conflict == CREF_NONE, implied))
+        Ok((ok, implied))
+    }
+
+    /// `propagate_assumptions`'s loop: (no conflict, the conflict if any).
+    fn propagate_assumed(&mut self, assumed: &[Lit]) -> Result<(bool, Option<CRef>)> {
+        // opened[k]: the assumption that opened level k + 1.
+        let mut opened: Vec<usize> = Vec::new();
+        let mut i = 0;
+        let mut fixpoint = self.propagate_with_propagator()?;
+        loop {
+            match fixpoint {
+                Fixpoint::Unsat => return Ok((false, None)),
+                Fixpoint::Conflict(_) if self.decision_level() == 0 => {
+                    self.set_unsat_at_level_zero();
+                    return Ok((false, None));
+                }
+                Fixpoint::Conflict(c) => return Ok((false, Some(c))),
+                Fixpoint::Done => {}
+            }
+            // A propagator's clause may have backtracked: assume again.
+            let level = self.decision_level() as usize;
+            if level < opened.len() {
+                i = opened[level];
+                opened.truncate(level);
+            }
+            let Some(&p) = assumed.get(i) else {
+                return Ok((true, None));
+            };
+            i += 1;
+            match self.vals[p.index()] {
+                FALSE => return Ok((false, None)),
+                TRUE => {}
+                _ => {
+                    opened.push(i - 1);
+                    self.open_level();
+                    self.assign(p, CREF_NONE);
+                    fixpoint = self.propagate_with_propagator()?;
+                }
+            }
+        }
     }
 
     // ----- the search ---------------------------------------------------
@@ -1308,7 +1353,7 @@ impl Solver {
 
     #[inline]
     pub(super) fn use_target_phases(&self) -> bool {
-        self.opts.target == 2 || (self.opts.target == 1 && self.stable_mode)
+        self.opts.target == 2 || (self.opts.target == 1 && (self.stable_mode || self.native_atmost))
     }
 
     fn mode_switch_due(&self) -> bool {

@@ -24,12 +24,18 @@ impl Solver {
             self.set_unsat_at_level_zero();
             return false;
         }
-        self.stats.vivify_rounds += 1;
         self.next_vivify =
-            self.stats.conflicts + self.opts.vivify_interval * self.stats.vivify_rounds;
+            self.stats.conflicts + self.opts.vivify_interval * (self.stats.vivify_rounds + 1);
         let since = self.stats.propagations - self.vivified_at_propagations;
         // A floor so that early rounds (and tiny formulas) do something.
         let budget = (since.saturating_mul(self.opts.vivify_effort) / 1000).max(1000);
+        self.vivify_round(budget)
+    }
+
+    /// One round within `budget` propagations, at level 0 with everything
+    /// propagated (watches attached). Returns false on unsatisfiability.
+    pub(super) fn vivify_round(&mut self, budget: u64) -> bool {
+        self.stats.vivify_rounds += 1;
         let start = self.stats.propagations;
         let (candidates, sorted, ranges) = self.vivify_schedule();
         let mut decided: Vec<Lit> = Vec::new();

@@ -1,0 +1,278 @@
+"""HFModel, StepEnv, Task and the LLM search driver on a tiny random model built here (no download)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+pytest.importorskip("transformers")
+pytest.importorskip("tokenizers")
+import torch  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).parent))
+from llm_fixtures import tiny_lm_dir  # noqa: E402
+
+import clew  # noqa: E402
+from clew.neural.llm import HFModel, StepEnv, Task, compare_runner, greedy_decoding, search  # noqa: E402
+from clew.neural.llm.task import COUNTDOWN, SUDOKU  # noqa: E402
+from clew.search import EnvMCTS, compare, solve  # noqa: E402
+
+torch.set_num_threads(1)
+
+CD = ((25, 5, 8, 4), 80)
+SU = "2..1.....24....."
+SOLVED_SU = tuple("34=3 44=2 43=1 24=4 31=1 21=3 41=4 42=3 23=2 22=1 12=4 13=3".split())
+SEARCHES = ["dfs", "bfs", "beam", "best_first", "best_of_n", "particle_filter", "mcts"]
+
+
+@pytest.fixture(scope="module")
+def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tiny_lm_dir(tmp_path_factory.mktemp("tiny_gpt2"), "gpt2")
+
+
+@pytest.fixture(scope="module")
+def model(model_dir: Path) -> HFModel:
+    return HFModel(model_dir, device="cpu")
+
+
+def anything_goes(steps_to_win: int = 3, max_step_tokens: int = 5) -> Task:
+    """A task every non-empty proposal passes: the random model can solve it."""
+    return Task(prompt=lambda p: f"{p}:", parse_step=lambda p, s, x: x.strip() or None,
+                reward=lambda p, s: 1.0 if len(s) >= steps_to_win else None, max_step_tokens=max_step_tokens)
+
+
+class Spy:
+    """Counts the calls to a bound method and still makes them."""
+
+    def __init__(self, obj: object, name: str) -> None:
+        self.calls, self.inner = 0, getattr(obj, name)
+        setattr(obj, name, self)
+
+    def __call__(self, *args: object, **kwargs: object) -> object:
+        self.calls += 1
+        return self.inner(*args, **kwargs)
+
+
+# ------------------------------------------------ HFModel
+
+
+def test_missing_or_invalid_dir_is_an_input_error(tmp_path: Path) -> None:
+    with pytest.raises(clew.InputError, match="no-such-model"):
+        HFModel(tmp_path / "no-such-model")
+    (tmp_path / "broken").mkdir()
+    (tmp_path / "broken" / "config.json").write_text("{}")
+    with pytest.raises(clew.InputError, match="broken"):
+        HFModel(tmp_path / "broken", device="cpu")
+
+
+def test_generate_shapes_stop_and_meter(model: HFModel) -> None:
+    prompts = ["80:25 5 8 4\n", "6:1 2 3\n", "24:"]
+    before = model.meter.snapshot()
+    out = model.generate(prompts, n=3, max_tokens=10, stop=("\n", " "), seed=0)
+    assert [len(c) for c in out] == [3, 3, 3]
+    for row in out:
+        for c in row:
+            assert "\n" not in c.text and " " not in c.text
+            assert 1 <= c.tokens <= 10 and c.logprob is not None and c.logprob < 0
+    after = model.meter.snapshot()
+    # Each prompt's prefill is shared by its 3 samples: read once.
+    assert after["read"] - before["read"] == sum(model.count_tokens(p) for p in prompts)
+    assert after["generated"] - before["generated"] == sum(c.tokens for row in out for c in row)
+    assert after["passes"] - before["passes"] == 2 and after["calls"] - before["calls"] == 1
+
+
+def test_one_model_call_per_max_batch_chunk(model_dir: Path) -> None:
+    m = HFModel(model_dir, device="cpu", max_batch=2)
+    gen = Spy(m.model, "generate")
+    forwards = []
+    m.model.register_forward_pre_hook(lambda *a: forwards.append(1))
+    prompts = ["1:", "22:", "333:", "4444:", "5:"]  # three chunks
+    m.next_token_probs(prompts, ["yes", "no"])
+    assert len(forwards) == 3
+    forwards.clear()
+    m.score(prompts, ["1", "2 3", "4", "", "55"])
+    assert len(forwards) == 3
+    m.generate(prompts, n=4, max_tokens=3, stop=())
+    assert gen.calls == 3
+
+
+def test_left_padding_equals_single_prompts(model: HFModel) -> None:
+    prompts = ["8:", "80:25 5 8 4\n25*4=100:5 8 100\n"]
+    batched = model.generate(prompts, n=2, max_tokens=8, temperature=0, stop=())
+    for p, row in zip(prompts, batched, strict=True):
+        alone = model.generate([p], n=1, max_tokens=8, temperature=0, stop=())[0][0]
+        assert row[0] == row[1]
+        assert row[0].text == alone.text and row[0].tokens == alone.tokens
+        assert row[0].logprob == pytest.approx(alone.logprob, abs=1e-4)
+    probs = model.next_token_probs(prompts, ["yes", "no", "1"])
+    assert probs.shape == (2, 3) and np.all((probs >= 0) & (probs <= 1))
+    for i, p in enumerate(prompts):
+        np.testing.assert_allclose(probs[i], model.next_token_probs([p], ["yes", "no", "1"])[0], atol=1e-5)
+    scores = model.score(prompts, ["yes", "4*20=80 ="])
+    assert scores.shape == (2,) and np.all(scores < 0)
+    for i, p in enumerate(prompts):
+        assert scores[i] == pytest.approx(model.score([p], [["yes", "4*20=80 ="][i]])[0], abs=1e-4)
+
+
+def test_determinism_under_a_seed(model: HFModel) -> None:
+    a = model.generate(["80:", "6:1"], n=4, max_tokens=8, seed=7, stop=())
+    b = model.generate(["80:", "6:1"], n=4, max_tokens=8, seed=7, stop=())
+    c = model.generate(["80:", "6:1"], n=4, max_tokens=8, seed=8, stop=())
+    assert a == b and a != c
+
+
+def test_qwen_style_model_loads_and_generates(tmp_path: Path) -> None:
+    m = HFModel(tiny_lm_dir(tmp_path / "q", "qwen2"), device="cpu")
+    assert m.count_tokens("80:25 yes") == 7  # char-level, "yes" one token (its own tokenizer kept)
+    out = m.generate(["80:25 5\n"], n=2, max_tokens=4, seed=0, stop=())
+    assert len(out[0]) == 2 and all(c.tokens <= 4 for c in out[0])
+
+
+# ------------------------------------------------ tasks: invalid steps never count
+
+
+def test_countdown_steps_are_verified() -> None:
+    assert COUNTDOWN.parse_step(CD, (), " 8-4=4:25 5 4 ") == "8-4=4:25 5 4"
+    for bad in ["8-4=5:25 5 5", "9-4=5:25 5 8 5", "8-4=4:25 4 5", "8/3=2:25 5 4 2", "<0", "", "yes"]:
+        assert COUNTDOWN.parse_step(CD, (), bad) is None, bad
+    path = ("8-4=4:25 5 4", "25-5=20:4 20")
+    assert COUNTDOWN.parse_step(CD, path, "4*20=80 x") is None  # wrong verdict
+    assert COUNTDOWN.parse_step(CD, path, "4+20=24 =") is None
+    assert COUNTDOWN.reward(CD, (*path, "4*20=80 =")) == 1.0
+    assert COUNTDOWN.reward(CD, (*path, "4+20=24 x")) == 0.0
+    assert COUNTDOWN.reward(CD, path) is None
+    # A forged path (never through parse_step) is not scored solved either.
+    assert COUNTDOWN.reward(CD, ("8-4=4:25 5 4", "25-5=20:4 20", "4+20=80 =")) == 0.0
+
+
+def test_sudoku_steps_are_verified() -> None:
+    assert SUDOKU.parse_step(SU, (), "34=3") == "34=3"
+    assert SUDOKU.parse_step(SU, (), "?34=3") == "34=3"
+    for bad in ["11=3", "12=2", "12=1", "55=1", "12=5", "x", "!", "<1", "34=3 44=2"]:
+        assert SUDOKU.parse_step(SU, (), bad) is None, bad
+    assert SUDOKU.reward(SU, SOLVED_SU) == 1.0
+    assert SUDOKU.reward(SU, SOLVED_SU[:-1]) is None
+
+
+def test_garbage_proposals_are_rejected_never_solved(model: HFModel) -> None:
+    # The random model writes garbage: no Countdown or Sudoku step it proposes is legal.
+    for task, puzzle in (("countdown", CD), ("sudoku", SU)):
+        env = StepEnv(task, model, k=8)
+        root = env.root(puzzle)
+        [(actions, priors, values)] = env.expand_batch([root])
+        assert actions == [] and priors == [] and values == []
+        assert env.legal_actions(root) == [] and not env.is_terminal(root)
+        for algo in ("beam", "best_of_n", "mcts"):
+            r = search(env, [puzzle], algo, max_tokens=2000, progress=False).results[0]
+            assert not r.solved and r.steps == ()
+    # A user's task whose model proposes garbage: only what parse_step accepts is a step.
+    picky = Task(prompt=lambda p: f"{p}:", parse_step=lambda p, s, x: x if x == "never" else None,
+                 reward=lambda p, s: 1.0 if s else None)
+    env = StepEnv(picky, model, k=4)
+    assert env.expand_batch([env.root("7")]) == [([], [], [])]
+    assert not search(env, ["7"], "dfs", max_nodes=50, progress=False).results[0].solved
+
+
+# ------------------------------------------------ StepEnv and the searches
+
+
+def test_expand_batch_is_one_generate_and_one_value_pass(model: HFModel) -> None:
+    env = StepEnv(anything_goes(), model, k=3)
+    roots = [env.root(p) for p in ("1", "22", "333")]
+    gen, judge = Spy(model, "generate"), Spy(model, "next_token_probs")
+    try:
+        out = env.expand_batch(roots)
+        assert gen.calls == 1 and judge.calls == 1
+        for actions, priors, values in out:
+            assert 1 <= len(actions) <= 3 and sum(priors) == pytest.approx(1.0)
+            assert all(0 <= v <= 1 for v in values)
+        children = [env.step(r, a) for r, (acts, _, _) in zip(roots, out, strict=True) for a in acts]
+        assert env.expand_batch(roots) == out and gen.calls == 1  # cached
+        env.expand_batch(children)
+        assert gen.calls == 2 and judge.calls == 2
+        # legal_actions and heuristic read the cache.
+        assert env.legal_actions(roots[0]) == out[0][0]
+        assert env.heuristic(children[0]) == pytest.approx(1 - out[0][2][0])
+        assert gen.calls == 2 and judge.calls == 2
+    finally:
+        del model.generate, model.next_token_probs
+
+
+def test_values_rollout_and_callable(model: HFModel) -> None:
+    env = StepEnv(anything_goes(2), model, k=2, value="rollout")
+    [(actions, _, values)] = env.expand_batch([env.root("5")])
+    assert actions and all(v in (0.0, 1.0) for v in values)
+    seen = []
+    env = StepEnv(anything_goes(5), model, k=2, value=lambda texts: seen.extend(texts) or [0.25] * len(texts))
+    [(actions, _, values)] = env.expand_batch([env.root("5")])
+    assert values == [0.25] * len(actions) and all(t.startswith("5:") for t in seen)
+    with pytest.raises(clew.InputError):
+        StepEnv(anything_goes(), model, value="oracle")
+
+
+@pytest.mark.parametrize("algorithm", SEARCHES)
+def test_every_search_under_each_budget(model: HFModel, algorithm: str) -> None:
+    env = StepEnv(anything_goes(), model, k=3, max_steps=6)
+    run = search(env, ["1", "2"], algorithm, max_tokens=4000, progress=False, seed=1)
+    assert run.solved == 2 and all(r.stop == "solved" and len(r.steps) == 3 for r in run.results)
+    assert run.tokens == sum(r.tokens for r in run.results) > 0
+    # The tokens budget: a task that never ends runs until the budget, overshooting it by
+    # at most one batch.
+    endless = StepEnv(anything_goes(99), model, k=3, max_steps=50)
+    r = search(endless, ["1"], algorithm, max_tokens=600, progress=False).results[0]
+    assert not r.solved and r.stop in ("tokens", "exhausted") and r.tokens < 600 + 600
+    r = search(endless, ["1"], algorithm, max_nodes=6, progress=False).results[0]
+    assert not r.solved and r.stop in ("nodes", "exhausted") and r.nodes <= 6 + 3
+    r = search(endless, ["1"], algorithm, max_seconds=0.3, simulations=10**6, progress=False).results[0]
+    assert not r.solved and r.stop in ("seconds", "exhausted") and r.seconds < 5
+
+
+def test_cost_is_the_meters_spend(model: HFModel) -> None:
+    env = StepEnv(anything_goes(99), model, k=3, max_steps=20)
+    root = env.root("3")
+    env.cost(root, 0)
+    before = model.meter.tokens
+    res = solve(env, root, "beam", beam_width=2, max_cost=1500)
+    assert res.stop == "cost"
+    assert res.cost + env.uncharged == model.meter.tokens - before
+    before = model.meter.tokens
+    r = search(env, ["3"], "beam", beam_width=2, max_tokens=1500, progress=False).results[0]
+    assert r.stop == "tokens" and r.tokens == model.meter.tokens - before >= 1500
+
+
+def test_mcts_evaluator_batches_without_single_state_generates(model: HFModel) -> None:
+    env = StepEnv(anything_goes(99), model, k=3, max_steps=10)
+    tree = EnvMCTS(env, [env.root("1"), env.root("2")], num_actions=3, rule="puct", seed=0)
+    evaluate = env.mcts_evaluator()
+    rounds = 0
+    for _ in range(6):
+        ids, obs = tree.ask(4)
+        if len(ids):
+            rounds += 1
+            tree.tell(ids, *evaluate(obs))
+    # One generate per round: legal_actions at tell time found every leaf expanded.
+    assert env.generate_calls == rounds and env.value_calls == rounds
+
+
+def test_custom_task_end_to_end_and_deterministic(model: HFModel) -> None:
+    env = StepEnv(anything_goes(), model, k=3)
+    a = search(env, ["9"], "best_of_n", samples=4, max_tokens=3000, progress=False, seed=3).results[0]
+    b = search(env, ["9"], "best_of_n", samples=4, max_tokens=3000, progress=False, seed=3).results[0]
+    assert a.solved and a.steps == b.steps and a.tokens == b.tokens
+    assert a.text == "9:" + "".join(s + "\n" for s in a.steps)
+
+
+def test_greedy_decoding_and_compare_under_one_token_budget(model: HFModel) -> None:
+    env = StepEnv("countdown", model, k=2)
+    run = greedy_decoding(env, [CD, ((1, 2, 3), 6)], progress=False)
+    assert len(run.results) == 2 and run.solved == 0 and all(r.tokens > 0 for r in run.results)
+    env = StepEnv(anything_goes(), model, k=2, max_steps=5)
+    roots = [env.root("4"), env.root("5")]
+    cmp = compare(env, roots, [("mcts", compare_runner(env, "mcts")), ("beam", compare_runner(env, "beam", beam_width=2))],
+                  budget="cost", limits=[200, 3000])
+    rows = {row["algorithm"]: row for row in cmp.summary()}
+    assert rows["mcts"]["coverage"] == 1.0 and rows["beam"]["coverage"] == 1.0
+    assert np.all(cmp.runs["cost"][cmp.runs["limit"] == 200] < 200 + 400)

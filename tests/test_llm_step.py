@@ -117,6 +117,19 @@ def test_left_padding_equals_single_prompts(model: HFModel) -> None:
         assert scores[i] == pytest.approx(model.score([p], [["yes", "4*20=80 ="][i]])[0], abs=1e-4)
 
 
+def test_sampled_logprobs_match_score_with_padding_and_shared_prefill(model: HFModel) -> None:
+    prompts = ["8:", "80:25 5 8 4\n25*4=100:5 8 100\n"]  # left padding differs a lot
+    out = model.generate(prompts, n=4, max_tokens=6, stop=(), seed=2)
+    checked = 0
+    for p, row in zip(prompts, out, strict=True):
+        for c in row:
+            # Completions that re-tokenize to the tokens sampled (no eos, no "y","e","s").
+            if c.tokens == 6 and model.count_tokens(c.text) == 6:
+                assert c.logprob == pytest.approx(model.score([p], [c.text])[0], abs=1e-4)
+                checked += 1
+    assert checked >= 3
+
+
 def test_determinism_under_a_seed(model: HFModel) -> None:
     a = model.generate(["80:", "6:1"], n=4, max_tokens=8, seed=7, stop=())
     b = model.generate(["80:", "6:1"], n=4, max_tokens=8, seed=7, stop=())
@@ -255,6 +268,10 @@ def test_mcts_evaluator_batches_without_single_state_generates(model: HFModel) -
             tree.tell(ids, *evaluate(obs))
     # One generate per round: legal_actions at tell time found every leaf expanded.
     assert env.generate_calls == rounds and env.value_calls == rounds
+    # Traces name each step by its text.
+    record = tree.export_trace(0)
+    root = env.root("1")
+    assert any(f"Let me try {env.describe_action(root, a)}." in record["trace"] for a in env.legal_actions(root))
 
 
 def test_custom_task_end_to_end_and_deterministic(model: HFModel) -> None:

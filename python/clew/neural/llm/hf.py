@@ -75,6 +75,7 @@ class HFModel:
         self.context = getattr(config, "max_position_embeddings", None) or getattr(config, "n_positions", None)
         self.meter = Meter()
         self._special = set(tok.all_special_ids)
+        self._pieces: dict[int, str] = {}
 
     def __repr__(self) -> str:
         return f"HFModel({str(self.path)!r}, device={str(self.device)!r}, max_batch={self.max_batch})"
@@ -178,9 +179,9 @@ class HFModel:
     ) -> list[list[Completion]]:
         """``n`` completions per prompt (see :class:`~clew.neural.llm.LanguageModel`).
 
-        Per chunk of ``max_batch`` prompts: one forward pass (the prefill of all but each
-        prompt's last token) and one ``model.generate`` that samples all ``n`` continuations
-        of every prompt from the shared cache. ``temperature=0``: greedy, one sequence per
+        Per chunk of ``max_batch`` prompts: one ``model.generate``; with ``n > 1`` samples
+        it is preceded by one forward pass (the prefill of all but each prompt's last token)
+        whose cache the ``n`` samples of a prompt share. ``temperature=0``: greedy, one sequence per
         prompt, copied ``n`` times. A completion ends at the first ``stop`` string (cut off,
         not returned), at the eos token or after ``max_tokens``; its ``logprob`` is the
         model's (temperature 1) log-probability of its tokens up to the one that ended it.
@@ -211,27 +212,40 @@ class HFModel:
                         stop: list[str]) -> list[list[Completion]]:
         from transformers import StoppingCriteria, StoppingCriteriaList  # noqa: PLC0415
 
+        copies_rows = len(rows) * copies
+
         ids, mask, pos = self._batch(rows)
         if self.context is not None:
             if ids.shape[1] >= self.context:
                 raise InputError(f"a prompt of {ids.shape[1]} tokens leaves no room in the model's {self.context} positions")
             max_tokens = min(max_tokens, self.context - ids.shape[1])
         cache = None
-        if ids.shape[1] > 1:
-            # The shared prefill: every prompt's tokens but the last, once.
-            cache = self.model(input_ids=ids[:, :-1], attention_mask=mask[:, :-1], position_ids=pos[:, :-1],
-                               use_cache=True).past_key_values
+        if copies > 1 and ids.shape[1] > 1:
+            # The shared prefill: every prompt's tokens but the last, once for its copies.
+            out = self.model(input_ids=ids[:, :-1], attention_mask=mask[:, :-1], position_ids=pos[:, :-1],
+                             use_cache=True)
+            cache = out.cache if hasattr(type(out), "cache") or "cache" in out else out.past_key_values
             self.meter.passes += 1
             cache.batch_repeat_interleave(copies)
         self.meter.read += sum(len(r) for r in rows)
         width = ids.shape[1]
-        tok = self.tokenizer
+        piece, longest = self._piece, max((len(x) for x in stop), default=0)
 
         class StopAt(StoppingCriteria):
-            # Per sequence: done once its new text holds a stop string.
+            # Per sequence: done once its new text holds a stop string. Only each row's
+            # last few characters are kept and only the newest token decoded, so a step
+            # costs O(rows), not a decode of every row.
+            def __init__(self) -> None:
+                self.tails = [""] * copies_rows
+                self.done = [False] * len(self.tails)
+
             def __call__(self, input_ids: torch.Tensor, scores: Any, **kwargs: Any) -> torch.Tensor:
-                texts = tok.batch_decode(input_ids[:, width:], skip_special_tokens=True)
-                return torch.tensor([any(s in t for s in stop) for t in texts], device=input_ids.device)
+                for i, t in enumerate(input_ids[:, -1].tolist()):
+                    if not self.done[i]:
+                        text = self.tails[i] + piece(t)
+                        self.done[i] = any(x in text for x in stop)
+                        self.tails[i] = text[len(text) - longest + 1:] if longest > 1 else ""
+                return torch.tensor(self.done, device=input_ids.device)
 
         sampling = {"do_sample": False} if temperature == 0 else {"do_sample": True, "temperature": float(temperature),
                                                                    "top_k": 0, "top_p": 1.0}
@@ -243,8 +257,8 @@ class HFModel:
             stopping_criteria=StoppingCriteriaList([StopAt()]) if stop else None,
             output_logits=True,
             return_dict_in_generate=True,
-            pad_token_id=tok.pad_token_id,
-            eos_token_id=tok.eos_token_id,
+            pad_token_id=self.tokenizer.pad_token_id,
+            eos_token_id=self.tokenizer.eos_token_id,
             **sampling,
         )
         self.meter.passes += 1
@@ -265,17 +279,29 @@ class HFModel:
         """A sequence's text before its first stop string, and the tokens it used (the
         token that completed the stop string or the eos included; padding after it not)."""
         eos = self.tokenizer.eos_token_id
+        longest = max((len(x) for x in stop), default=0)
+        tail = ""
         # A sequence that ended early is padded after its end; the scan stops there first.
         for used in range(1, len(ids) + 1):
             t = ids[used - 1]
             if t == eos:
                 return self.tokenizer.decode(ids[: used - 1], skip_special_tokens=True), used
-            if stop and t not in self._special:
+            if not stop or t in self._special:
+                continue
+            tail += self._piece(t)
+            if any(x in tail for x in stop):
                 text = self.tokenizer.decode(ids[:used], skip_special_tokens=True)
-                hits = [text.find(s) for s in stop if s in text]
-                if hits:
-                    return text[: min(hits)], used
+                hits = [text.find(x) for x in stop if x in text]
+                return (text[: min(hits)] if hits else text), used
+            tail = tail[len(tail) - longest + 1:] if longest > 1 else ""
         return self.tokenizer.decode(ids, skip_special_tokens=True), len(ids)
+
+    def _piece(self, token: int) -> str:
+        """One token's text alone (cached): enough to spot an ASCII stop string."""
+        text = self._pieces.get(token)
+        if text is None:
+            text = self._pieces[token] = self.tokenizer.decode([token], skip_special_tokens=True)
+        return text
 
 
 def _load_tokenizer(path: Path) -> Any:

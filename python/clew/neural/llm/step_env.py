@@ -159,9 +159,6 @@ class StepEnv:
     def observe(self, state: StepState) -> StepState:
         return state
 
-    def text(self, state: StepState) -> str:
-        return state.text
-
     # ------------------------------------------------ the batched expansion
 
     def expand_batch(self, states: Sequence[StepState]) -> list[tuple[list[int], list[float], list[float]]]:
@@ -261,10 +258,13 @@ class StepEnv:
         return list(range(len(self._expanded[state].children)))
 
     def step(self, state: StepState, action: int) -> StepState:
+        self.stepped += 1
+        return self._child_of(state, action)
+
+    def _child_of(self, state: StepState, action: int) -> StepState:
         e = self._expanded.get(state)
         if e is None or not 0 <= int(action) < len(e.children):
             raise InputError(f"action {action} is not one of {state!r}'s expanded actions")
-        self.stepped += 1
         return e.children[int(action)]
 
     def heuristic(self, state: StepState) -> float:
@@ -290,13 +290,8 @@ class StepEnv:
         return self.model.meter.tokens - self._charged
 
     def describe_action(self, state: StepState, action: int) -> str:
-        return self.step_text(state, action)
-
-    def step_text(self, state: StepState, action: int) -> str:
-        e = self._expanded.get(state)
-        if e is None or not 0 <= int(action) < len(e.children):
-            raise InputError(f"action {action} is not one of {state!r}'s expanded actions")
-        return e.children[int(action)].steps[-1]
+        """The step's text (what traces and :meth:`EnvMCTS.export_trace` show)."""
+        return self._child_of(state, action).steps[-1]
 
     # ------------------------------------------------ MCTS
 

@@ -18,7 +18,7 @@ from llm_fixtures import tiny_lm_dir  # noqa: E402
 import clew  # noqa: E402
 from clew.neural.llm import HFModel, StepEnv, Task, compare_runner, greedy_decoding, search  # noqa: E402
 from clew.neural.llm.task import COUNTDOWN, SUDOKU  # noqa: E402
-from clew.search import EnvMCTS, compare, solve  # noqa: E402
+from clew.search import EnvMCTS, compare, run_mcts_env, solve  # noqa: E402
 
 torch.set_num_threads(1)
 
@@ -135,6 +135,9 @@ def test_determinism_under_a_seed(model: HFModel) -> None:
     b = model.generate(["80:", "6:1"], n=4, max_tokens=8, seed=7, stop=())
     c = model.generate(["80:", "6:1"], n=4, max_tokens=8, seed=8, stop=())
     assert a == b and a != c
+    # Without a seed the global stream advances: two calls differ.
+    torch.manual_seed(0)
+    assert model.generate(["80:"], n=4, max_tokens=8, stop=()) != model.generate(["80:"], n=4, max_tokens=8, stop=())
 
 
 def test_qwen_style_model_loads_and_generates(tmp_path: Path) -> None:
@@ -268,6 +271,11 @@ def test_mcts_evaluator_batches_without_single_state_generates(model: HFModel) -
             tree.tell(ids, *evaluate(obs))
     # One generate per round: legal_actions at tell time found every leaf expanded.
     assert env.generate_calls == rounds and env.value_calls == rounds
+    # run_mcts_env (Python MCTS) expands each round's leaves in one batch too.
+    python_mcts = StepEnv(anything_goes(99), model, k=3, max_steps=10)
+    roots = [python_mcts.root(p) for p in ("1", "2", "3")]
+    run_mcts_env(python_mcts, roots, python_mcts.mcts_evaluator(), 3, simulations=4)
+    assert python_mcts.generate_calls == 5 and python_mcts.value_calls == 5  # the roots' round + 4
     # Traces name each step by its text.
     record = tree.export_trace(0)
     root = env.root("1")

@@ -11,6 +11,7 @@ of different lengths), and a cache kept between calls (each call rebuilds its ow
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
 from collections.abc import Sequence
@@ -196,8 +197,12 @@ class HFModel:
         copies = 1 if greedy else n
         out: list[list[Completion]] = []
         start = time.perf_counter()
-        devices = [self.device] if self.device.type == "cuda" else []
-        with torch.inference_mode(), torch.random.fork_rng(devices=devices):
+        # The seed applies to this call only: the caller's CPU (and this GPU's) stream is restored.
+        devices = [self.device.index if self.device.index is not None else torch.cuda.current_device()] \
+            if self.device.type == "cuda" else []
+        # Without a seed, sampling draws from (and advances) the global stream as usual.
+        forked = torch.random.fork_rng(devices=devices) if seed is not None else contextlib.nullcontext()
+        with torch.inference_mode(), forked:
             if seed is not None:
                 torch.manual_seed(int(seed))
             rows = self._encode(prompts) if prompts else []

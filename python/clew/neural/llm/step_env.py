@@ -307,8 +307,9 @@ class StepEnv:
             priors = np.zeros((len(states), self.k), dtype=np.float32)
             for i, (actions, p, _) in enumerate(out):
                 priors[i, actions] = p
-            values = np.array([self._state_value(s) if (s in self._values or self.is_terminal(s)) else 0.5
-                               for s in states], dtype=np.float32)
+            # A state the model proposes no valid step from is a dead end for this search.
+            values = np.array([self._state_value(s) if out[i][0] or self.is_terminal(s) else 0.0
+                               for i, s in enumerate(states)], dtype=np.float32)
             return priors, values
 
         return evaluate

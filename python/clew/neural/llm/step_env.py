@@ -188,17 +188,21 @@ class StepEnv:
         kids: list[tuple[StepState, list[StepState], list[float]]] = []
         for s, comps in zip(todo, proposals, strict=True):
             puzzle = self._puzzle(s)
+            # A step's weight: its probability under the model; where the backend gives no
+            # logprobs (some servers), how often it was sampled.
+            counted = any(c.logprob is None for c in comps)
             best: dict[str, float] = {}
             for c in comps:
                 step = task.parse_step(puzzle, s.steps, c.text)
                 if step is None:
                     continue
-                # Without logprobs (a server that gives none) a step weighs by how often it came.
-                w = c.logprob if c.logprob is not None else 0.0
-                best[step] = max(best.get(step, -math.inf), w) if c.logprob is not None else best.get(step, 0.0) + 1.0
+                if counted:
+                    best[step] = best.get(step, 0.0) + 1.0
+                else:
+                    best[step] = max(best.get(step, -math.inf), float(c.logprob))  # type: ignore[arg-type]
             steps = sorted(best, key=lambda st: -best[st])
             weights = np.array([best[st] for st in steps], dtype=np.float64)
-            if len(steps) and comps and comps[0].logprob is not None:
+            if len(steps) and not counted:
                 weights = np.exp(weights - weights.max())
             priors = (weights / weights.sum()).tolist() if len(steps) else []
             kids.append((s, [self._child(s, st) for st in steps], priors))

@@ -182,8 +182,8 @@ class HFModel:
 
         Per chunk of ``max_batch`` prompts: one ``model.generate``; with ``n > 1`` samples
         it is preceded by one forward pass (the prefill of all but each prompt's last token)
-        whose cache the ``n`` samples of a prompt share. ``temperature=0``: greedy, one sequence per
-        prompt, copied ``n`` times. A completion ends at the first ``stop`` string (cut off,
+        whose cache the ``n`` samples of a prompt share. ``temperature=0``: greedy, one
+        sequence per prompt, copied ``n`` times. A completion ends at the first ``stop`` string (cut off,
         not returned), at the eos token or after ``max_tokens``; its ``logprob`` is the
         model's (temperature 1) log-probability of its tokens up to the one that ended it.
         ``seed``: the sampling stream (the caller's global torch RNG is left as it was).
@@ -218,7 +218,6 @@ class HFModel:
         from transformers import StoppingCriteria, StoppingCriteriaList  # noqa: PLC0415
 
         copies_rows = len(rows) * copies
-
         ids, mask, pos = self._batch(rows)
         if self.context is not None:
             if ids.shape[1] >= self.context:
@@ -227,9 +226,9 @@ class HFModel:
         cache = None
         if copies > 1 and ids.shape[1] > 1:
             # The shared prefill: every prompt's tokens but the last, once for its copies.
-            out = self.model(input_ids=ids[:, :-1], attention_mask=mask[:, :-1], position_ids=pos[:, :-1],
-                             use_cache=True)
-            cache = out.cache if hasattr(type(out), "cache") or "cache" in out else out.past_key_values
+            prefill = self.model(input_ids=ids[:, :-1], attention_mask=mask[:, :-1], position_ids=pos[:, :-1],
+                                 use_cache=True)
+            cache = prefill.cache  # transformers 5's name (past_key_values is deprecated)
             self.meter.passes += 1
             cache.batch_repeat_interleave(copies)
         self.meter.read += sum(len(r) for r in rows)

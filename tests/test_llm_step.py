@@ -239,11 +239,11 @@ def test_every_search_under_each_budget(model: HFModel, algorithm: str) -> None:
     # at most one batch.
     endless = StepEnv(anything_goes(99), model, k=3, max_steps=50)
     r = search(endless, ["1"], algorithm, max_tokens=600, progress=False).results[0]
-    assert not r.solved and r.stop in ("tokens", "exhausted") and r.tokens < 600 + 600
+    assert not r.solved and r.stop == "tokens" and 600 <= r.tokens < 600 + 600
     r = search(endless, ["1"], algorithm, max_nodes=6, progress=False).results[0]
-    assert not r.solved and r.stop in ("nodes", "exhausted") and r.nodes <= 6 + 3
+    assert not r.solved and r.stop == "nodes" and r.nodes <= 6 + 3
     r = search(endless, ["1"], algorithm, max_seconds=0.3, simulations=10**6, progress=False).results[0]
-    assert not r.solved and r.stop in ("seconds", "exhausted") and r.seconds < 5
+    assert not r.solved and r.stop == "seconds" and 0.3 <= r.seconds < 5
 
 
 def test_cost_is_the_meters_spend(model: HFModel) -> None:
@@ -301,3 +301,21 @@ def test_greedy_decoding_and_compare_under_one_token_budget(model: HFModel) -> N
     rows = {row["algorithm"]: row for row in cmp.summary()}
     assert rows["mcts"]["coverage"] == 1.0 and rows["beam"]["coverage"] == 1.0
     assert np.all(cmp.runs["cost"][cmp.runs["limit"] == 200] < 200 + 400)
+
+
+def test_bad_input_is_an_input_error(model: HFModel, capsys: pytest.CaptureFixture[str]) -> None:
+    env = StepEnv("countdown", model, k=2)
+    with pytest.raises(clew.InputError, match="algorithm"):
+        search(env, [CD], "hill_climbing", progress=False)
+    with pytest.raises(clew.InputError, match="Countdown puzzle"):
+        env.root(80)
+    with pytest.raises(clew.InputError, match="LanguageModel"):
+        StepEnv("countdown", object())
+    with pytest.raises(clew.InputError, match="task"):
+        StepEnv("chess", model)
+    with pytest.raises(clew.InputError, match="Sudoku"):
+        StepEnv("sudoku", model).root("12345")
+    # The progress bar reports solved / tokens / budget.
+    search(StepEnv(anything_goes(1), model, k=2), ["1", "2"], "beam", max_tokens=500, progress=True)
+    err = capsys.readouterr().err
+    assert "solved 2/2" in err and "tokens" in err and "/1,000" in err

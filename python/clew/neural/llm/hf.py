@@ -33,7 +33,8 @@ class HFModel:
     """A causal LM loaded from the local directory ``path`` (never the hub).
 
     ``device``: ``"auto"`` (a GPU when torch sees one), ``"cpu"``, ``"cuda[:N]"``.
-    ``dtype``: None (the checkpoint's own on a GPU, float32 on the CPU), ``"float32"``,
+    ``dtype``: None (the checkpoint's own on a GPU, float32 on the CPU), ``"auto"`` (the
+    checkpoint's own), ``"float32"``,
     ``"float16"``, ``"bfloat16"`` or a ``torch.dtype``. ``max_batch``: prompts per
     batched model call (``generate`` computes ``max_batch * n`` sequences per call).
     Every method charges :attr:`meter`: ``read`` = prompt tokens of every sequence
@@ -52,7 +53,7 @@ class HFModel:
         if not (self.path / "config.json").is_file():
             raise InputError(f"{self.path}: not a transformers model directory (no config.json)")
         self.device = resolve_device(device)
-        if isinstance(dtype, str):
+        if isinstance(dtype, str) and dtype != "auto":
             if dtype not in _DTYPES:
                 raise InputError(f"dtype {dtype!r}: use one of {sorted(_DTYPES)}")
             dtype = _DTYPES[dtype]

@@ -236,14 +236,24 @@ def test_every_search_under_each_budget(model: HFModel, algorithm: str) -> None:
     assert run.solved == 2 and all(r.stop == "solved" and len(r.steps) == 3 for r in run.results)
     assert run.tokens == sum(r.tokens for r in run.results) > 0
     # The tokens budget: a task that never ends runs until the budget, overshooting it by
-    # at most one batch.
+    # at most its last batch.
     endless = StepEnv(anything_goes(99), model, k=3, max_steps=50)
     r = search(endless, ["1"], algorithm, max_tokens=600, progress=False).results[0]
-    assert not r.solved and r.stop == "tokens" and 600 <= r.tokens < 600 + 600
+    assert not r.solved and r.stop == "tokens" and 600 <= r.tokens < 600 + endless.batch_tokens
     r = search(endless, ["1"], algorithm, max_nodes=6, progress=False).results[0]
     assert not r.solved and r.stop == "nodes" and r.nodes <= 6 + 3
     r = search(endless, ["1"], algorithm, max_seconds=0.3, simulations=10**6, progress=False).results[0]
     assert not r.solved and r.stop == "seconds" and 0.3 <= r.seconds < 5
+
+
+@pytest.mark.skipif("expand_batch" not in (solve.__doc__ or ""), reason="this solve() expands state by state")
+def test_solve_hands_a_beam_level_to_one_expand_batch(model: HFModel) -> None:
+    env = StepEnv(anything_goes(99), model, k=3, max_steps=20)
+    res = solve(env, env.root("1"), "beam", beam_width=2, max_nodes=30, record=True)
+    expanded = res.tree["expand"] >= 0
+    levels = len(set(res.tree["depth"][expanded].tolist()))
+    assert expanded.sum() > levels  # several states a level ...
+    assert env.generate_calls == levels  # ... one generate for each level
 
 
 def test_cost_is_the_meters_spend(model: HFModel) -> None:

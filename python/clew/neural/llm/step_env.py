@@ -107,6 +107,8 @@ class StepEnv:
         self.value_calls = 0
         #: Children stepped into (what a search generated), for results cut short.
         self.stepped = 0
+        #: Tokens the last expand_batch spent: how far that batch can take a search past its budget.
+        self.batch_tokens = 0
         self.deadline: float | None = None
         self.stop_at_goal: str | None = None
         self._charged = model.meter.tokens
@@ -171,8 +173,10 @@ class StepEnv:
         cost nothing."""
         self._guard()
         todo = list(dict.fromkeys(s for s in states if s not in self._expanded and not self.is_terminal(s)))
+        before = self.model.meter.tokens
         if todo:
             self._expand(todo)
+        self.batch_tokens = self.model.meter.tokens - before
         out = []
         for s in states:
             e = self._expanded.get(s)

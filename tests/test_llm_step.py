@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -12,8 +11,7 @@ pytest.importorskip("transformers")
 pytest.importorskip("tokenizers")
 import torch  # noqa: E402
 
-sys.path.insert(0, str(Path(__file__).parent))
-from llm_fixtures import tiny_lm_dir  # noqa: E402
+from llm_fixtures import tiny_lm_dir  # noqa: E402  (tests/, on the path by conftest)
 
 import clew  # noqa: E402
 from clew.neural.llm import HFModel, StepEnv, Task, compare_runner, greedy_decoding, search  # noqa: E402

@@ -193,7 +193,7 @@ def _mcts(env: StepEnv, root: StepState, max_tokens: int | None, max_nodes: int 
         if not len(ids) and now == last:  # the whole tree is explored
             break
         last = now
-        env._guard()
+        env.check_limits()
     spent = tree.spent()
     return "exhausted", spent["nodes"], spent["evaluations"]
 

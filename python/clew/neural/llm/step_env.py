@@ -171,7 +171,7 @@ class StepEnv:
         batched value pass over all their children (and over the states themselves when
         they have no value yet, e.g. roots); cached states and terminal ones (no actions)
         cost nothing."""
-        self._guard()
+        self.check_limits()
         todo = list(dict.fromkeys(s for s in states if s not in self._expanded and not self.is_terminal(s)))
         before = self.model.meter.tokens
         if todo:
@@ -248,8 +248,10 @@ class StepEnv:
         for s, v in zip(states, values, strict=True):
             self._values[s] = float(v)
 
-    def _guard(self) -> None:
-        # Budgets solve() cannot see: the wall clock and a verified answer already found.
+    def check_limits(self) -> None:
+        """Raise :class:`OutOfTime` past :attr:`deadline`, :class:`Solved` once the prompt
+        :attr:`stop_at_goal` has a verified answer (what the driver sets: limits a search
+        in Rust cannot see); every model call checks them first."""
         if self.deadline is not None and time.monotonic() > self.deadline:
             raise OutOfTime
         if self.stop_at_goal is not None and self.stop_at_goal in self.goals:
@@ -282,7 +284,7 @@ class StepEnv:
         if r is not None:
             return 1.0 - min(max(r, 0.0), 1.0)
         if state not in self._values:
-            self._guard()
+            self.check_limits()
             self._value_states([state])
         return 1.0 - self._values[state]
 

@@ -15,7 +15,7 @@ from llm_fixtures import tiny_lm_dir  # noqa: E402  (tests/, on the path by conf
 
 import clew  # noqa: E402
 from clew.neural.llm import HFModel, StepEnv, Task, compare_runner, greedy_decoding, search  # noqa: E402
-from clew.neural.llm.task import COUNTDOWN, SUDOKU  # noqa: E402
+from clew.neural.llm.task import COUNTDOWN, SUDOKU, continue_steps  # noqa: E402
 from clew.search import EnvMCTS, compare, run_mcts_env, solve  # noqa: E402
 
 torch.set_num_threads(1)
@@ -158,6 +158,9 @@ def test_countdown_steps_are_verified() -> None:
     assert COUNTDOWN.reward(CD, (*path, "4*20=80 =")) == 1.0
     assert COUNTDOWN.reward(CD, (*path, "4+20=24 x")) == 0.0
     assert COUNTDOWN.reward(CD, path) is None
+    # A greedy continuation is read step by step up to the first rejected line.
+    assert continue_steps(COUNTDOWN, CD, (), "8-4=4:25 5 4\n25-5=20:4 20\n4*20=80 =\n", 32) == (*path, "4*20=80 =")
+    assert continue_steps(COUNTDOWN, CD, (), "8-4=4:25 5 4\n25-5=21:4 21\n4*20=80 =\n", 32) == path[:1]
     # A forged path (never through parse_step) is not scored solved either.
     assert COUNTDOWN.reward(CD, ("8-4=4:25 5 4", "25-5=20:4 20", "4+20=80 =")) == 0.0
 
@@ -165,8 +168,14 @@ def test_countdown_steps_are_verified() -> None:
 def test_sudoku_steps_are_verified() -> None:
     assert SUDOKU.parse_step(SU, (), "34=3") == "34=3"
     assert SUDOKU.parse_step(SU, (), "?34=3") == "34=3"
-    for bad in ["11=3", "12=2", "12=1", "55=1", "12=5", "x", "!", "<1", "34=3 44=2"]:
+    # A guess opens a new line in compact traces: the first token is the step.
+    assert SUDOKU.parse_step(SU, (), "\n?34=3") == "34=3"
+    assert SUDOKU.parse_step(SU, (), "34=3\n?44=2") == "34=3"
+    for bad in ["11=3", "12=2", "12=1", "55=1", "12=5", "x", "!", "<1", "", "\n", "34=3x"]:
         assert SUDOKU.parse_step(SU, (), bad) is None, bad
+    # A free continuation in the compact style (a guess on its own line) is read step by step.
+    text = " ".join(SOLVED_SU[:4]) + "\n?" + " ".join(SOLVED_SU[4:]) + " !\n"
+    assert continue_steps(SUDOKU, SU, (), text, 32) == SOLVED_SU
     assert SUDOKU.reward(SU, SOLVED_SU) == 1.0
     assert SUDOKU.reward(SU, SOLVED_SU[:-1]) is None
 

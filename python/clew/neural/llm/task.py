@@ -10,7 +10,8 @@ with clew's own verifiers, so a step the model makes up never counts:
   :func:`clew.traces.validate` replays the path with it (operands present, arithmetic
   right, numbers left listed right, verdict right); reward 1 for a verified ``=`` line.
 * ``"sudoku"``: puzzle text (``.`` or ``0`` for blanks, N*N cells, N <= 9); a step is one
-  ``"rc=d"`` token (row, column, digit, 1-based) that fills an empty cell no peer holds;
+  ``"rc=d"`` token (row, column, digit, 1-based; a guess ``"?rc=d"`` is a placement on a
+  path) that fills an empty cell no peer holds;
   reward 1 when the grid is full, 0 when some empty cell has no candidate left.
 """
 
@@ -39,7 +40,9 @@ class Task:
     here: nothing else checks it). ``reward(puzzle, steps) -> float | None``: the reward
     when the state after ``steps`` is terminal (positive: solved), None while it is not.
     ``delimiter``: written after each step. ``stop``: where a proposal ends (default: the
-    delimiter). ``max_step_tokens``: the most tokens one proposal may take.
+    delimiter). ``separators``: what separates steps in a free continuation (greedy
+    decoding, rollouts; default: the delimiter and the stop strings).
+    ``max_step_tokens``: the most tokens one proposal may take.
     """
 
     prompt: Callable[[Any], str]
@@ -48,6 +51,7 @@ class Task:
     delimiter: str = "\n"
     stop: tuple[str, ...] | None = None
     max_step_tokens: int = 32
+    separators: tuple[str, ...] | None = None
     name: str = "custom"
 
     def __post_init__(self) -> None:
@@ -55,6 +59,8 @@ class Task:
             raise InputError("a Task's delimiter must be a non-empty string")
         if self.stop is None:
             object.__setattr__(self, "stop", (self.delimiter,))
+        if self.separators is None:
+            object.__setattr__(self, "separators", (self.delimiter, *(self.stop or ())))
         if self.max_step_tokens < 1:
             raise InputError(f"max_step_tokens must be >= 1, got {self.max_step_tokens}")
 
@@ -139,7 +145,10 @@ def _sudoku_candidates(cells: list[int], size: int, box: tuple[int, int], cell: 
 
 
 def _sudoku_parse(puzzle: Any, steps: Steps, text: str) -> str | None:
-    m = _PLACE.fullmatch(text.strip())
+    # Compact traces put a guess on a new line ("32=4\n?13=3"), so a proposal ends only at
+    # a space and its first token is the step: "\n?13=3" is a guess, "32=4\n?13=3" places 32=4.
+    pieces = text.split()
+    m = _PLACE.fullmatch(pieces[0]) if pieces else None
     if m is None:
         return None
     cells, size, box = _sudoku_fill(puzzle, steps)
@@ -178,7 +187,7 @@ def _sudoku_prompt(puzzle: Any) -> str:
 
 
 SUDOKU = Task(prompt=_sudoku_prompt, parse_step=_sudoku_parse, reward=_sudoku_reward,
-              delimiter=" ", stop=(" ", "\n"), max_step_tokens=8, name="sudoku")
+              delimiter=" ", stop=(" ",), separators=(" ", "\n"), max_step_tokens=8, name="sudoku")
 
 BUILTIN: dict[str, Task] = {"countdown": COUNTDOWN, "sudoku": SUDOKU}
 
@@ -194,10 +203,10 @@ def task_of(task: str | Task) -> Task:
 
 def continue_steps(task: Task, puzzle: Any, steps: Steps, text: str, limit: int) -> Steps:
     """The steps a free continuation ``text`` of the state ``steps`` takes, split at the
-    delimiter (and the other stop strings), each checked by ``parse_step``; it stops at the
-    first rejected piece, at a terminal state or after ``limit`` steps in all."""
+    task's separators, each checked by ``parse_step``; it stops at the first rejected
+    piece, at a terminal state or after ``limit`` steps in all."""
     pieces = [text]
-    for sep in (task.delimiter, *(task.stop or ())):
+    for sep in task.separators or ():
         pieces = [q for p in pieces for q in p.split(sep)]
     out = list(steps)
     for piece in pieces:

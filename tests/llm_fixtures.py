@@ -4,6 +4,7 @@
 ``from_pretrained`` loads offline: a char-level ``tokenizers`` tokenizer over the
 characters clew's compact Countdown and Sudoku traces use, with the judge's answers
 ``yes`` and ``no`` as single tokens, and a 2-layer model of width 32 built from a config.
+``anything_goes(n)`` is a task such a model can solve.
 """
 
 from __future__ import annotations
@@ -14,6 +15,15 @@ from pathlib import Path
 CHARS = list("0123456789+-*/=:<!?x. \n") + list("solvabe")
 SPECIAL = ["<pad>", "<eos>", "<unk>"]
 WORDS = ["yes", "no"]
+
+
+def anything_goes(steps_to_win: int = 3, max_step_tokens: int = 5):
+    """A task every non-empty proposal passes, won after ``steps_to_win`` steps: a random
+    model solves it, so searches can be driven to a goal (or, with a large count, to a budget)."""
+    from clew.neural.llm import Task
+
+    return Task(prompt=lambda p: f"{p}:", parse_step=lambda p, s, x: x.strip() or None,
+                reward=lambda p, s: 1.0 if len(s) >= steps_to_win else None, max_step_tokens=max_step_tokens)
 
 
 def tiny_lm_dir(path: str | Path, arch: str = "gpt2", seed: int = 0) -> Path:

@@ -11,7 +11,7 @@ pytest.importorskip("transformers")
 pytest.importorskip("tokenizers")
 import torch  # noqa: E402
 
-from llm_fixtures import tiny_lm_dir  # noqa: E402  (tests/, on the path by conftest)
+from llm_fixtures import anything_goes, tiny_lm_dir  # noqa: E402  (tests/, on the path by conftest)
 
 import clew  # noqa: E402
 from clew.neural.llm import HFModel, StepEnv, Task, compare_runner, greedy_decoding, search  # noqa: E402
@@ -34,12 +34,6 @@ def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def model(model_dir: Path) -> HFModel:
     return HFModel(model_dir, device="cpu")
-
-
-def anything_goes(steps_to_win: int = 3, max_step_tokens: int = 5) -> Task:
-    """A task every non-empty proposal passes: the random model can solve it."""
-    return Task(prompt=lambda p: f"{p}:", parse_step=lambda p, s, x: x.strip() or None,
-                reward=lambda p, s: 1.0 if len(s) >= steps_to_win else None, max_step_tokens=max_step_tokens)
 
 
 class Spy:

@@ -12,15 +12,11 @@ pytest.importorskip("transformers")
 server_module = pytest.importorskip("clew.neural.llm.server")
 
 import llm_server  # noqa: E402  (tests/, on the path by conftest)
+from llm_fixtures import anything_goes  # noqa: E402
 
-from clew.neural.llm import StepEnv, Task, search  # noqa: E402
+from clew.neural.llm import StepEnv, search  # noqa: E402
 
 SEARCHES = ["dfs", "bfs", "beam", "best_first", "best_of_n", "particle_filter", "mcts"]
-
-
-def anything_goes(steps_to_win: int) -> Task:
-    return Task(prompt=lambda p: f"{p}:", parse_step=lambda p, s, x: x.strip() or None,
-                reward=lambda p, s: 1.0 if len(s) >= steps_to_win else None, max_step_tokens=4)
 
 
 @pytest.fixture(scope="module")

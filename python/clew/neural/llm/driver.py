@@ -148,7 +148,7 @@ def run_one(env: StepEnv, puzzle: Any, algorithm: str, *, max_tokens: int | None
         if algorithm == "mcts":
             stop, nodes, evaluations = _mcts(env, root, max_tokens, max_nodes, simulations, leaves, seed, options)
         else:
-            extra = {"max_seconds": max_seconds} if _SOLVE_HAS_SECONDS and max_seconds is not None else {}
+            extra: dict[str, Any] = {"max_seconds": max_seconds} if _SOLVE_HAS_SECONDS and max_seconds is not None else {}
             res = solve(env, root, algorithm, max_nodes=max_nodes, max_cost=max_tokens, seed=seed, **extra, **options)
             stop = {"cost": "tokens"}.get(res.stop, res.stop)
             nodes, evaluations = res.nodes, res.evaluations
@@ -238,8 +238,8 @@ def compare_runner(env: StepEnv, algorithm: str, **options: Any) -> Any:
     def run(root: Any, seed: int, budget: dict[str, float]) -> PuzzleResult:
         if "max_evaluations" in budget:
             raise InputError("an LLM search compares under budget='cost' (tokens) or 'nodes'")
-        max_cost = budget.get("max_cost")
+        max_cost, max_nodes = budget.get("max_cost"), budget.get("max_nodes")
         return run_one(env, root, algorithm, max_tokens=None if max_cost is None else int(np.ceil(max_cost)),
-                       max_nodes=budget.get("max_nodes"), seed=seed, **options)
+                       max_nodes=None if max_nodes is None else int(max_nodes), seed=seed, **options)
 
     return run

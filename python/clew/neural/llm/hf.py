@@ -64,7 +64,8 @@ class HFModel:
             self.model = AutoModelForCausalLM.from_pretrained(self.path, local_files_only=True, dtype=dtype)
         except (OSError, ValueError, KeyError) as exc:
             raise InputError(f"{self.path}: cannot load the model or tokenizer ({exc})") from exc
-        self.model.to(self.device).eval()
+        self.model.to(self.device)  # type: ignore[arg-type]  # transformers' stubs miss torch.device
+        self.model.eval()
         tok = self.tokenizer
         tok.padding_side = "left"
         if tok.pad_token_id is None:

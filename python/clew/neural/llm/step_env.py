@@ -228,6 +228,7 @@ class StepEnv:
         if not states:
             return
         self.value_calls += 1
+        values: Any
         if self.value == "judge":
             p = self.model.next_token_probs([s.text + JUDGE_QUESTION for s in states], JUDGE_ANSWERS)
             total = p.sum(axis=1)

@@ -124,8 +124,8 @@ def _sudoku_grid(puzzle: Any) -> tuple[list[int], int, tuple[int, int]]:
         cells = [0 if ch in ".0" else int(ch) for ch in text]
     except ValueError as exc:
         raise InputError(f"a Sudoku puzzle holds digits and '.', got {text!r}") from exc
-    box = sudoku.default_box(size)
-    return cells, size, (int(box[0]), int(box[1]))
+    rows, cols = sudoku.default_box(size) or (size, 1)  # default_box gives a box for N <= 9
+    return cells, size, (int(rows), int(cols))
 
 
 def _sudoku_fill(puzzle: Any, steps: Steps) -> tuple[list[int], int, tuple[int, int]]:

@@ -274,7 +274,9 @@ def run_mcts_env(
     terminal leaf is told ``env.reward(state)`` (for the player to move
     there) without the evaluator, the others go in one call
     ``evaluator([env.observe(s) for s in states]) -> (priors, values)``.
-    Children are the legal actions; ``options`` go to :class:`MCTS`.
+    Children are the legal actions; ``options`` go to :class:`MCTS`. An
+    env with ``expand_batch(states)`` (see :func:`solve`) gets one call per
+    round on the live leaves before their ``legal_actions`` are read.
     """
     tree = MCTS(num_actions, len(roots), **options)
     states: dict[tuple[int, int], Hashable] = {}
@@ -290,6 +292,10 @@ def run_mcts_env(
             states[t, int(ids[i]) & _LOW] = s
             leaf_states.append(s)
         terminal = np.array([env.is_terminal(s) for s in leaf_states], dtype=np.bool_)
+        expand_batch = getattr(env, "expand_batch", None)
+        if expand_batch is not None:
+            # One batched expansion of the round's live leaves; legal_actions then reads it.
+            expand_batch([s for s, t in zip(leaf_states, terminal, strict=True) if not t])
         legal = np.zeros((n, num_actions), dtype=np.bool_)
         values = np.zeros(n, dtype=np.float32)
         priors = np.zeros((n, num_actions), dtype=np.float32)

@@ -1,0 +1,245 @@
+"""Search many puzzles with a language model under token, node and wall-clock budgets:
+:func:`search` (the front door), :func:`greedy_decoding` (the baseline) and
+:func:`compare_runner` (for :func:`clew.search.compare` with ``budget="cost"``).
+
+Each puzzle is one search from a fresh cache (so every run pays for its own tokens), its
+spend read from the model's meter: ``tokens`` is every token read or generated during
+that search, the exact figure (a search's ``cost`` budget is checked between batches, so
+a run can overshoot ``max_tokens`` by at most its last batch).
+"""
+
+from __future__ import annotations
+
+import inspect
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from clew import InputError
+from clew._io import progress_bar
+from clew._table import markdown_table
+from clew.neural.llm.step_env import OutOfTime, Solved, StepEnv, StepState
+from clew.neural.llm.task import continue_steps, terminal_reward
+from clew.search import EnvMCTS, solve
+
+#: What :func:`search` runs: ``solve``'s searches, MCTS, and the model's own greedy decoding.
+ALGORITHMS = ("dfs", "bfs", "beam", "best_first", "astar", "best_of_n", "particle_filter", "mcts", "greedy_decoding")
+_SOLVE_HAS_SECONDS = "max_seconds" in inspect.signature(solve).parameters
+
+
+@dataclass(frozen=True)
+class PuzzleResult:
+    """One puzzle's search: ``solved`` (a verified answer reached), the ``steps`` and
+    ``text`` of the answer (of the best path where unsolved and known), how it ``stop``\\ ped
+    (``"solved"``, ``"exhausted"``, ``"tokens"``, ``"nodes"``, ``"seconds"``), and what it
+    spent: ``tokens`` (the meter's read + generated), ``nodes``, ``evaluations``,
+    ``seconds``. ``cost`` equals ``tokens`` (what :func:`clew.search.compare` reads)."""
+
+    puzzle: Any
+    solved: bool
+    steps: tuple[str, ...]
+    text: str
+    stop: str
+    tokens: int
+    nodes: int
+    evaluations: int
+    seconds: float
+
+    @property
+    def cost(self) -> float:
+        return float(self.tokens)
+
+
+@dataclass(frozen=True)
+class SearchRun:
+    """Every puzzle's :class:`PuzzleResult` of one :func:`search` call."""
+
+    algorithm: str
+    results: list[PuzzleResult]
+
+    @property
+    def solved(self) -> int:
+        return sum(r.solved for r in self.results)
+
+    @property
+    def solve_rate(self) -> float:
+        return self.solved / len(self.results) if self.results else 0.0
+
+    @property
+    def tokens(self) -> int:
+        return sum(r.tokens for r in self.results)
+
+    def summary(self) -> dict[str, Any]:
+        n = len(self.results)
+        return {"algorithm": self.algorithm, "puzzles": n, "solved": self.solved, "solve rate": self.solve_rate,
+                "tokens": self.tokens, "tokens per puzzle": self.tokens / n if n else float("nan"),
+                "seconds": sum(r.seconds for r in self.results)}
+
+    def table(self) -> str:
+        row = self.summary()
+        return markdown_table(list(row), [[f"{v:.4g}" if isinstance(v, float) else str(v) for v in row.values()]])
+
+
+def search(
+    env: StepEnv,
+    puzzles: Sequence[Any],
+    algorithm: str = "beam",
+    *,
+    max_tokens: int | None = None,
+    max_nodes: int | None = None,
+    max_seconds: float | None = None,
+    simulations: int = 256,
+    leaves: int = 8,
+    progress: bool = True,
+    stop_when_solved: bool = True,
+    seed: int = 0,
+    **options: Any,
+) -> SearchRun:
+    """Search each puzzle (or :class:`StepState` root) with ``algorithm`` and the env's model.
+
+    ``algorithm``: one of :data:`ALGORITHMS`: :func:`clew.search.solve`'s searches
+    (``options`` go to it: ``beam_width``, ``samples``, ``temperature``, ``max_depth``...),
+    ``"mcts"`` (:class:`clew.search.EnvMCTS` with the env's evaluator, ``leaves`` leaves a
+    round through virtual loss, at most ``simulations`` rounds; ``options`` go to it:
+    ``rule``, ``c``, ``virtual_loss``...) or ``"greedy_decoding"`` (the model's greedy
+    solution from the prompt, verified step by step). Budgets, per puzzle: ``max_tokens``
+    (read + generated), ``max_nodes``, ``max_seconds`` (wall clock). ``stop_when_solved``:
+    end a puzzle's search as soon as a verified answer is generated (the samplers would
+    otherwise finish their samples). ``progress``: a bar with solved / tokens / budget.
+    Deterministic under ``seed`` with a deterministic model (local, on the CPU).
+    """
+    if algorithm not in ALGORITHMS:
+        raise InputError(f"algorithm {algorithm!r}: use one of {', '.join(ALGORITHMS)}")
+    if algorithm == "greedy_decoding":
+        return greedy_decoding(env, puzzles, max_tokens=max_tokens, progress=progress)
+    results = []
+    budget = "" if max_tokens is None else f"/{max_tokens * len(puzzles):,}"
+    bar = progress_bar(len(puzzles), progress, desc=f"{env.task.name} {algorithm}", unit="puzzle")
+    try:
+        for puzzle in puzzles:
+            results.append(run_one(env, puzzle, algorithm, max_tokens=max_tokens, max_nodes=max_nodes,
+                                   max_seconds=max_seconds, simulations=simulations, leaves=leaves,
+                                   stop_when_solved=stop_when_solved, seed=seed, **options))
+            bar.update(1)
+            bar.set_postfix_str(f"solved {sum(r.solved for r in results)}/{len(results)} "
+                                f"tokens {sum(r.tokens for r in results):,}{budget}")
+    finally:
+        bar.close()
+    return SearchRun(algorithm, results)
+
+
+def run_one(env: StepEnv, puzzle: Any, algorithm: str, *, max_tokens: int | None = None,
+            max_nodes: int | None = None, max_seconds: float | None = None, simulations: int = 256,
+            leaves: int = 8, stop_when_solved: bool = True, seed: int = 0, **options: Any) -> PuzzleResult:
+    """One puzzle's search (see :func:`search`), from a fresh cache."""
+    root = puzzle if isinstance(puzzle, StepState) else env.root(puzzle)
+    env.reset(seed)
+    meter = env.model.meter
+    tokens0, start, stepped0 = meter.tokens, time.monotonic(), env.stepped
+    env.goals.pop(root.prompt, None)
+    env.cost(root, 0)  # what came before is not this search's
+    env.deadline = None if max_seconds is None else start + max_seconds
+    env.stop_at_goal = root.prompt if stop_when_solved else None
+    stop, nodes, evaluations, best = "exhausted", 0, 0, root
+    try:
+        if algorithm == "mcts":
+            stop, nodes, evaluations = _mcts(env, root, max_tokens, max_nodes, simulations, leaves, seed, options)
+        else:
+            extra: dict[str, Any] = {"max_seconds": max_seconds} if _SOLVE_HAS_SECONDS and max_seconds is not None else {}
+            res = solve(env, root, algorithm, max_nodes=max_nodes, max_cost=max_tokens, seed=seed, **extra, **options)
+            stop = {"cost": "tokens"}.get(res.stop, res.stop)
+            nodes, evaluations = res.nodes, res.evaluations
+            if res.goal is not None:
+                best = res.goal
+    except OutOfTime:
+        stop, nodes = "seconds", env.stepped - stepped0 + 1
+    except Solved:
+        stop, nodes = "solved", env.stepped - stepped0 + 1
+    finally:
+        env.deadline = env.stop_at_goal = None
+    goal = env.goals.get(root.prompt)
+    if goal is not None:
+        best, stop = goal, "solved"
+    elif stop == "solved":  # solve's goal is a verified terminal; keep the flag honest
+        stop = "exhausted"
+    return PuzzleResult(env.puzzles[root.prompt], goal is not None, best.steps, best.text, stop,
+                        meter.tokens - tokens0, nodes, evaluations, time.monotonic() - start)
+
+
+def _mcts(env: StepEnv, root: StepState, max_tokens: int | None, max_nodes: int | None, simulations: int,
+          leaves: int, seed: int, options: dict[str, Any]) -> tuple[str, int, int]:
+    tree = EnvMCTS(env, [root], num_actions=env.k, max_nodes=max_nodes, max_cost=max_tokens, seed=seed,
+                   **{"rule": "puct", "c": 1.25, **options})
+    evaluate = env.mcts_evaluator()
+    # EnvMCTS charges a round's tokens at the next round's first step; the meter is
+    # read here too, so a run overshoots max_tokens by at most its last round.
+    tokens0, last = env.model.meter.tokens, None
+    for _ in range(simulations + 1):
+        ids, obs = tree.ask(leaves)
+        if len(ids):
+            priors, values = evaluate(obs)
+            tree.tell(ids, priors, values)
+        spent = tree.spent()
+        if root.prompt in env.goals:
+            return "solved", spent["nodes"], spent["evaluations"]
+        if max_tokens is not None and env.model.meter.tokens - tokens0 >= max_tokens:
+            return "tokens", spent["nodes"], spent["evaluations"]
+        if spent["stop"] is not None:
+            return {"cost": "tokens"}.get(spent["stop"], spent["stop"]), spent["nodes"], spent["evaluations"]
+        now = (spent["nodes"], spent["evaluations"])
+        if not len(ids) and now == last:  # the whole tree is explored
+            break
+        last = now
+        env.check_limits()
+    spent = tree.spent()
+    return "exhausted", spent["nodes"], spent["evaluations"]
+
+
+def greedy_decoding(env: StepEnv, puzzles: Sequence[Any], *, max_tokens: int | None = None,
+                    progress: bool = True) -> SearchRun:
+    """The baseline: the model's greedy decoding of the whole solution from each prompt
+    (one batched generate over all puzzles), checked step by step by the task (the first
+    step it rejects ends the solution there) and scored by its reward. Per puzzle, at most
+    ``max_tokens`` tokens in all (prompt included); ``tokens`` = prompt + generated."""
+    roots = [p if isinstance(p, StepState) else env.root(p) for p in puzzles]
+    length = env.max_steps * env.task.max_step_tokens
+    start = time.monotonic()
+    read = [env.model.count_tokens(r.text) for r in roots]
+    if max_tokens is not None:
+        length = min(length, max(1, max_tokens - max(read, default=0)))
+    bar = progress_bar(len(roots), progress, desc=f"{env.task.name} greedy decoding", unit="puzzle")
+    comps = env.model.generate([r.text for r in roots], n=1, max_tokens=length, temperature=0.0, stop=()) if roots else []
+    seconds = (time.monotonic() - start) / max(len(roots), 1)
+    results = []
+    for r, c, n in zip(roots, comps, read, strict=True):
+        puzzle = env.puzzles[r.prompt]
+        steps = continue_steps(env.task, puzzle, (), c[0].text, env.max_steps)
+        solved = terminal_reward(env.task, puzzle, steps) > 0
+        results.append(PuzzleResult(puzzle, solved, steps, env.task.text(puzzle, steps),
+                                    "solved" if solved else "exhausted", n + c[0].tokens, len(steps) + 1, 0, seconds))
+        bar.update(1)
+    bar.set_postfix_str(f"solved {sum(x.solved for x in results)}/{len(results)}")
+    bar.close()
+    return SearchRun("greedy_decoding", results)
+
+
+def compare_runner(env: StepEnv, algorithm: str, **options: Any) -> Any:
+    """A runner for ``compare(env, roots, [(name, compare_runner(env, algorithm)), ...],
+    budget="cost")``: each run is :func:`run_one` from a fresh cache under compare's
+    budget (``max_cost`` = tokens, ``max_nodes``), its ``cost`` the true token spend.
+    Give every algorithm a runner: compare's plain names call ``solve`` on the env as it
+    is, whose cache would then carry over between runs."""
+    if algorithm not in ALGORITHMS or algorithm == "greedy_decoding":
+        raise InputError(f"algorithm {algorithm!r}: use one of {', '.join(a for a in ALGORITHMS[:-1])}")
+
+    def run(root: Any, seed: int, budget: dict[str, float]) -> PuzzleResult:
+        if "max_evaluations" in budget:
+            raise InputError("an LLM search compares under budget='cost' (tokens) or 'nodes'")
+        max_cost, max_nodes = budget.get("max_cost"), budget.get("max_nodes")
+        return run_one(env, root, algorithm, max_tokens=None if max_cost is None else int(np.ceil(max_cost)),
+                       max_nodes=None if max_nodes is None else int(max_nodes), seed=seed, **options)
+
+    return run

@@ -436,6 +436,7 @@ _BENCHMARKS: dict[str, str] = {
     "generate": "clew generate end to end (1M traces to Parquet) against Stream of Search and reasoning-gym",
     "search": "batched ask/tell MCTS against LightZero's ctree and mctx (JAX on CPU)",
     "propagators": "pysat.engines.BooleanEngine on clew against PySAT's Cadical195; per-callback cost",
+    "llm": "a language model as policy and value: solve rates under one token budget, throughput, llm-reasoners",
 }
 
 

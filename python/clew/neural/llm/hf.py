@@ -66,6 +66,9 @@ class HFModel:
             raise InputError(f"{self.path}: cannot load the model or tokenizer ({exc})") from exc
         self.model.to(self.device)  # type: ignore[arg-type]  # transformers' stubs miss torch.device
         self.model.eval()
+        # Every call sets max_new_tokens; a max_length saved with the model only makes
+        # transformers warn on each generate that both are set.
+        self.model.generation_config.max_length = None
         tok = self.tokenizer
         tok.padding_side = "left"
         if tok.pad_token_id is None:

@@ -13,14 +13,14 @@ from __future__ import annotations
 import inspect
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from clew import InputError
 from clew._io import progress_bar
-from clew._table import markdown_table
+from clew.neural.llm.forest import forests, mcts_forest
+from clew.neural.llm.results import PuzzleResult, SearchRun
 from clew.neural.llm.step_env import OutOfTime, Solved, StepEnv, StepState
 from clew.neural.llm.task import continue_steps, terminal_reward
 from clew.search import EnvMCTS, solve
@@ -30,59 +30,6 @@ ALGORITHMS = ("dfs", "bfs", "beam", "best_first", "astar", "best_of_n", "particl
 #: Trees per MCTS forest in :func:`search` unless told (``forest=``).
 FOREST = 32
 _SOLVE_HAS_SECONDS = "max_seconds" in inspect.signature(solve).parameters
-
-
-@dataclass(frozen=True)
-class PuzzleResult:
-    """One puzzle's search: ``solved`` (a verified answer reached), the ``steps`` and
-    ``text`` of the answer (of the best path where unsolved and known), how it ``stop``\\ ped
-    (``"solved"``, ``"exhausted"``, ``"tokens"``, ``"nodes"``, ``"seconds"``), and what it
-    spent: ``tokens`` (the meter's read + generated), ``nodes``, ``evaluations``,
-    ``seconds``. ``cost`` equals ``tokens`` (what :func:`clew.search.compare` reads)."""
-
-    puzzle: Any
-    solved: bool
-    steps: tuple[str, ...]
-    text: str
-    stop: str
-    tokens: int
-    nodes: int
-    evaluations: int
-    seconds: float
-
-    @property
-    def cost(self) -> float:
-        return float(self.tokens)
-
-
-@dataclass(frozen=True)
-class SearchRun:
-    """Every puzzle's :class:`PuzzleResult` of one :func:`search` call."""
-
-    algorithm: str
-    results: list[PuzzleResult]
-
-    @property
-    def solved(self) -> int:
-        return sum(r.solved for r in self.results)
-
-    @property
-    def solve_rate(self) -> float:
-        return self.solved / len(self.results) if self.results else 0.0
-
-    @property
-    def tokens(self) -> int:
-        return sum(r.tokens for r in self.results)
-
-    def summary(self) -> dict[str, Any]:
-        n = len(self.results)
-        return {"algorithm": self.algorithm, "puzzles": n, "solved": self.solved, "solve rate": self.solve_rate,
-                "tokens": self.tokens, "tokens per puzzle": self.tokens / n if n else float("nan"),
-                "seconds": sum(r.seconds for r in self.results)}
-
-    def table(self) -> str:
-        row = self.summary()
-        return markdown_table(list(row), [[f"{v:.4g}" if isinstance(v, float) else str(v) for v in row.values()]])
 
 
 def search(
@@ -153,8 +100,6 @@ def search(
                 bar.update(1)
                 show(sum(r.solved for r in results), len(results))
         else:
-            from clew.neural.llm.forest import forests, mcts_forest  # noqa: PLC0415  (forest.py imports this module)
-
             roots = [p if isinstance(p, StepState) else env.root(p) for p in puzzles]
             for trees in forests(roots, forest):
                 closed = [0]  # this forest's trees the bar has counted

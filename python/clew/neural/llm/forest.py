@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from clew.neural.llm.driver import PuzzleResult
+from clew.neural.llm.results import PuzzleResult
 from clew.neural.llm.step_env import OutOfTime, StepEnv, StepState
 from clew.search import EnvMCTS
 
@@ -147,18 +147,22 @@ def mcts_forest(env: StepEnv, roots: list[StepState], *, max_tokens: int | None 
 def _ask_round(tree: EnvMCTS, live: list[bool], leaves: int) -> list[tuple[Any, Any]]:
     """A round's leaves: asks of one leaf each, which EnvMCTS serves trees in round robin
     (leaves in flight steer each tree's next walk elsewhere), until every live tree has
-    ``leaves``, the round has ``leaves`` per live tree in all, or a whole turn of the forest
-    hands out nothing (every walk collided or ended on a terminal: a closed tree's leaves
-    are settled at once). A tree gets more than ``leaves`` only where another one's walks
-    collided."""
+    ``leaves``, some tree got one more than that (its turn came round again while another
+    tree's walks collided: such a tree gets fewer this round, as it would alone), or a whole
+    turn of the forest handed out nothing (every walk collided or ended on a terminal; a
+    closed tree's new leaf is settled at once and hands out nothing)."""
     got = np.zeros(len(live), dtype=np.int64)
-    want, asked, idle = leaves * sum(live), [], 0
-    while int(got.sum()) < want and idle < len(live) and any(a and n < leaves for a, n in zip(live, got, strict=True)):
+    asked, idle = [], 0
+    while idle < len(live) and any(a and n < leaves for a, n in zip(live, got, strict=True)):
         ids, obs = tree.ask(1)
-        idle = 0 if len(ids) else idle + 1
-        if len(ids):
-            got[int(ids[0]) >> 32] += 1
-            asked.append((ids, obs))
+        if not len(ids):
+            idle += 1
+            continue
+        idle, t = 0, int(ids[0]) >> 32
+        got[t] += 1
+        asked.append((ids, obs))
+        if got[t] > leaves:
+            break
     return asked
 
 

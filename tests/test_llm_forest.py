@@ -60,6 +60,25 @@ def test_split_tokens_is_exact_and_proportional() -> None:
     assert split_tokens(5, [0, 0]) == [3, 2] and split_tokens(0, [4, 1]) == [0, 0] and split_tokens(3, []) == []
 
 
+def test_tokens_are_attributed_to_the_puzzle_that_read_or_generated_them(model: HFModel) -> None:
+    env = StepEnv(anything_goes(5), model, k=3, value=lambda texts: [0.5] * len(texts))  # no value tokens
+    roots = [env.root(p) for p in ("1", "4444")]
+    seen: list[Any] = []
+    inner = model.generate
+    model.generate = lambda *a, **kw: seen.append(inner(*a, **kw)) or seen[-1]  # type: ignore[method-assign]
+    try:
+        before = model.meter.tokens
+        env.expand_batch(roots)
+    finally:
+        del model.generate
+    (rows,) = seen
+    # A character-level tokenizer: each root read its text once (its 3 samples share the
+    # prefill) and generated its own completions.
+    for r, comps in zip(roots, rows, strict=True):
+        assert env.tokens_by_prompt[r.prompt] == len(r.text) + sum(c.tokens for c in comps)
+    assert sum(env.tokens_by_prompt.values()) == model.meter.tokens - before
+
+
 def test_a_forest_round_is_one_generate_and_one_value_pass(model: HFModel) -> None:
     puzzles, simulations = ["1", "22", "333"], 4
     alone = StepEnv(anything_goes(99), model, k=3, max_steps=20)

@@ -5,7 +5,9 @@
 Each puzzle is one search from a fresh cache (so every run pays for its own tokens), its
 spend read from the model's meter: ``tokens`` is every token read or generated during
 that search, the exact figure (a search's ``cost`` budget is checked between batches, so
-a run can overshoot ``max_tokens`` by at most its last batch).
+a run can overshoot ``max_tokens`` by at most its last batch). MCTS searches its puzzles
+as forests of :data:`FOREST` trees (:mod:`clew.neural.llm.forest`: one batch per round for
+all of them), each tree's tokens attributed to it by :attr:`StepEnv.tokens_by_prompt`.
 """
 
 from __future__ import annotations

@@ -126,8 +126,10 @@ class StepEnv:
         self.batch_tokens = 0
         #: Every token the model spent, attributed to the prompt (puzzle) it was spent on: each
         #: batched call's exact meter spend split over its rows, generated tokens by each row's
-        #: completions, read tokens in proportion to each row's text length (exact for a
-        #: character-level tokenizer). Sums to the meter's spend on this env's calls.
+        #: completions, read tokens by each row's text length (plus an even share of what the
+        #: call read beyond those lengths: exact for a character-level tokenizer that adds a
+        #: fixed number of special tokens per row; a split in proportion to the lengths where
+        #: the model read fewer tokens than characters). Sums to the meter's spend on this env's calls.
         self.tokens_by_prompt: dict[str, int] = {}
         self.deadline: float | None = None
         self.stop_at_goal: str | None = None
@@ -282,7 +284,12 @@ class StepEnv:
                    generated: Sequence[int]) -> None:
         """Charge one batched call's meter spend since ``before`` to its rows' prompts."""
         meter = self.model.meter
-        shares = split_tokens(meter.read - before[0], [len(t) for t in texts])
+        lengths, read = [len(t) for t in texts], meter.read - before[0]
+        if read >= sum(lengths):  # a character-level tokenizer (plus special tokens per row): exact
+            shares = [n + extra for n, extra in zip(lengths, split_tokens(read - sum(lengths), [1] * len(texts)),
+                                                     strict=True)]
+        else:
+            shares = split_tokens(read, lengths)
         shares += split_tokens(meter.generated - before[1], generated)
         for s, n in zip([*states, *states], shares, strict=True):
             self.tokens_by_prompt[s.prompt] = self.tokens_by_prompt.get(s.prompt, 0) + n

@@ -9,7 +9,8 @@
 * :class:`StepEnv`, :class:`Task` -- reasoning steps as a :class:`clew.search.Env`
   (:mod:`clew.neural.llm.step_env`, :mod:`clew.neural.llm.task`);
 * :func:`search`, :func:`greedy_decoding`, :func:`compare_runner` -- many puzzles under
-  token / node / wall-clock budgets (:mod:`clew.neural.llm.driver`).
+  token / node / wall-clock budgets (:mod:`clew.neural.llm.driver`; MCTS over many puzzles
+  as one forest: :mod:`clew.neural.llm.forest`; results: :mod:`clew.neural.llm.results`).
 """
 
 from __future__ import annotations

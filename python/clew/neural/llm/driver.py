@@ -5,7 +5,9 @@
 Each puzzle is one search from a fresh cache (so every run pays for its own tokens), its
 spend read from the model's meter: ``tokens`` is every token read or generated during
 that search, the exact figure (a search's ``cost`` budget is checked between batches, so
-a run can overshoot ``max_tokens`` by at most its last batch).
+a run can overshoot ``max_tokens`` by at most its last batch). MCTS searches its puzzles
+as forests of :data:`FOREST` trees (:mod:`clew.neural.llm.forest`: one batch per round for
+all of them), each tree's tokens attributed to it by :attr:`StepEnv.tokens_by_prompt`.
 """
 
 from __future__ import annotations
@@ -13,74 +15,23 @@ from __future__ import annotations
 import inspect
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from clew import InputError
 from clew._io import progress_bar
-from clew._table import markdown_table
+from clew.neural.llm.forest import forests, mcts_forest
+from clew.neural.llm.results import PuzzleResult, SearchRun
 from clew.neural.llm.step_env import OutOfTime, Solved, StepEnv, StepState
 from clew.neural.llm.task import continue_steps, terminal_reward
 from clew.search import EnvMCTS, solve
 
 #: What :func:`search` runs: ``solve``'s searches, MCTS, and the model's own greedy decoding.
 ALGORITHMS = ("dfs", "bfs", "beam", "best_first", "astar", "best_of_n", "particle_filter", "mcts", "greedy_decoding")
+#: Trees per MCTS forest in :func:`search` unless told (``forest=``).
+FOREST = 32
 _SOLVE_HAS_SECONDS = "max_seconds" in inspect.signature(solve).parameters
-
-
-@dataclass(frozen=True)
-class PuzzleResult:
-    """One puzzle's search: ``solved`` (a verified answer reached), the ``steps`` and
-    ``text`` of the answer (of the best path where unsolved and known), how it ``stop``\\ ped
-    (``"solved"``, ``"exhausted"``, ``"tokens"``, ``"nodes"``, ``"seconds"``), and what it
-    spent: ``tokens`` (the meter's read + generated), ``nodes``, ``evaluations``,
-    ``seconds``. ``cost`` equals ``tokens`` (what :func:`clew.search.compare` reads)."""
-
-    puzzle: Any
-    solved: bool
-    steps: tuple[str, ...]
-    text: str
-    stop: str
-    tokens: int
-    nodes: int
-    evaluations: int
-    seconds: float
-
-    @property
-    def cost(self) -> float:
-        return float(self.tokens)
-
-
-@dataclass(frozen=True)
-class SearchRun:
-    """Every puzzle's :class:`PuzzleResult` of one :func:`search` call."""
-
-    algorithm: str
-    results: list[PuzzleResult]
-
-    @property
-    def solved(self) -> int:
-        return sum(r.solved for r in self.results)
-
-    @property
-    def solve_rate(self) -> float:
-        return self.solved / len(self.results) if self.results else 0.0
-
-    @property
-    def tokens(self) -> int:
-        return sum(r.tokens for r in self.results)
-
-    def summary(self) -> dict[str, Any]:
-        n = len(self.results)
-        return {"algorithm": self.algorithm, "puzzles": n, "solved": self.solved, "solve rate": self.solve_rate,
-                "tokens": self.tokens, "tokens per puzzle": self.tokens / n if n else float("nan"),
-                "seconds": sum(r.seconds for r in self.results)}
-
-    def table(self) -> str:
-        row = self.summary()
-        return markdown_table(list(row), [[f"{v:.4g}" if isinstance(v, float) else str(v) for v in row.values()]])
 
 
 def search(
@@ -93,6 +44,7 @@ def search(
     max_seconds: float | None = None,
     simulations: int = 256,
     leaves: int = 8,
+    forest: int | None = None,
     progress: bool = True,
     stop_when_solved: bool = True,
     seed: int = 0,
@@ -103,29 +55,67 @@ def search(
     ``algorithm``: one of :data:`ALGORITHMS`: :func:`clew.search.solve`'s searches
     (``options`` go to it: ``beam_width``, ``samples``, ``temperature``, ``max_depth``...),
     ``"mcts"`` (:class:`clew.search.EnvMCTS` with the env's evaluator, ``leaves`` leaves a
-    round through virtual loss, at most ``simulations`` rounds; ``options`` go to it:
-    ``rule``, ``c``, ``virtual_loss``...) or ``"greedy_decoding"`` (the model's greedy
-    solution from the prompt, verified step by step). Budgets, per puzzle: ``max_tokens``
-    (read + generated), ``max_nodes``, ``max_seconds`` (wall clock). ``stop_when_solved``:
-    end a puzzle's search as soon as a verified answer is generated (the samplers would
-    otherwise finish their samples). ``progress``: a bar with solved / tokens / budget.
-    Deterministic under ``seed`` with a deterministic model (local, on the CPU).
+    round per tree through virtual loss, at most ``simulations`` rounds; ``options`` go to
+    it: ``rule``, ``c``, ``virtual_loss``...) or ``"greedy_decoding"`` (the model's greedy
+    solution from the prompt, verified step by step).
+
+    ``forest`` (MCTS only; default :data:`FOREST` for MCTS, 1 otherwise): how many puzzles
+    one EnvMCTS forest searches together, one ``expand_batch`` (one generate, one value
+    pass) per round over the leaves of all its trees (:func:`clew.neural.llm.forest.mcts_forest`);
+    ``forest=1`` searches one puzzle at a time. Each tree stops on its own once solved or
+    out of its own budget while the others go on.
+
+    Budgets, per puzzle: ``max_tokens`` (read + generated), ``max_nodes``, ``max_seconds``
+    (wall clock). In a forest tokens are attributed to each tree
+    (:attr:`StepEnv.tokens_by_prompt`), so a tree overshoots ``max_tokens`` by at most its
+    share of one round, and ``max_nodes`` by at most one round's leaves; the wall clock is
+    shared: a forest of ``B`` trees has ``max_seconds * B`` and each result's ``seconds``
+    is its forest's wall time over ``B``. ``stop_when_solved``: end a puzzle's search as
+    soon as a verified answer is generated (the samplers would otherwise finish their
+    samples). ``progress``: a bar with solved / tokens / budget. Deterministic under
+    ``seed`` with a deterministic model (local, on the CPU).
     """
     if algorithm not in ALGORITHMS:
         raise InputError(f"algorithm {algorithm!r}: use one of {', '.join(ALGORITHMS)}")
+    if forest is None:
+        forest = FOREST if algorithm == "mcts" else 1
+    if not isinstance(forest, int) or forest < 1 or (forest > 1 and algorithm != "mcts"):
+        raise InputError(f"forest={forest!r}: an int >= 1, above 1 only for 'mcts' (the other searches "
+                         "take one root each)")
     if algorithm == "greedy_decoding":
         return greedy_decoding(env, puzzles, max_tokens=max_tokens, progress=progress)
-    results = []
+    results: list[PuzzleResult] = []
     budget = "" if max_tokens is None else f"/{max_tokens * len(puzzles):,}"
     bar = progress_bar(len(puzzles), progress, desc=f"{env.task.name} {algorithm}", unit="puzzle")
+    tokens0 = env.model.meter.tokens
+
+    def show(solved: int, done: int) -> None:
+        bar.set_postfix_str(f"solved {solved}/{done} tokens {env.model.meter.tokens - tokens0:,}{budget}")
+
+    budgets: dict[str, Any] = dict(max_tokens=max_tokens, max_nodes=max_nodes, max_seconds=max_seconds,
+                                   simulations=simulations, leaves=leaves, stop_when_solved=stop_when_solved,
+                                   seed=seed, **options)
     try:
-        for puzzle in puzzles:
-            results.append(run_one(env, puzzle, algorithm, max_tokens=max_tokens, max_nodes=max_nodes,
-                                   max_seconds=max_seconds, simulations=simulations, leaves=leaves,
-                                   stop_when_solved=stop_when_solved, seed=seed, **options))
-            bar.update(1)
-            bar.set_postfix_str(f"solved {sum(r.solved for r in results)}/{len(results)} "
-                                f"tokens {sum(r.tokens for r in results):,}{budget}")
+        if forest == 1:
+            for puzzle in puzzles:
+                results.append(run_one(env, puzzle, algorithm, **budgets))
+                bar.update(1)
+                show(sum(r.solved for r in results), len(results))
+        else:
+            roots = [p if isinstance(p, StepState) else env.root(p) for p in puzzles]
+            for trees in forests(roots, forest):
+                closed = [0]  # this forest's trees the bar has counted
+
+                def on_round(n: int, trees: list[StepState] = trees, closed: list[int] = closed) -> None:
+                    closed[0] += n
+                    bar.update(n)
+                    show(sum(r.solved for r in results) + sum(t.prompt in env.goals for t in trees),
+                         len(results) + closed[0])
+
+                found = mcts_forest(env, trees, on_round=on_round, **budgets)
+                bar.update(len(found) - closed[0])
+                results.extend(found)
+                show(sum(r.solved for r in results), len(results))
     finally:
         bar.close()
     return SearchRun(algorithm, results)

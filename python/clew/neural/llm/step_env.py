@@ -56,6 +56,21 @@ class _Expansion:
     values: list[float]
 
 
+def split_tokens(total: int, weights: Sequence[float]) -> list[int]:
+    """``total`` split into integers in proportion to ``weights`` (evenly where they are all
+    zero), the remainders to the largest fractions (the first on ties): the shares sum to
+    ``total`` exactly."""
+    if not len(weights):
+        return []
+    w = np.asarray(weights, dtype=np.float64)
+    w = w / w.sum() if w.sum() > 0 else np.full(len(w), 1.0 / len(w))
+    exact = w * total
+    shares = np.floor(exact).astype(np.int64)
+    rest = int(total - shares.sum())
+    shares[np.argsort(-(exact - shares), kind="stable")[:rest]] += 1
+    return shares.tolist()
+
+
 class OutOfTime(Exception):
     """Raised inside a search by a :class:`StepEnv` whose wall-clock deadline passed."""
 
@@ -109,6 +124,13 @@ class StepEnv:
         self.stepped = 0
         #: Tokens the last expand_batch spent: how far that batch can take a search past its budget.
         self.batch_tokens = 0
+        #: Every token the model spent, attributed to the prompt (puzzle) it was spent on: each
+        #: batched call's exact meter spend split over its rows, generated tokens by each row's
+        #: completions, read tokens by each row's text length (plus an even share of what the
+        #: call read beyond those lengths: exact for a character-level tokenizer that adds a
+        #: fixed number of special tokens per row; a split in proportion to the lengths where
+        #: the model read fewer tokens than characters). Sums to the meter's spend on this env's calls.
+        self.tokens_by_prompt: dict[str, int] = {}
         self.deadline: float | None = None
         self.stop_at_goal: str | None = None
         self._charged = model.meter.tokens
@@ -185,10 +207,12 @@ class StepEnv:
 
     def _expand(self, todo: list[StepState]) -> None:
         task = self.task
+        spent = self._spent()
         proposals = self.model.generate([s.text for s in todo], n=self.k, max_tokens=task.max_step_tokens,
                                         temperature=self.temperature, stop=task.stop or (),
                                         seed=int(self._rng.integers(2**31)))
         self.generate_calls += 1
+        self._attribute(spent, todo, [s.text for s in todo], [sum(c.tokens for c in row) for row in proposals])
         kids: list[tuple[StepState, list[StepState], list[float]]] = []
         for s, comps in zip(todo, proposals, strict=True):
             puzzle = self._puzzle(s)
@@ -228,14 +252,17 @@ class StepEnv:
         if not states:
             return
         self.value_calls += 1
+        spent, texts, generated = self._spent(), [s.text for s in states], [0] * len(states)
         values: Any
         if self.value == "judge":
-            p = self.model.next_token_probs([s.text + JUDGE_QUESTION for s in states], JUDGE_ANSWERS)
+            texts = [s.text + JUDGE_QUESTION for s in states]
+            p = self.model.next_token_probs(texts, JUDGE_ANSWERS)
             total = p.sum(axis=1)
             values = np.where(total > 0, p[:, 0] / np.where(total > 0, total, 1.0), 0.5)
         elif self.value == "rollout":
             tokens = min(self.rollout_tokens, self.max_steps * self.task.max_step_tokens)
             comps = self.model.generate([s.text for s in states], n=1, max_tokens=tokens, temperature=0.0, stop=())
+            generated = [c[0].tokens for c in comps]
             values = []
             for s, c in zip(states, comps, strict=True):
                 puzzle = self._puzzle(s)
@@ -246,8 +273,26 @@ class StepEnv:
             if values.shape != (len(states),) or not np.all(np.isfinite(values)):
                 raise InputError(f"the value callable must return {len(states)} finite values, got {values!r}")
             values = np.clip(values, 0.0, 1.0)
+        self._attribute(spent, states, texts, generated)
         for s, v in zip(states, values, strict=True):
             self._values[s] = float(v)
+
+    def _spent(self) -> tuple[int, int]:
+        return self.model.meter.read, self.model.meter.generated
+
+    def _attribute(self, before: tuple[int, int], states: Sequence[StepState], texts: Sequence[str],
+                   generated: Sequence[int]) -> None:
+        """Charge one batched call's meter spend since ``before`` to its rows' prompts."""
+        meter = self.model.meter
+        lengths, read = [len(t) for t in texts], meter.read - before[0]
+        if read >= sum(lengths):  # a character-level tokenizer (plus special tokens per row): exact
+            shares = [n + extra for n, extra in zip(lengths, split_tokens(read - sum(lengths), [1] * len(texts)),
+                                                     strict=True)]
+        else:
+            shares = split_tokens(read, lengths)
+        shares += split_tokens(meter.generated - before[1], generated)
+        for s, n in zip([*states, *states], shares, strict=True):
+            self.tokens_by_prompt[s.prompt] = self.tokens_by_prompt.get(s.prompt, 0) + n
 
     def check_limits(self) -> None:
         """Raise :class:`OutOfTime` past :attr:`deadline`, :class:`Solved` once the prompt

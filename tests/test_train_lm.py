@@ -144,3 +144,12 @@ def test_the_cli_trains_4x4_sudoku_and_prints_a_json_summary(tmp_path: Path, cap
     summary = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert summary["task"] == "sudoku" and summary["steps"] == 4 and summary["judge_examples"] > 0
     assert (tmp_path / "m" / "generation_config.json").is_file()
+
+
+def test_greedy_eval_replays_each_completion_with_the_validator(trained, cd3: Path) -> None:
+    from clew.neural.llm.train_lm import greedy_eval
+
+    out, _ = trained
+    result = greedy_eval(out, cd3, split="validation", n=4, max_new_tokens=24, batch_size=4)
+    assert result["records"] == 4
+    assert 0 <= result["solved"] <= result["valid"] <= 1 and 0 <= result["tokens"] <= 24

@@ -55,6 +55,7 @@ import torch
 from clew import CheckpointError, ClewError, InputError, _io, countdown, sudoku
 from clew.neural import checkpoint
 from clew.neural.devices import resolve_device
+from clew.neural.train import optimizer_step
 from clew.neural.llm.formats import JUDGE_ANSWERS, JUDGE_QUESTION, countdown_prompt, judge_text, sudoku_prompt
 
 NAME = "clew-lm"
@@ -423,7 +424,7 @@ def _export(out: Path, model: torch.nn.Module, tokenizer: Any) -> None:
         tokenizer.save_pretrained(tmp)
         GenerationConfig(
             bos_token_id=tokenizer.bos_token_id, eos_token_id=tokenizer.eos_token_id,
-            pad_token_id=tokenizer.pad_token_id, max_length=tokenizer.model_max_length, do_sample=False,
+            pad_token_id=tokenizer.pad_token_id, do_sample=False,
         ).save_pretrained(tmp)
         for f in sorted(Path(tmp).iterdir()):
             os.replace(f, out / f.name)
@@ -555,15 +556,8 @@ def train_lm(
         for group in opt.param_groups:
             group["lr"] = learning_rate(step, settings)
         total, count = _losses(model, batch)
-        loss = total / count.clamp(min=1)
-        train_loss = float(loss.detach())
-        if not math.isfinite(train_loss):
-            raise ClewError(f"the loss became {train_loss} at step {step}: lower --lr")
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        if settings.grad_clip:
-            torch.nn.utils.clip_grad_norm_(model.parameters(), settings.grad_clip)
-        opt.step()
+        train_loss = optimizer_step(model, opt, total / count.clamp(min=1), settings.grad_clip,
+                                    f"at step {step}: lower --lr")
         done = step + 1
         bar.update(1)
         bar.set_postfix_str(f"loss {train_loss:.4f}")
@@ -592,3 +586,58 @@ def load_checkpoint_config(out: str | os.PathLike[str]) -> dict[str, Any]:
         return checkpoint.read_config(Path(out) / CHECKPOINTS)
     except CheckpointError as exc:
         raise CheckpointError(f"{out} is not a train-lm directory: {exc}") from None
+
+
+@torch.no_grad()
+def greedy_eval(
+    model_dir: str | os.PathLike[str],
+    data: str | os.PathLike[str],
+    *,
+    split: str = "test",
+    n: int = 100,
+    max_new_tokens: int = 512,
+    batch_size: int = 32,
+    device: str = "cpu",
+) -> dict[str, Any]:
+    """Greedy decoding of the first ``n`` records of ``split`` from their prompt lines, each
+    completion replayed by :func:`clew.traces.validate` (compact style): ``valid`` (every step
+    legal up to where the text ends), ``solved`` (valid and it reaches the answer), ``finished``
+    (the model wrote ``<eos>`` within ``max_new_tokens``), and the mean completion ``tokens``."""
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    from clew import traces
+
+    root = Path(data)
+    files = sorted((root / split).glob("*.parquet"))
+    if not files:
+        raise InputError(f"{root}/{split} holds no Parquet shards")
+    task = json.loads((root / MANIFEST).read_text())["config"]["task"]
+    box = json.loads((root / MANIFEST).read_text())["config"].get("box")
+    records = pq.read_table(files[0]).to_pylist()[:n]
+    dev = resolve_device(device)
+    tok = AutoTokenizer.from_pretrained(model_dir)
+    model = AutoModelForCausalLM.from_pretrained(model_dir).to(dev).eval()
+    counts = {"valid": 0, "solved": 0, "finished": 0, "tokens": 0}
+    started = time.perf_counter()
+    for k in range(0, len(records), batch_size):
+        chunk = records[k : k + batch_size]
+        prompts = [record_prompt(r, task) for r in chunk]
+        enc = tok(prompts, return_tensors="pt", padding=True).to(dev)
+        out = model.generate(**enc, max_new_tokens=max_new_tokens, do_sample=False,
+                             pad_token_id=tok.pad_token_id, eos_token_id=tok.eos_token_id)
+        for r, prompt, row in zip(chunk, prompts, out[:, enc["input_ids"].shape[1]:]):
+            ids = row.tolist()
+            finished = tok.eos_token_id in ids
+            ids = ids[: ids.index(tok.eos_token_id)] if finished else ids
+            text = prompt + tok.decode(ids, skip_special_tokens=True)
+            if task == "countdown":
+                verdict = traces.validate(text, r["numbers"], r["target"], style="compact")
+            else:
+                verdict = traces.validate(text, task="sudoku", puzzle=r["puzzle"], style="compact", box=box)
+            counts["valid"] += int(verdict.valid)
+            counts["solved"] += int(verdict.valid and verdict.solved)
+            counts["finished"] += int(finished)
+            counts["tokens"] += len(ids)
+    m = max(1, len(records))
+    return {"records": len(records), **{key: counts[key] / m for key in counts},
+            "seconds": round(time.perf_counter() - started, 1)}

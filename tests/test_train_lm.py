@@ -36,7 +36,7 @@ def cd3(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def trained(cd3: Path, tmp_path_factory: pytest.TempPathFactory, capsys_module=None) -> tuple[Path, dict]:
+def trained(cd3: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
     out = tmp_path_factory.mktemp("models") / "m"
     settings = LMSettings(steps=30, batch_size=16, lr=2e-3)
     return out, train_lm(cd3, out, settings, device="cpu", eval_every=30, save_every=30, progress=False)

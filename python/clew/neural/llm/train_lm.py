@@ -52,7 +52,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import torch
 
-from clew import CheckpointError, ClewError, InputError, _io, countdown, sudoku
+from clew import ClewError, InputError, _io, countdown, sudoku
 from clew.neural import checkpoint
 from clew.neural.devices import resolve_device
 from clew.neural.train import optimizer_step
@@ -578,14 +578,6 @@ def train_lm(
         "val_loss_start": first.get("val_loss"), **{k: v for k, v in last.items() if k != "step"},
         "seconds": round(time.perf_counter() - started, 1),
     }
-
-
-def load_checkpoint_config(out: str | os.PathLike[str]) -> dict[str, Any]:
-    """The resume state's config (identity, history, step) of a train-lm directory."""
-    try:
-        return checkpoint.read_config(Path(out) / CHECKPOINTS)
-    except CheckpointError as exc:
-        raise CheckpointError(f"{out} is not a train-lm directory: {exc}") from None
 
 
 @torch.no_grad()

@@ -617,6 +617,26 @@ def _add_policy_commands(
     return t, e
 
 
+def _add_train_lm(cmds: argparse._SubParsersAction[argparse.ArgumentParser]) -> argparse.ArgumentParser:
+    """``clew neural train-lm``: a small causal language model on a dataset's traces (clew.neural.llm)."""
+    lm = add_command(cmds, "train-lm", help="train a small language model (transformers) on a dataset's traces",
+                     description="Needs pip install 'clew[llm]'. MODEL_DIR loads with from_pretrained and serves "
+                                 "with transformers serve; rerun the same command to resume.")
+    lm.add_argument("data", metavar="DATA", help="a clew generate directory (train/ and validation/ splits)")
+    lm.add_argument("--out", required=True, metavar="MODEL_DIR", help="the model (rerun the same command to resume)")
+    lm.add_argument("--size", default="tiny", choices=("tiny", "small"), help="tiny ~0.9M, small ~6.8M parameters")
+    lm.add_argument("--steps", type=int, default=1000, help="optimizer steps")
+    lm.add_argument("--context", type=int, default=1024, help="max tokens a sequence (longer ones are dropped)")
+    lm.add_argument("--batch-size", type=int, default=32)
+    lm.add_argument("--lr", type=float, default=3e-3, help="peak learning rate (warmup, then cosine)")
+    lm.add_argument("--seed", type=int, default=0, help="initialisation, batch order and judge states")
+    lm.add_argument("--no-judge", action="store_true", help="train on the traces only (no 'solvable?' examples)")
+    lm.add_argument("--judge-per-trace", type=int, default=4, metavar="K", help="judge examples per trace at most")
+    lm.add_argument("--eval-every", type=int, default=0, metavar="N", help="steps between validations (0: a tenth)")
+    lm.add_argument("--save-every", type=int, default=0, metavar="N", help="steps between checkpoints (0: a tenth)")
+    return lm
+
+
 def _add_neural(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """``clew neural make-phase-data|train-phases|eval-phases`` and ``clew sat --phases``.
 
@@ -657,7 +677,8 @@ def _add_neural(subparsers: argparse._SubParsersAction[argparse.ArgumentParser])
     e.add_argument("--seed", type=int, default=1_000_003, help="formula seed (keep it apart from the training data's)")
     t.add_argument("--seed", type=int, default=0, help="initialisation, batch order and validation split")
     tp, ep = _add_policy_commands(cmds)
-    for p in (t, e, tp, ep, cmds.choices["improve"]):
+    lm = _add_train_lm(cmds)
+    for p in (t, e, tp, ep, cmds.choices["improve"], lm):
         p.add_argument("--device", default="auto", help="auto (CUDA if available), cpu, cuda[:N]")
         p.add_argument("--threads", type=int, default=0, help="torch CPU threads (0: torch's default)")
 
@@ -703,7 +724,7 @@ def _add_neural(subparsers: argparse._SubParsersAction[argparse.ArgumentParser])
             return _error(f"--phases {args.phases}: {exc}")
         return 0
 
-    for p in (m, t, e, tp, ep, cmds.choices["make-policy-data"], cmds.choices["improve"]):
+    for p in (m, t, e, tp, ep, cmds.choices["make-policy-data"], cmds.choices["improve"], lm):
         p.set_defaults(func=run)
     sat = subparsers.choices["sat"]
     sat.add_argument("--phases", metavar="MODEL_DIR", help="seed phases predicted by a clew neural phase model")

@@ -75,16 +75,19 @@ def save(
     model: torch.nn.Module,
     optimizer: torch.optim.Optimizer | None,
     config: dict[str, Any],
+    *,
+    unit: str = "epoch",
 ) -> Path:
     """Save epoch ``epoch`` of ``model`` (and ``optimizer``) under ``out`` atomically; returns its folder.
 
     ``config`` must hold ``architecture`` (a dict with at least ``name``); it is stored with the
-    files' checksums and the epoch in the folder's ``config.json``."""
+    files' checksums and the epoch in the folder's ``config.json``. ``unit`` names the folder
+    (``step-000100`` for a loop that checkpoints every so many steps)."""
     if "architecture" not in config or "name" not in config["architecture"]:
         raise ValueError("a checkpoint config needs an 'architecture' with a 'name'")
     root = Path(out)
     root.mkdir(parents=True, exist_ok=True)
-    name = f"epoch-{epoch:03d}"
+    name = f"{unit}-{epoch:03d}"
     final = root / name
     tmp = root / f".{name}.{os.getpid()}.tmp"
     shutil.rmtree(tmp, ignore_errors=True)

@@ -36,6 +36,26 @@ def cmd_train_phases(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_train_lm(args: argparse.Namespace) -> int:
+    try:  # transformers only when this runs
+        import tokenizers  # noqa: F401
+        import transformers  # noqa: F401
+    except ImportError as exc:
+        raise ImportError(f"clew neural train-lm needs transformers and tokenizers ({exc}): pip install 'clew[llm]'") from None
+    from clew.neural.llm.train_lm import LMSettings, train_lm
+
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    settings = LMSettings(
+        size=args.size, steps=args.steps, context=args.context, batch_size=args.batch_size, lr=args.lr,
+        seed=args.seed, judge=not args.no_judge, judge_per_trace=args.judge_per_trace,
+    )
+    summary = train_lm(args.data, args.out, settings, device=args.device, eval_every=args.eval_every,
+                       save_every=args.save_every, log=lambda line: print(line, file=sys.stderr))
+    print(json.dumps(summary))
+    return 0
+
+
 def cmd_eval_phases(args: argparse.Namespace) -> int:
     if args.threads:
         torch.set_num_threads(args.threads)

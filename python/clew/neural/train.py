@@ -122,17 +122,11 @@ def fit(
         model.train()
         total = 0.0
         for items in batches:
-            loss = task.loss(model, task.collate(items, dev))
-            if not math.isfinite(float(loss.detach())):
-                raise ClewError(f"the loss became {float(loss)} in epoch {epoch}: lower the learning rate")
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            if settings.grad_clip:
-                torch.nn.utils.clip_grad_norm_(model.parameters(), settings.grad_clip)
-            opt.step()
-            total += float(loss.detach())
+            value = optimizer_step(model, opt, task.loss(model, task.collate(items, dev)), settings.grad_clip,
+                                   f"in epoch {epoch}: lower the learning rate")
+            total += value
             bar.update(1)
-            bar.set_postfix_str(f"loss {float(loss.detach()):.4f}")
+            bar.set_postfix_str(f"loss {value:.4f}")
         bar.close()
         model.eval()
         with torch.no_grad():
@@ -155,6 +149,21 @@ def fit(
         if log is not None:
             log("epoch " + str(epoch) + ": " + ", ".join(f"{k} {v:.4f}" for k, v in record.items() if k != "epoch"))
     return history
+
+
+def optimizer_step(model: torch.nn.Module, opt: torch.optim.Optimizer, loss: torch.Tensor, grad_clip: float,
+                   where: str) -> float:
+    """One optimizer step on ``loss`` (gradients clipped to ``grad_clip`` when set); returns the
+    loss. A loss that is not finite is a ClewError naming ``where``, before any update."""
+    value = float(loss.detach())
+    if not math.isfinite(value):
+        raise ClewError(f"the loss became {value} {where}")
+    opt.zero_grad(set_to_none=True)
+    loss.backward()
+    if grad_clip:
+        torch.nn.utils.clip_grad_norm_(model.parameters(), grad_clip)
+    opt.step()
+    return value
 
 
 def progress_bar(total: int, desc: str, show: bool) -> Any:

@@ -312,6 +312,25 @@ def test_rc2_costs_equal_glucose_on_hundreds() -> None:
     assert sum(c is not None for c in reference) > 200
 
 
+def test_rc2_benchmark_table_and_families(capsys: pytest.CaptureFixture[str]) -> None:
+    from clew.bench import pysat_tools
+
+    # Sets of the requested size range; every element covered (hard), every set a soft unit.
+    wcnf = pysat_tools.weighted_cover(1, 30, 20, (4, 6))
+    assert len(wcnf.soft) == 20 and len(wcnf.hard) == 30
+    assert all(len(clause) == 1 and clause[0] < 0 for clause in wcnf.soft)
+    # The full families: three of each kind, names unique.
+    names = [name for name, _ in pysat_tools.rc2_families(smoke=False)]
+    assert len(set(names)) == len(names) == 9
+    assert {name.split("-")[0] for name in names} == {"maxcut", "max3sat", "cover"}
+    # The smoke table runs RC2 on clew and both anchors (costs must agree) and sizes each row.
+    assert pysat_tools.main(["--part", "rc2", "--smoke"]) == 0
+    rows = [line for line in capsys.readouterr().out.splitlines() if line.startswith("| ")]
+    assert rows[0].endswith("| clew / faster | faster >= 1 s |")
+    assert [row.split(" | ")[0] for row in rows[1:]] == ["| maxcut-20-60", "| max3sat-30-200", "| cover-40-30", "| total"]
+    assert all(row.split(" | ")[-1] in ("yes |", "no |") for row in rows[1:-1])
+
+
 def test_every_tool_runs_on_clew() -> None:
     from pysat.examples.fm import FM  # type: ignore[import-untyped]
     from pysat.examples.hitman import Hitman  # type: ignore[import-untyped]

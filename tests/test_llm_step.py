@@ -218,6 +218,37 @@ def test_expand_batch_is_one_generate_and_one_value_pass(model: HFModel) -> None
         del model.generate, model.next_token_probs
 
 
+def test_retries_resample_only_the_dead_states(model: HFModel) -> None:
+    # A task that accepts a proposal only from the second generate call on: with retries the
+    # roots left without a valid proposal are sampled again, in one more call over them only.
+    calls = {"n": 0}
+    real = model.generate
+
+    def counting(prompts, **kw):
+        calls["n"] += 1
+        calls.setdefault("rows", []).append(len(prompts))
+        return real(prompts, **kw)
+
+    later = Task(prompt=lambda p: f"{p}:", parse_step=lambda p, s, x: (x.strip() or "z") if calls["n"] >= 2 else None,
+                 reward=lambda p, s: 1.0 if len(s) >= 3 else None)
+    model.generate = counting  # type: ignore[method-assign]
+    try:
+        dead = StepEnv(later, model, k=2)
+        [(actions, _, _)] = dead.expand_batch([dead.root("5")])
+        assert actions == [] and calls["rows"] == [1]
+        calls.clear()
+        calls["n"] = 0
+        env = StepEnv(later, model, k=2, retries=3)
+        before = model.meter.tokens
+        out = env.expand_batch([env.root("5"), env.root("66")])
+        assert calls["rows"] == [2, 2] and all(acts for acts, _, _ in out)  # one retry round, then valid
+        assert env.generate_calls == 2 and sum(env.tokens_by_prompt.values()) == model.meter.tokens - before
+    finally:
+        del model.generate
+    with pytest.raises(clew.InputError):
+        StepEnv("countdown", model, retries=-1)
+
+
 def test_values_rollout_and_callable(model: HFModel) -> None:
     env = StepEnv(anything_goes(2), model, k=2, value="rollout")
     [(actions, _, values)] = env.expand_batch([env.root("5")])

@@ -49,6 +49,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--budgets", default="1000,4000", help="tokens per puzzle, comma-separated (rates)")
     parser.add_argument("--seeds", type=int, default=2, help="seeds of the sampled searches (rates)")
     parser.add_argument("--k", type=int, default=4, help="proposals per state")
+    parser.add_argument("--retries", type=int, default=0,
+                        help="StepEnv retries: more rounds of k proposals for states whose proposals were all invalid")
     parser.add_argument("--batches", default="1,4,16,64", help="batch sizes (throughput)")
     parser.add_argument("--iterations", type=int, default=100, help="MCTS iterations per puzzle (reasoners)")
     parser.add_argument("--reasoners-puzzles", type=int, default=8, help="puzzles (reasoners)")
@@ -135,7 +137,7 @@ def _env(args: argparse.Namespace, model_dir: str, seed: int = 0) -> Any:
     from clew.neural.llm import HFModel, StepEnv  # noqa: PLC0415
 
     model = HFModel(model_dir, device=args.device)
-    return StepEnv("countdown", model, k=args.k, value="judge", seed=seed)
+    return StepEnv("countdown", model, k=args.k, value="judge", seed=seed, retries=args.retries)
 
 
 # ------------------------------------------------ rates
@@ -164,7 +166,7 @@ def _rates(args: argparse.Namespace) -> tuple[list[dict[str, Any]], str]:
                          "spread": f"{min(rates):.3f}-{max(rates):.3f}", "tokens/puzzle": sum(tokens) / len(tokens),
                          "seconds": sum(seconds) / len(seconds)})
     head = (f"### Solve rate, {len(puzzles)} held-out puzzles (test split of {args.data}), k={args.k}, "
-            f"judge value, {args.seeds} seed(s); tokens = read + generated per puzzle")
+            f"retries={args.retries}, judge value, {args.seeds} seed(s); tokens = read + generated per puzzle")
     return rows, head + "\n\n" + _table(rows)
 
 

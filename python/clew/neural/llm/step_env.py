@@ -32,7 +32,7 @@ from numpy.typing import NDArray
 
 from clew import InputError
 from clew.neural.llm.formats import JUDGE_ANSWERS, JUDGE_QUESTION
-from clew.neural.llm.model import LanguageModel
+from clew.neural.llm.model import Completion, LanguageModel
 from clew.neural.llm.task import Steps, Task, continue_steps, task_of, terminal_reward
 
 
@@ -91,8 +91,11 @@ class StepEnv:
     model's greedy continuation to the end, every step checked, the task's reward) or a
     callable ``(list of state texts) -> values in [0, 1]`` (a value head, a process reward
     model). ``temperature``: of the proposals. ``seed``: the proposals' random stream
-    (each batch draws the next seed from it). Terminal children are valued by their exact
-    reward, without the model.
+    (each batch draws the next seed from it). ``retries``: rounds of ``k`` fresh proposals
+    for the states of a batch whose proposals were all invalid (one more batched generate a
+    round, over those states only, charged like the first), so that a weak model's state is
+    a dead end only after ``k * (1 + retries)`` invalid samples; 0 (default): after ``k``.
+    Terminal children are valued by their exact reward, without the model.
 
     State contract: :meth:`root` registers a puzzle; states are values (compare by prompt
     and steps); the cache of expansions lives until :meth:`reset`.
@@ -100,20 +103,21 @@ class StepEnv:
 
     def __init__(self, task: str | Task, model: LanguageModel, *, k: int = 4, max_steps: int = 32,
                  style: str = "compact", value: str | Callable[[list[str]], Sequence[float]] = "judge",
-                 temperature: float = 1.0, seed: int = 0, rollout_tokens: int = 256) -> None:
+                 temperature: float = 1.0, seed: int = 0, rollout_tokens: int = 256, retries: int = 0) -> None:
         self.task = task_of(task)
         if not isinstance(model, LanguageModel):
             raise InputError(f"model must be a clew.neural.llm.LanguageModel (generate, next_token_probs, score, "
                              f"count_tokens, meter), got {type(model).__name__}")
-        if k < 1 or max_steps < 1:
-            raise InputError(f"k and max_steps must be >= 1, got k={k}, max_steps={max_steps}")
+        if k < 1 or max_steps < 1 or retries < 0:
+            raise InputError(f"k and max_steps must be >= 1 and retries >= 0, got k={k}, max_steps={max_steps}, "
+                             f"retries={retries}")
         if style != "compact":
             raise InputError(f"style {style!r}: StepEnv writes the 'compact' style (what train-lm trains on)")
         if not (callable(value) or value in ("judge", "rollout")):
             raise InputError(f"value must be 'judge', 'rollout' or a callable, got {value!r}")
         self.model = model
         self.k, self.max_steps, self.style, self.value = int(k), int(max_steps), style, value
-        self.temperature, self.rollout_tokens = float(temperature), int(rollout_tokens)
+        self.temperature, self.rollout_tokens, self.retries = float(temperature), int(rollout_tokens), int(retries)
         self.puzzles: dict[str, Any] = {}
         #: The first verified answer reached per prompt.
         self.goals: dict[str, StepState] = {}
@@ -186,11 +190,12 @@ class StepEnv:
     # ------------------------------------------------ the batched expansion
 
     def expand_batch(self, states: Sequence[StepState]) -> list[tuple[list[int], list[float], list[float]]]:
-        """``(actions, priors, values)`` per state, in order (see LLM_DESIGN.md): the
+        """``(actions, priors, values)`` per state, in order (``Env.expand_batch``'s contract, docs/search.md): the
         state's distinct valid proposals as actions ``0..m-1`` (most probable first), their
         normalised probabilities, and the value in [0, 1] of the child each leads to.
-        States not yet expanded cost ONE batched generate (``k`` samples each) and ONE
-        batched value pass over all their children (and over the states themselves when
+        States not yet expanded cost ONE batched generate (``k`` samples each; with
+        ``retries``, at most that many more, each over the states left without a valid
+        proposal) and ONE batched value pass over all their children (and over the states themselves when
         they have no value yet, e.g. roots); cached states and terminal ones (no actions)
         cost nothing."""
         self.check_limits()
@@ -205,29 +210,44 @@ class StepEnv:
             out.append(([], [], []) if e is None else (list(range(len(e.children))), list(e.priors), list(e.values)))
         return out
 
-    def _expand(self, todo: list[StepState]) -> None:
-        task = self.task
+    def _propose(self, states: list[StepState]) -> list[list[Completion]]:
+        """One batched generate of ``k`` proposals for each of ``states``, attributed to them."""
         spent = self._spent()
-        proposals = self.model.generate([s.text for s in todo], n=self.k, max_tokens=task.max_step_tokens,
-                                        temperature=self.temperature, stop=task.stop or (),
+        proposals = self.model.generate([s.text for s in states], n=self.k, max_tokens=self.task.max_step_tokens,
+                                        temperature=self.temperature, stop=self.task.stop or (),
                                         seed=int(self._rng.integers(2**31)))
         self.generate_calls += 1
-        self._attribute(spent, todo, [s.text for s in todo], [sum(c.tokens for c in row) for row in proposals])
+        self._attribute(spent, states, [s.text for s in states], [sum(c.tokens for c in row) for row in proposals])
+        return proposals
+
+    def _valid_steps(self, state: StepState, comps: Sequence[Completion]) -> tuple[dict[str, float], bool]:
+        """The distinct valid steps among ``comps`` with their weights: the best log-probability
+        of each, or, where the backend gives no logprobs (some servers), how often it was
+        sampled (then the flag is True)."""
+        puzzle = self._puzzle(state)
+        counted = any(c.logprob is None for c in comps)
+        best: dict[str, float] = {}
+        for c in comps:
+            step = self.task.parse_step(puzzle, state.steps, c.text)
+            if step is None:
+                continue
+            if counted:
+                best[step] = best.get(step, 0.0) + 1.0
+            else:
+                best[step] = max(best.get(step, -math.inf), float(c.logprob))  # type: ignore[arg-type]
+        return best, counted
+
+    def _expand(self, todo: list[StepState]) -> None:
+        proposals = dict(zip(todo, self._propose(todo), strict=True))
+        for _ in range(self.retries):
+            dead = [s for s in todo if not self._valid_steps(s, proposals[s])[0]]
+            if not dead:
+                break
+            for s, more in zip(dead, self._propose(dead), strict=True):
+                proposals[s] = more
         kids: list[tuple[StepState, list[StepState], list[float]]] = []
-        for s, comps in zip(todo, proposals, strict=True):
-            puzzle = self._puzzle(s)
-            # A step's weight: its probability under the model; where the backend gives no
-            # logprobs (some servers), how often it was sampled.
-            counted = any(c.logprob is None for c in comps)
-            best: dict[str, float] = {}
-            for c in comps:
-                step = task.parse_step(puzzle, s.steps, c.text)
-                if step is None:
-                    continue
-                if counted:
-                    best[step] = best.get(step, 0.0) + 1.0
-                else:
-                    best[step] = max(best.get(step, -math.inf), float(c.logprob))  # type: ignore[arg-type]
+        for s in todo:
+            best, counted = self._valid_steps(s, proposals[s])
             steps = sorted(best, key=lambda st: -best[st])
             weights = np.array([best[st] for st in steps], dtype=np.float64)
             if len(steps) and not counted:

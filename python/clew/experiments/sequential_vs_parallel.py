@@ -190,7 +190,8 @@ def _seed_of(*parts: int) -> int:
 
 def countdown_answer(record: dict[str, Any], completion: str) -> str:
     """The expression a compact Countdown completion's final path spells (its steps composed,
-    ``<k`` returns applied); ``""`` where a step names a number the path does not hold."""
+    ``<k`` returns applied) when its last step declares the answer (ends with `` =``); ``""``
+    otherwise or where a step names a number the path does not hold."""
     path: list[str] = []
     for line in completion.splitlines():
         if line.startswith("<"):
@@ -200,6 +201,8 @@ def countdown_answer(record: dict[str, Any], completion: str) -> str:
                 return ""
         elif line.strip():
             path.append(line)
+    if not path or not path[-1].rstrip().endswith(" ="):
+        return ""
     pool = [(int(v), str(int(v))) for v in record["numbers"]]
     for line in path:
         head = line.partition(":")[0].split()
@@ -230,7 +233,8 @@ _SYMBOLS = "123456789ABCDEFGHIJKLMNOP"
 
 def sudoku_answer(record: dict[str, Any], completion: str) -> str:
     """The grid a compact Sudoku completion's final path leaves (its nodes' ``rc=d`` steps
-    written into the puzzle, ``<k`` returns applied), blanks as ``.``."""
+    written into the puzzle, ``<k`` returns applied, blanks as ``.``) when its last line declares
+    it solved (ends with `` !``); ``""`` otherwise."""
     puzzle = record["puzzle"].strip()
     n = math.isqrt(len(puzzle))
     path: list[tuple[int, str]] = []
@@ -244,6 +248,8 @@ def sudoku_answer(record: dict[str, Any], completion: str) -> str:
         elif line.strip():
             depth = (path[-1][0] if path else 0) + 1 if line.startswith("?") else 0
             path.append((depth, line))
+    if not path or not path[-1][1].rstrip().endswith("!"):
+        return ""
     grid = list(puzzle.replace("0", "."))
     for _, text in path:
         for token in text.split():

@@ -32,7 +32,7 @@ from clew.experiments import sequential_vs_parallel as svp  # noqa: E402
 def test_pass_at_k_is_the_unbiased_estimator() -> None:
     assert pass_at_k(100, 5, 10) == pytest.approx(1 - math.comb(95, 10) / math.comb(100, 10), abs=1e-15)
     assert pass_at_k(100, 5, 10) == pytest.approx(0.416248, abs=5e-7)
-    assert svp.accuracy([[9, None, 0.0]] * 95 + [[9, 9, 1.0]] * 5, "direct", budget=10 * 56, direct_max=56) == \
+    assert svp.accuracy([[9, None, 0.0, 0]] * 95 + [[9, 9, 1.0, 2]] * 5, "direct", budget=10 * 56, direct_max=56) == \
         pytest.approx(0.416248, abs=5e-7)
 
 
@@ -111,7 +111,7 @@ def test_judge_accepts_real_traces_and_score_agrees() -> None:
         body = rec.text[rec.text.find("\n") + 1 :]
         entry = {"numbers": list(numbers), "target": target}
         out = svp.judge("countdown", entry, [*body, None])
-        assert out == {"tokens": len(body) + 1, "solved_at": len(body), "score": 1.0}
+        assert out == {"tokens": len(body) + 1, "solved_at": len(body), "score": 1.0, "legal": body.count("\n") - body.count("<")}
         wrong = svp.judge("countdown", entry, [*body[:-3], None])  # the last line cut: not solved
         assert wrong["solved_at"] is None and wrong["score"] == 0.0
     for size in (4, 6):
@@ -131,9 +131,11 @@ def test_judge_accepts_real_traces_and_score_agrees() -> None:
 # ---------------------------------------------------------------- the experiment end to end
 
 def _table(report: str, heading: str) -> list[list[str]]:
-    section = report.split(f"## {heading}", 1)[1].split("\n## ", 1)[0]
-    return [[c.strip() for c in line.strip("|").split("|")] for line in section.splitlines()
-            if line.startswith("|") and not line.startswith("|---")][1:]
+    """The first table under ``## heading``, less its header."""
+    lines = report.split(f"## {heading}", 1)[1].splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("|"))
+    end = next((i for i in range(start, len(lines)) if not lines[i].startswith("|")), len(lines))
+    return [[c.strip() for c in line.strip("|").split("|")] for line in lines[start + 2 : end]]
 
 
 def _mine(samples: list[Any], kind: str, budget: int, direct_max: int) -> float:
@@ -196,10 +198,10 @@ def test_report_figures_recompute_from_results(runs: tuple[Path, Path]) -> None:
         for kind, seeds in kinds.items():
             for run in seeds.values():
                 for samples in run["samples"]:
-                    for tokens, solved_at, value in samples:
+                    for tokens, solved_at, value, legal in samples:
                         total += 1
                         assert (solved_at is not None) == (value == 1.0)
-                        assert solved_at is None or solved_at <= tokens
+                        assert solved_at is None or (solved_at <= tokens and legal > 0)
     assert f"agrees with the trace verifier on {total:,} of {total:,} samples" in report
     assert svp.verdict_sentence(svp.figures(results), 1) in report
 

@@ -264,7 +264,8 @@ def judge(task: str, record: dict[str, Any], pieces: Sequence[str]) -> dict[str,
     ending the sample). ``tokens``: generated tokens, ``<eos>`` included; ``solved_at``: the
     fewest generated tokens (a line's end) whose text :func:`clew.traces.validate` replays as
     legal and solved, or None; ``score``: :func:`clew.score` of the answer that text spells
-    (of the whole completion when unsolved)."""
+    (of the whole completion when unsolved); ``legal``: the steps of the longest prefix (at a
+    line's end) the verifier replays as legal, which says how far an unsolved sample got."""
     prompt = _prompt_of(record, task)
     text = ""
     tokens = 0
@@ -280,6 +281,7 @@ def judge(task: str, record: dict[str, Any], pieces: Sequence[str]) -> dict[str,
         ends.append((tokens, text))
     solved_at = None
     answer_text = text
+    legal = 0
     for at, prefix in ends:
         if task == "countdown":
             verdict = traces.validate(prompt + prefix, record["numbers"], record["target"], style="compact")
@@ -287,6 +289,7 @@ def judge(task: str, record: dict[str, Any], pieces: Sequence[str]) -> dict[str,
             verdict = traces.validate(prompt + prefix, task="sudoku", puzzle=record["puzzle"], style="compact")
         if not verdict.valid:
             break
+        legal = verdict.steps
         if verdict.solved:
             solved_at, answer_text = at, prefix
             break
@@ -294,7 +297,7 @@ def judge(task: str, record: dict[str, Any], pieces: Sequence[str]) -> dict[str,
         value = score("countdown", countdown_answer(record, answer_text), record)
     else:
         value = score("sudoku", sudoku_answer(record, answer_text), record)
-    return {"tokens": tokens, "solved_at": solved_at, "score": value}
+    return {"tokens": tokens, "solved_at": solved_at, "score": value, "legal": legal}
 
 
 # ---------------------------------------------------------------------------
@@ -421,7 +424,7 @@ def _samples_per_puzzle(scale: Scale, spec: TaskSpec, part: Part, kind: str) -> 
 
 def _evaluate(model_dir: Path, scale: Scale, spec: TaskSpec, kind: str, seed: int,
               puzzles: list[dict[str, Any]]) -> list[list[list[Any]]]:
-    """Every sample's ``[tokens, solved_at, score]``, per puzzle, in puzzle order."""
+    """Every sample's ``[tokens, solved_at, score, legal]`` (:func:`judge`), per puzzle, in puzzle order."""
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
@@ -458,7 +461,7 @@ def _evaluate(model_dir: Path, scale: Scale, spec: TaskSpec, kind: str, seed: in
                 if None in pieces:
                     pieces = pieces[: pieces.index(None) + 1]
                 o = judge(spec.task, puzzles[p], pieces)
-                results[(p, s)] = [o["tokens"], o["solved_at"], o["score"]]
+                results[(p, s)] = [o["tokens"], o["solved_at"], o["score"], o["legal"]]
     for (p, s) in sorted(results):
         out[p].append(results[(p, s)])
     return out
@@ -518,6 +521,12 @@ def figures(results: dict[str, Any]) -> dict[str, Any]:
                        for seed, run in runs.items()}
                 for part in dmax
             }
+            flat = {seed: [x for s in run["samples"] for x in s] for seed, run in runs.items()}
+            fig.setdefault("progress", {})[kind] = {
+                "legal_steps": {seed: statistics.fmean(x[3] for x in xs) for seed, xs in flat.items()},
+                "some_legal": {seed: statistics.fmean(x[3] > 0 for x in xs) for seed, xs in flat.items()},
+                "tokens": {seed: statistics.fmean(x[0] for x in xs) for seed, xs in flat.items()},
+            }
             n = min(len(s) for run in runs.values() for s in run["samples"])
             ks = sorted({1, n} | ({2, 4} & set(range(1, n + 1))))
             fig["pass_at_k"][kind] = {
@@ -557,6 +566,8 @@ def verdict_sentence(figs: dict[str, Any], seeds: int) -> str:
         bits.append(f"on {task} direct/best-of-N {d} vs backtracking {b} mean accuracy over the budgets "
                     f"({'no clear winner' if w == 'neither' else w + ' ahead'})")
     head = "Reproduced at this scale" if v["reproduced"] else "Not reproduced at this scale"
+    if all(a == 0 for fig in figs.values() for per in fig["area"].values() for a in per.values()):
+        head += ", no model solved any held-out puzzle"
     spread = f"mean ± sd over {seeds} seeds" if seeds > 1 else "one seed, no spread"
     return f"{head} ({spread}): " + "; ".join(bits) + "."
 
@@ -599,7 +610,7 @@ def plot(results: dict[str, Any], figs: dict[str, Any], out: Path) -> list[Path]
     return paths
 
 
-def report(results: dict[str, Any], out: Path, timings: dict[str, float] | None = None) -> str:
+def report(results: dict[str, Any], timings: dict[str, float] | None = None) -> str:
     """``report.md``'s text, every figure from :func:`figures` of ``results``."""
     figs = figures(results)
     scale = results["scale"]
@@ -690,6 +701,15 @@ def report(results: dict[str, Any], out: Path, timings: dict[str, float] | None 
         for kind in KINDS:
             for k, per in figs[spec["task"]]["pass_at_k"][kind].items():
                 lines.append(f"| {spec['task']} | {kind} | {k} | {_pm(list(per.values()))} |")
+    lines += ["", "## How far the samples get", "",
+              "Per sample, mean over seeds: the legal steps the verifier replays before the first illegal line "
+              "(or the answer), the share of samples with at least one legal step, and the generated tokens.", "",
+              "| task | model | legal steps | samples with a legal step | tokens |", "|---|---|---:|---:|---:|"]
+    for spec in scale["tasks"]:
+        for kind in KINDS:
+            prog = figs[spec["task"]]["progress"][kind]
+            lines.append(f"| {spec['task']} | {kind} | {_pm(list(prog['legal_steps'].values()))} | "
+                         f"{_pm(list(prog['some_legal'].values()))} | {_pm(list(prog['tokens'].values()))} |")
     agree = total = 0
     for task in results["runs"]:
         for kind in KINDS:
@@ -706,9 +726,9 @@ def report(results: dict[str, Any], out: Path, timings: dict[str, float] | None 
     if timings:
         lines += ["## Time (not in results.json)", "",
                   ", ".join(f"{k} {v:.0f} s" for k, v in timings.items()) + ".", ""]
-    lines += ["`results.json` holds these settings and every sample's `[tokens, solved_at, score]` "
+    lines += ["`results.json` holds these settings and every sample's `[tokens, solved_at, score, legal]` "
               "(generated tokens with `<eos>`; the fewest tokens at which the verifier accepts it, or null; "
-              "`clew.score` of its answer); every number above is recomputed from it by "
+              "`clew.score` of its answer; its legal steps); every number above is recomputed from it by "
               "`clew.experiments.sequential_vs_parallel.figures`.", ""]
     return "\n".join(lines)
 
@@ -777,7 +797,7 @@ def run(scale: str | Scale, out: str | os.PathLike[str], *, seed: int = 0, threa
     t = time.perf_counter()
     plot(results, figures(results), root)
     timings["total"] = time.perf_counter() - t0 + (time.perf_counter() - t)
-    (root / "report.md").write_text(report(results, root, timings))
+    (root / "report.md").write_text(report(results, timings))
     _write_json(work / "timings.json", timings)
     say(verdict_sentence(figures(results), len(seeds)))
     return results

@@ -429,8 +429,11 @@ def _evaluate(model_dir: Path, scale: Scale, spec: TaskSpec, kind: str, seed: in
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
     parts = {p.name: p for p in spec.parts}
+    from clew.neural.devices import resolve_device
+
+    dev = resolve_device(scale.device)
     tok = AutoTokenizer.from_pretrained(model_dir)
-    model = AutoModelForCausalLM.from_pretrained(model_dir).to(scale.device).eval()
+    model = AutoModelForCausalLM.from_pretrained(model_dir).to(dev).eval()
     vocab = tok.convert_ids_to_tokens(list(range(len(tok))))
     specials = {tok.pad_token_id, tok.bos_token_id, tok.unk_token_id}
     text_of: list[str | None] = [None if i == tok.eos_token_id else ("\ufffd" if i in specials else t)
@@ -450,7 +453,7 @@ def _evaluate(model_dir: Path, scale: Scale, spec: TaskSpec, kind: str, seed: in
         for k in range(0, len(group), scale.gen_batch):
             chunk = group[k : k + scale.gen_batch]
             prompts = [_prompt_of(puzzles[p], spec.task) for p, _, _ in chunk]
-            enc = tok(prompts, return_tensors="pt", padding=True).to(scale.device)
+            enc = tok(prompts, return_tensors="pt", padding=True).to(dev)
             torch.manual_seed(_seed_of(seed, KINDS.index(kind), chunk_id))
             chunk_id += 1
             with torch.no_grad():
@@ -582,6 +585,7 @@ def plot(results: dict[str, Any], figs: dict[str, Any], out: Path) -> list[Path]
 
     paths = []
     colors = {"direct": "tab:blue", "backtracking": "tab:red"}
+    styles = {"direct": ("o", "-"), "backtracking": ("s", "--")}  # told apart where the lines overlap
     for task, fig in figs.items():
         budgets = fig["budgets"]
         f, ax = plt.subplots(figsize=(5.5, 3.8), dpi=110)
@@ -592,7 +596,9 @@ def plot(results: dict[str, Any], figs: dict[str, Any], out: Path) -> list[Path]
             mean = [statistics.fmean(v[i] for v in seeds.values()) for i in range(len(budgets))]
             sd = [statistics.stdev([v[i] for v in seeds.values()]) if len(seeds) > 1 else 0.0
                   for i in range(len(budgets))]
-            ax.errorbar(budgets, mean, yerr=sd, color=colors[kind], marker="o", capsize=3, label=LABELS[kind])
+            ax.errorbar(budgets, mean, yerr=sd, color=colors[kind], marker=styles[kind][0], linestyle=styles[kind][1],
+                        markerfacecolor="none" if kind == "backtracking" else colors[kind], markersize=7, capsize=3,
+                        label=LABELS[kind])
         ax.set_xscale("log", base=2)
         ax.set_xticks(budgets)
         ax.set_xticklabels([str(b) for b in budgets])
@@ -660,7 +666,7 @@ def report(results: dict[str, Any], timings: dict[str, float] | None = None) -> 
                          f"{spec['train_tokens']:,} ({part['share']:g}) | {part['eval_puzzles']} | "
                          f"{', '.join(map(str, spec['budgets']))} |")
     lines += ["", "## Data and training", "",
-              "| task | model | records | tokens | backtracks (records) | steps | val loss start → end (per seed) |",
+              "| task | model | records | tokens | backtracks: records (the first 8) | steps | val loss start → end (per seed) |",
               "|---|---|---:|---:|---|---:|---|"]
     for spec in scale["tasks"]:
         task = spec["task"]
@@ -725,7 +731,8 @@ def report(results: dict[str, Any], timings: dict[str, float] | None = None) -> 
         lines.append("")
     if timings:
         lines += ["## Time (not in results.json)", "",
-                  ", ".join(f"{k} {v:.0f} s" for k, v in timings.items()) + ".", ""]
+                  ", ".join(f"{k} {timings[k]:.0f} s" for k in ("data", "training", "evaluation", "total")
+                            if k in timings) + ".", ""]
     lines += ["`results.json` holds these settings and every sample's `[tokens, solved_at, score, legal]` "
               "(generated tokens with `<eos>`; the fewest tokens at which the verifier accepts it, or null; "
               "`clew.score` of its answer; its legal steps); every number above is recomputed from it by "

@@ -142,8 +142,8 @@ def test_score_jsonl_and_parquet(tmp_path: Path, capsys: pytest.CaptureFixture[s
 def test_score_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     jsonl = tmp_path / "c.jsonl"
     jsonl.write_text("".join(json.dumps(r) + "\n" for r in ROWS))
-    code, _, err = run(capsys, "score", "sudoku", str(jsonl))
-    assert code == 2 and "no scorer for task 'sudoku' (supported: countdown)" in err
+    code, _, err = run(capsys, "score", "sat", str(jsonl))
+    assert code == 2 and "no scorer for task 'sat' (supported: countdown, sudoku)" in err
     code, _, err = run(capsys, "score", "countdown", str(jsonl), "--completion-column", "out")
     assert code == 1 and "row 0: no column 'out'" in err
     jsonl.write_text('{"numbers": [1, 2], "target": 3, "completion": "1+2"}\nnot json\n')

@@ -173,7 +173,7 @@ def test_top_level_help_lists_every_area_and_describes_clew(capsys: pytest.Captu
     code, out, _ = run(capsys, "--help")
     assert code == 0
     commands = re.findall(r"^    (\w+)", out, re.M)
-    assert commands == ["sat", "sudoku", "countdown", "generate", "score", "validate", "bench", "demo", "neural"]
+    assert commands == ["sat", "sudoku", "countdown", "generate", "score", "validate", "bench", "demo", "neural", "experiment"]
     description = " ".join(out.split("\n\n")[1].split())
     for area in ("SAT", "Sudoku", "Countdown", "traces", "MCTS"):
         assert area in description, description

@@ -23,6 +23,15 @@ Countdown rule sets:
 
 ``entry`` may be ``{"numbers": [...], "target": n}``, a reasoning-gym entry
 (``entry["metadata"]["numbers"]``) or a clew ``CountdownTrace``.
+
+Sudoku (``rules="strict"``, the only rule set): ``entry`` gives ``puzzle`` (a
+dict with ``"puzzle"`` and optionally ``"box"``, a clew ``SudokuTrace``, or the
+puzzle text itself: n² characters, ``.`` or ``0`` for a blank). The answer is
+the last ``<answer>...</answer>`` of the completion, else the completion's last
+non-empty line, with whitespace removed: it must be n² symbols (``1``-``9``, then
+``A``-``P`` for the larger sizes) forming a complete grid the engine accepts
+(:func:`clew.sudoku.count_solutions` of the full grid is 1: every row, column and
+box holds each symbol once) that keeps every given of the puzzle. Returns 1.0 or 0.0.
 """
 
 from __future__ import annotations
@@ -33,9 +42,11 @@ import re
 from fractions import Fraction
 from typing import Any
 
-__all__ = ["score", "RULES"]
+__all__ = ["score", "RULES", "TASKS"]
 
 RULES = ("strict", "reasoning_gym", "tinyzero")
+#: The tasks :func:`score` scores.
+TASKS = ("countdown", "sudoku")
 
 
 def _numbers_target(entry: Any) -> tuple[list[int], int]:
@@ -272,15 +283,61 @@ def _tinyzero(completion: str, numbers: list[int], target: int, format_score: fl
         return format_score
 
 
+# ---------------------------------------------------------------- Sudoku
+
+_SUDOKU_SYMBOLS = "123456789ABCDEFGHIJKLMNOP"
+
+
+def _puzzle_box(entry: Any) -> tuple[str, Any]:
+    """(the puzzle's text, its box shape or None) of a Sudoku entry."""
+    if isinstance(entry, str):
+        return entry.strip(), None
+    if isinstance(entry, dict) and isinstance(entry.get("puzzle"), str):
+        return entry["puzzle"].strip(), entry.get("box")
+    if isinstance(getattr(entry, "puzzle", None), str):
+        return entry.puzzle.strip(), getattr(entry, "box", None)
+    raise ValueError("a Sudoku entry must give 'puzzle' (its n*n characters)")
+
+
+def _sudoku_strict(completion: str, entry: Any) -> float:
+    from clew import sudoku  # the engine, below this module
+    from clew._core import ClewError
+
+    puzzle, box = _puzzle_box(entry)
+    n = math.isqrt(len(puzzle))
+    if n < 1 or n * n != len(puzzle):
+        raise ValueError(f"a Sudoku puzzle has n*n cells, got {len(puzzle)} characters")
+    matches = _ANSWER_RE.findall(completion)
+    if matches:
+        answer = matches[-1]
+    else:
+        lines = [line for line in completion.splitlines() if line.strip()]
+        answer = lines[-1] if lines else ""
+    grid = "".join(answer.split())
+    symbols = _SUDOKU_SYMBOLS[:n]
+    if len(grid) != n * n or any(c not in symbols for c in grid):
+        return 0.0
+    if any(p not in ".0" and p != g for p, g in zip(puzzle, grid)):
+        return 0.0
+    try:
+        return 1.0 if sudoku.count_solutions(grid, limit=1, box=box) == 1 else 0.0
+    except ClewError:  # clashing symbols: the engine refuses the grid
+        return 0.0
+
+
 # ---------------------------------------------------------------- entry point
 
 
 def score(task: str, completion: str | None, entry: Any, rules: str = "strict", *, extract: bool = False) -> float:
-    """Score a model's completion for one entry of a task (``"countdown"``).
+    """Score a model's completion for one entry of a task (``"countdown"`` or ``"sudoku"``).
 
     See the module documentation for the rule sets."""
+    if task == "sudoku":
+        if rules != "strict":
+            raise ValueError(f"Sudoku has one rule set, 'strict', not {rules!r}")
+        return _sudoku_strict(completion or "", entry)
     if task != "countdown":
-        raise ValueError(f"unknown task {task!r} (expected 'countdown')")
+        raise ValueError(f"unknown task {task!r} (expected one of {', '.join(TASKS)})")
     numbers, target = _numbers_target(entry)
     # float() so that every rule set returns a float, whatever its helper does.
     if rules == "strict":

@@ -9,6 +9,7 @@
 * ``clew bench sat|countdown|sudoku ...`` -- the benchmark harnesses (:mod:`clew.bench`);
 * ``clew demo`` -- solve the bundled instances and show what clew does;
 * ``clew neural ...`` -- neural models (``clew.neural.cli``, imported only when used);
+* ``clew experiment sequential-vs-parallel`` -- :mod:`clew.experiments` (``cli/_experiment.py``);
 * ``clew --version``.
 
 Each area registers itself with one ``add_parser(subparsers)`` call in
@@ -46,7 +47,7 @@ from clew._core import ClewError, DimacsError
 from clew.sat import DimacsWarning, Solver, check_model, dimacs_text, parse_dimacs
 from clew.sat import _decode, _decompress
 
-from clew.cli import _countdown, _score, _sudoku, _validate
+from clew.cli import _countdown, _experiment, _score, _sudoku, _validate
 from clew.cli._common import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_SAT, EXIT_UNKNOWN, EXIT_UNSAT, EXIT_USAGE
 from clew.cli._common import HelpFormatter, add_command
 
@@ -796,6 +797,7 @@ def build_parser(load_bench: bool = False) -> argparse.ArgumentParser:
     _add_bench(sub, load_bench)
     _add_demo(sub)
     _add_neural(sub)
+    _experiment.add_parser(sub)
     parser.set_defaults(_commands=tuple(sub.choices))
     return parser
 

@@ -14,8 +14,8 @@ _scoring = importlib.import_module("clew.score")  # the module (``clew.score`` i
 
 
 def supported_tasks() -> tuple[str, ...]:
-    """The tasks :mod:`clew.score` scores (it lists them once it has more than Countdown)."""
-    return tuple(getattr(_scoring, "TASKS", ("countdown",)))
+    """The tasks :mod:`clew.score` scores."""
+    return tuple(_scoring.TASKS)
 
 
 def add_parser(subparsers: Subparsers) -> None:
@@ -25,7 +25,8 @@ def add_parser(subparsers: Subparsers) -> None:
         "score",
         help="score a JSONL or Parquet file of model completions",
         description="Score each row of FILE (JSON Lines, or Parquet for a .parquet name; '-' reads JSON Lines "
-        "from stdin): the row's task entry (Countdown: numbers, target) and its completion, with clew.score. "
+        "from stdin): the row's task entry (Countdown: numbers, target; Sudoku: puzzle) and its completion, with "
+        "clew.score. "
         "Prints the row count, the mean score and how many rows got each score. "
         "Exit status: 0 scored, 1 unreadable file or bad row, 2 usage.",
     )
@@ -33,7 +34,7 @@ def add_parser(subparsers: Subparsers) -> None:
     p.add_argument("file", metavar="FILE", help="a .jsonl or .parquet file, or '-' for JSON Lines on stdin")
     p.add_argument("--completion-column", default="completion", metavar="NAME",
                    help="the column holding the model's completion")
-    p.add_argument("--rules", default="strict", choices=_scoring.RULES, help="the rule set (see clew.score)")
+    p.add_argument("--rules", default="strict", choices=_scoring.RULES, help="the rule set (see clew.score; Sudoku has strict only)")
     p.add_argument("--extract", action="store_true",
                    help="reasoning_gym rules: take the last <answer>...</answer> first, as its evaluation scripts do")
     p.add_argument("--json", action="store_true",

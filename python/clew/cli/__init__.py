@@ -592,7 +592,10 @@ def _add_policy_commands(
     t.add_argument("--epochs", type=int, default=10)
     t.add_argument("--batch-size", type=int, default=256)
     t.add_argument("--lr", type=float, default=2e-3)
-    t.add_argument("--hidden", type=int, help="hidden size (default: 192 Countdown, 512 Sudoku)")
+    t.add_argument("--hidden", type=int, help="hidden size (default: 192 Countdown, 512 Sudoku mlp, 128 Sudoku cover)")
+    t.add_argument("--arch", help="Sudoku: mlp (cells and candidates) or cover (exact-cover constraints, a step scorer)")
+    t.add_argument("--dropout", type=float, default=0.1, help="the cover network's dropout")
+    t.add_argument("--weight-decay", type=float, default=0.0, help="AdamW weight decay")
     t.add_argument("--seed", type=int, default=0, help="initialisation, batch order and validation split")
     e = add_command(cmds, "eval-policy", help="held-out solve rate vs simulations, learned vs baselines")
     e.add_argument("model_dir", metavar="MODEL_DIR", nargs="+", help="one or more models (e.g. one per training seed)")
@@ -603,6 +606,8 @@ def _add_policy_commands(
     e.add_argument("--numbers", type=int, metavar="K", help="Countdown numbers (default: the training data's)")
     e.add_argument("--empty", metavar="LO-HI", help="Sudoku blanks (default: the training data's)")
     e.add_argument("--seed", type=int, default=1_000_003, help="puzzle seed (keep it apart from the training data's)")
+    e.add_argument("--value", default="network", choices=("network", "playouts", "both"),
+                   help="the models' values: their value head, random playouts (Sudoku), or both side by side")
     i = add_command(cmds, "improve", help="self-improvement: play with MCTS, train on the visits",
                         description="Resumable per iteration (run the same command again).")
     i.add_argument("--task", required=True)

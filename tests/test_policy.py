@@ -330,8 +330,14 @@ def test_cover_network_masks_scores_children_and_sees_dead_ends() -> None:
     row[9 + 7] = 9  # 9 in box 2 and column 7: row 0's empty cells 7 and 8 both lose it
     cand, placed = _cand_placed(net, row)
     assert cand[0, 7].tolist() == cand[0, 8].tolist() == [0.0] * 7 + [1.0, 0.0]  # both only 8
-    dead = net._features(cand, placed)[0, 324:648]  # constraints open with no candidate left
-    assert dead[81 + 0 * 9 + 8] == 1 and dead.sum() == 1  # row 0, digit 9
+    net.rounds = 0
+    feats = net._features(cand, placed)
+    dead, clash = feats[0, 324:648], feats[0, 1296:1620]  # open with no candidate left; met twice
+    assert dead[81 + 0 * 9 + 8] == 1 and dead.sum() == 1 and clash.sum() == 0  # row 0, digit 9
+    # one round of propagation places both naked singles: 8 twice in row 0 and in box 2
+    net.rounds = 1
+    clash = net._features(cand, placed)[0, 1296:1620]
+    assert clash[81 + 7] == 1 and clash[243 + 2 * 9 + 7] == 1 and clash.sum() == 2  # digit 8: row 0, box 2
 
 
 def _cand_placed(net: Any, cells: Any) -> tuple[Any, Any]:
@@ -347,7 +353,9 @@ def test_architectures_old_checkpoints_and_bad_choices(tmp_path: Path) -> None:
     old = {"name": "policy-value", "task": "sudoku", "num_actions": 729, "obs_dim": 81, "hidden": 8}  # no "arch"
     assert isinstance(build(old), SudokuNet)
     assert isinstance(build(architecture("sudoku", 729, 81, arch="cover", hidden=8)), SudokuCoverNet)
-    assert architecture("sudoku", 729, 81) == {**old, "hidden": 512}  # the default stays the first network
+    assert architecture("sudoku", 729, 81)["arch"] == "cover"  # train-policy's default
+    assert architecture("sudoku", 729, 81, arch="mlp") == {**old, "hidden": 512}  # as the first release stored it
+    assert "arch" not in architecture("countdown", 40, 9)  # likewise: those runs resume
     with pytest.raises(clew.CheckpointError, match="no 'cover' network for countdown"):
         architecture("countdown", 40, 9, arch="cover")
     with pytest.raises(clew.CheckpointError):

@@ -75,7 +75,7 @@ def cmd_train_policy(args: argparse.Namespace) -> int:
         torch.set_num_threads(args.threads)
     history = train_policy(
         args.data, args.out, epochs=args.epochs, device=args.device, seed=args.seed, batch_size=args.batch_size,
-        lr=args.lr, hidden=args.hidden, arch=args.arch, dropout=args.dropout, weight_decay=args.weight_decay,
+        lr=args.lr, hidden=args.hidden, arch=args.arch, dropout=args.dropout, rounds=args.rounds, weight_decay=args.weight_decay,
         log=lambda line: print(line, file=sys.stderr),
     )
     last = history[-1] if history else {}

@@ -180,24 +180,27 @@ class SudokuCoverNet(nn.Module):
     """9x9 Sudoku priors and values from the exact-cover constraints: a step scorer over children.
 
     Sudoku is an exact cover of 324 constraints (each cell holds a digit; each row, column and box
-    holds each digit once) by 729 candidates. A state's features are, per constraint, whether it
-    is met and, if not, how many candidates are left to meet it (0: a dead end, including the ones
-    the branching rule does not see, such as a digit with no place left in a row; 1: forced; 2;
-    the count / 9): 5 x 324 inputs. One MLP embeds a state; the value reads the state's
-    embedding, the prior of digit ``d`` at the branching cell reads the embedding of the child
-    that places it (every child: the cell filled, ``d`` struck from its peers, counts recomputed;
-    the Countdown network's design). Compute per leaf: ten embeddings (the state and nine
-    children)."""
+    holds each digit once) by 729 candidates. A state is first propagated ``rounds`` times (fixed,
+    not learned): every candidate that is the last one left for an open constraint (a naked or a
+    hidden single) is placed, and the candidates it excludes are struck. Its features are then,
+    per constraint, whether it is met, whether it is met twice (two singles clashed), and if open
+    how many candidates are left (0: a dead end, including the ones the branching rule does not
+    see, such as a digit with no place left in a row; 1; 2; the count / 9): 6 x 324 inputs. One
+    MLP embeds a state; the value reads the state's embedding, the prior of digit ``d`` at the
+    branching cell reads the embedding of the child that places it (the Countdown network's
+    design), computed only where the branching cell has a choice (a forced move's prior is 1
+    whatever it scores)."""
 
     peers: torch.Tensor
     cover: torch.Tensor
-    FEATURES = 5 * 324
+    FEATURES = 6 * 324
 
-    def __init__(self, num_actions: int = 729, hidden: int = 128, dropout: float = 0.1) -> None:
+    def __init__(self, num_actions: int = 729, hidden: int = 128, dropout: float = 0.1, rounds: int = 3) -> None:
         super().__init__()
         if num_actions != 729:
             raise CheckpointError(f"the Sudoku network is for 9x9 grids (729 actions), not {num_actions}")
         self.num_actions = num_actions
+        self.rounds = rounds
         self.embed = nn.Sequential(nn.Linear(self.FEATURES, hidden), nn.ReLU(), nn.Dropout(dropout),
                                    nn.Linear(hidden, hidden), nn.ReLU())
         self.score = nn.Linear(hidden, 1)
@@ -212,17 +215,26 @@ class SudokuCoverNet(nn.Module):
         self.register_buffer("cover", cover.reshape(729, 324), persistent=False)
 
     def _features(self, cand: torch.Tensor, placed: torch.Tensor) -> torch.Tensor:
-        """(n, 1620) constraint features of candidates and placed digits, both (n, 81, 9)."""
-        left = cand.flatten(1) @ self.cover
-        open_ = (placed.flatten(1) @ self.cover) == 0
-        flags = torch.cat([~open_, open_ & (left == 0), open_ & (left == 1), open_ & (left == 2)], 1)
+        """(n, 1944) constraint features of candidates and placed digits, both (n, 81, 9), after
+        ``rounds`` of singles propagation."""
+        cand, placed = cand.flatten(1), placed.flatten(1)
+        met = placed @ self.cover
+        for _ in range(self.rounds):
+            left = cand @ self.cover
+            single = ((met == 0) & (left == 1)).float()
+            put = cand * ((single @ self.cover.T) > 0)  # the last candidate of an open constraint
+            struck = ((put @ self.cover) @ self.cover.T) > 0  # shares a constraint with a placement
+            cand = cand * ~struck
+            placed = placed + put
+            met = placed @ self.cover
+        left, open_ = cand @ self.cover, met == 0
+        flags = torch.cat([~open_, open_ & (left == 0), open_ & (left == 1), open_ & (left == 2), met > 1], 1)
         return torch.cat([flags.float(), left / 9], 1)
 
     def forward(self, obs: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         _cells, onehot, cand, legal, branch = _sudoku_inputs(obs, self.peers)
         placed, candf = onehot[..., 1:], cand.float()
         rows = torch.arange(len(obs), device=obs.device)
-        # children only where there is a choice (a forced move's prior is 1 whatever it scores)
         options = cand[rows, branch]  # (B, 9)
         options &= (options.sum(1) >= 2).unsqueeze(1)
         leaf, digit = options.nonzero(as_tuple=True)
@@ -237,7 +249,9 @@ class SudokuCoverNet(nn.Module):
         return logits.masked_fill(~legal, float("-inf")), legal, value
 
 
+# each task's networks; the first is what a checkpoint without "arch" holds (the first release)
 ARCHS = {"countdown": ("deepsets",), "sudoku": ("mlp", "cover")}
+DEFAULT_ARCH = {"countdown": "deepsets", "sudoku": "cover"}  # train-policy's, chosen by measurement (docs/policy.md)
 
 
 def build(arch: dict[str, Any]) -> nn.Module:
@@ -249,7 +263,7 @@ def build(arch: dict[str, Any]) -> nn.Module:
     if kind not in ARCHS[arch["task"]]:
         raise CheckpointError(f"no {kind!r} network for {arch['task']} (choose from {', '.join(ARCHS[arch['task']])})")
     if kind == "cover":
-        return SudokuCoverNet(int(arch["num_actions"]), int(arch["hidden"]), float(arch["dropout"]))
+        return SudokuCoverNet(int(arch["num_actions"]), int(arch["hidden"]), float(arch["dropout"]), int(arch["rounds"]))
     cls = CountdownNet if arch["task"] == "countdown" else SudokuNet
     return cls(int(arch["num_actions"]), int(arch["hidden"]))
 
@@ -285,28 +299,43 @@ def _metrics(model: nn.Module, batches: list[Any]) -> dict[str, float]:
 
 def architecture(
     task: str, num_actions: int, obs_dim: int, *, arch: str | None = None, hidden: int | None = None,
-    dropout: float = 0.1,
+    dropout: float = 0.1, rounds: int = 3,
 ) -> dict[str, Any]:
     """The stored architecture of a new network (checked by :func:`build`)."""
-    kind = arch or ARCHS[task][0]
+    kind = arch or DEFAULT_ARCH.get(task, "")
     spec: dict[str, Any] = {"name": NAME, "task": task, "num_actions": num_actions, "obs_dim": obs_dim}
     if kind == "cover":
-        spec.update(arch=kind, hidden=int(hidden or 128), dropout=float(dropout))
-    else:  # the first networks' architecture, unchanged: their checkpoints resume
+        spec.update(arch=kind, hidden=int(hidden or 128), dropout=float(dropout), rounds=int(rounds))
+    else:  # the first networks' architecture, unchanged: their training runs resume
         spec.update(hidden=int(hidden or (192 if task == "countdown" else 512)))
-        if arch is not None:
+        if kind != ARCHS.get(task, ("",))[0]:
             spec["arch"] = kind
     build(spec)  # CheckpointError for a network the task has not
     return spec
 
 
-def train_policy(data: str | os.PathLike[str], out: str | os.PathLike[str], **options: Any) -> list[dict[str, Any]]:
-    """Train a policy/value network on a make-policy-data directory into ``out``; returns the
-    history (validation loss, policy accuracy = the argmax is a good action, value accuracy).
-    The validation split holds whole puzzles (a tenth, chosen by ``seed``). ``options``: those of
-    :func:`train_arrays` (``epochs``, ``device``, ``seed``, ``batch_size``, ``lr``, ``hidden``...)."""
-    manifest, cols = load_policy_data(data)
-    fingerprint = {"shards": [s["sha256"] for s in manifest["shards"]], "config": manifest["config"]}
+def train_policy(
+    data: str | os.PathLike[str] | Sequence[str | os.PathLike[str]], out: str | os.PathLike[str], **options: Any
+) -> list[dict[str, Any]]:
+    """Train a policy/value network on a make-policy-data directory (or several of one task, their
+    rows together) into ``out``; returns the history (validation loss, policy accuracy = the
+    argmax is a good action, value accuracy). The validation split holds whole puzzles (a tenth,
+    chosen by ``seed``). ``options``: those of :func:`train_arrays` (``epochs``, ``device``,
+    ``seed``, ``batch_size``, ``lr``, ``hidden``, ``arch``...)."""
+    dirs = [data] if isinstance(data, (str, os.PathLike)) else list(data)
+    loaded = [load_policy_data(d) for d in dirs]
+    manifest = loaded[0][0]
+    shape = ("task", "num_actions", "obs_dim")
+    for d, (m, _cols) in zip(dirs, loaded, strict=True):
+        if (m["config"]["task"], m["num_actions"], m["obs_dim"]) != (manifest["config"]["task"], *(manifest[k] for k in shape[1:])):
+            raise InputError(f"{d} holds another task or shape than {dirs[0]}")
+    cols = {k: np.concatenate([c[k] for _m, c in loaded]) for k in loaded[0][1]}
+    if len(loaded) > 1:  # puzzle ids of each directory apart, so the validation split keeps whole puzzles
+        cols["instance"] = np.concatenate([c["instance"].astype(np.int64) + (i << 40) for i, (_m, c) in enumerate(loaded)])
+    fingerprint: dict[str, Any] = {"shards": [s["sha256"] for m, _c in loaded for s in m["shards"]],
+                                   "config": manifest["config"]}
+    if len(loaded) > 1:
+        fingerprint["configs"] = [m["config"] for m, _c in loaded]
     return train_arrays(
         cols, manifest["config"]["task"], int(manifest["num_actions"]), int(manifest["obs_dim"]), fingerprint, out,
         **options,
@@ -329,6 +358,7 @@ def train_arrays(
     hidden: int | None = None,
     arch: str | None = None,
     dropout: float = 0.1,
+    rounds: int = 3,
     weight_decay: float = 0.0,
     validation: float = 0.1,
     progress: bool | None = None,
@@ -336,8 +366,9 @@ def train_arrays(
 ) -> list[dict[str, Any]]:
     """:func:`train_policy` on columns in memory (``observation``, ``policy``, ``value``,
     ``instance``); ``fingerprint`` identifies the data for resuming. ``arch``: the network
-    (:data:`ARCHS`; default the task's first); ``dropout`` is the cover network's."""
-    spec_arch = architecture(task, num_actions, obs_dim, arch=arch, hidden=hidden, dropout=dropout)
+    (:data:`ARCHS`; default :data:`DEFAULT_ARCH`); ``dropout`` and ``rounds`` (of singles propagation)
+    are the cover network's."""
+    spec_arch = architecture(task, num_actions, obs_dim, arch=arch, hidden=hidden, dropout=dropout, rounds=rounds)
     instances = np.unique(cols["instance"])
     held = np.random.default_rng(seed).permutation(instances)[: max(1, int(len(instances) * validation))]
     is_val = np.isin(cols["instance"], held) if len(instances) > 1 else np.zeros(len(cols["value"]), bool)

@@ -27,7 +27,7 @@ import numpy as np
 import torch
 
 from clew import InputError, env_steps
-from clew.neural.policy import NAME, PolicyValue, build, train_arrays
+from clew.neural.policy import PolicyValue, architecture, build, train_arrays
 from clew.neural.policy_eval import CACHE, play
 
 
@@ -64,8 +64,7 @@ def improve(
     held_out = {"task": task, "seed": 1_000_003, "numbers": numbers, "split": "held_out", "empty": list(empty)}
     eval_roots = [env_steps.puzzle(held_out, j)[:2] for j in range(eval_n)]
     torch.manual_seed(seed)
-    arch = {"name": NAME, "task": task, "num_actions": num_actions, "obs_dim": obs_dim,
-            "hidden": int(hidden or (192 if task == "countdown" else 512))}
+    arch = architecture(task, num_actions, obs_dim, hidden=hidden)
     current = PolicyValue(build(arch), arch, torch.device("cpu"))
     buffer: list[dict[str, np.ndarray]] = []
     history = []

@@ -2,12 +2,14 @@
 
 **Solved**: from the root, ``S`` simulations of :class:`clew.search.EnvMCTS` before each move, then
 the most visited action is played; the final state is a goal. Every move searches a fresh forest
-over the puzzles still playing (Countdown: one forest per target, the one-target-per-forest limit
-of EnvMCTS), so each decision gets exactly ``S`` simulations, the same for every prior. The
-selection rule is PUCT (``c = 1.25``) for all of them: EnvMCTS's default, UCT, ignores priors.
+over the puzzles still playing (Countdown: one forest per target, as measured before EnvMCTS took
+``(numbers, target)`` pairs in one forest), so each decision gets exactly ``S`` simulations, the
+same for every prior. The selection rule is PUCT (``c = 1.25``) for all of them: EnvMCTS's
+default, UCT, ignores priors.
 
-Priors: ``learned:<model>`` (the network's priors and values), ``uniform`` (EnvMCTS's own random
-playouts: uniform priors, the playout's reward as value) and ``heuristic``
+Priors: ``learned:<model>`` (the network's priors and values; ``learned+playouts:<model>`` its
+priors with random-playout values, Sudoku), ``uniform`` (EnvMCTS's own random playouts: uniform
+priors, the playout's reward as value) and ``heuristic``
 (:func:`clew.env_steps.heuristic_priors`, value 0.5; on Sudoku it equals the uniform prior).
 Held-out puzzles: Countdown with Stream of Search's *held-out* targets (the data uses the train
 targets), Sudoku from another seed.
@@ -244,7 +246,7 @@ def throughput(
     for _ in range(max(1, repeats)):
         spent[0] = 0.0
         batches.clear()
-        if model.task == "countdown":  # one target for the forest (EnvMCTS's limit); any serves here
+        if model.task == "countdown":  # one target for the forest; any serves here
             tree = search.EnvMCTS(search.Countdown(config["numbers"] * 10), roots, **PUCT)
         else:
             tree = search.EnvMCTS(search.Sudoku(), [env_steps._text(r) for r in roots], **PUCT)

@@ -338,6 +338,11 @@ def test_cover_network_masks_scores_children_and_sees_dead_ends() -> None:
     net.rounds = 1
     clash = net._features(cand, placed)[0, 1296:1620]
     assert clash[81 + 7] == 1 and clash[243 + 2 * 9 + 7] == 1 and clash.sum() == 2  # digit 8: row 0, box 2
+    # singles alone solve an easy puzzle: enough rounds meet all 324 constraints once each
+    easy = torch.from_numpy(_sudoku_walk_states(1, 30, seed=5)[0])
+    net.rounds = 40
+    feats = net._features(*_cand_placed(net, easy))[0]
+    assert feats[:324].sum() == 324 and feats[1296:1620].sum() == 0
 
 
 def _cand_placed(net: Any, cells: Any) -> tuple[Any, Any]:

@@ -411,7 +411,39 @@ def test_cover_model_loads_evaluates_with_cache_and_playouts(sudoku_model: Path)
 
 def test_eval_policy_both_values(sudoku_model: Path, trained: tuple[Path, Path]) -> None:
     summary = eval_policy([sudoku_model], "sudoku", 3, [2], device="cpu", value="both", empty=(40, 42))
-    assert [r["prior"] for r in summary["results"]] == ["learned:model", "learned+playouts:model", "uniform", "heuristic"]
+    names = ["learned:model", "learned+playouts:model", "uniform", "heuristic"]
+    assert [r["prior"] for r in summary["results"]] == names
     assert all(0 <= r["solved"] <= 3 for r in summary["results"])
     with pytest.raises(clew.InputError, match="Sudoku"):
         eval_policy([trained[1]], "countdown", 2, [2], device="cpu", value="playouts")
+
+
+def test_train_policy_on_several_data_directories(trained: tuple[Path, Path], tmp_path: Path) -> None:
+    data, _model = trained
+    make_policy_data(tmp_path / "more", task="countdown", n=20, numbers=4, seed=9, progress=False)
+    history = train_policy([data, tmp_path / "more"], tmp_path / "m", epochs=1, device="cpu", hidden=8,
+                           batch_size=64, progress=False)
+    assert len(history) == 1
+    stored = json.loads((tmp_path / "m" / "epoch-001" / "config.json").read_text())["data"]
+    assert [c["seed"] for c in stored["configs"]] == [0, 9]
+    make_policy_data(tmp_path / "sd", task="sudoku", n=2, empty="30-31", progress=False)
+    with pytest.raises(clew.InputError, match="another task"):
+        train_policy([data, tmp_path / "sd"], tmp_path / "bad", epochs=1, device="cpu", progress=False)
+
+
+def test_cli_sudoku_cover_and_values(tmp_path: Path) -> None:
+    cli = [sys.executable, "-m", "clew", "neural"]
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        out = subprocess.run([*cli, *args], capture_output=True, text=True, timeout=120, check=False)
+        assert out.returncode == 0, out.stderr
+        return out
+
+    run("make-policy-data", "--task", "sudoku", "--n", "4", "--empty", "40-42", "--out", str(tmp_path / "d"))
+    run("train-policy", str(tmp_path / "d"), "--out", str(tmp_path / "m"), "--epochs", "1", "--device", "cpu",
+        "--arch", "cover", "--hidden", "8", "--rounds", "1", "--weight-decay", "0.01", "--threads", "1")
+    config = json.loads((tmp_path / "m" / "epoch-001" / "config.json").read_text())
+    assert config["architecture"]["arch"] == "cover" and config["architecture"]["rounds"] == 1
+    out = run("eval-policy", str(tmp_path / "m"), "--task", "sudoku", "--n", "2", "--simulations", "2",
+              "--value", "both", "--device", "cpu", "--threads", "1")
+    assert "learned+playouts:m" in out.stdout and "learned:m" in out.stdout

@@ -456,10 +456,10 @@ class PolicyValue:
         ``value="playouts"`` (Sudoku): the network's priors with the value of one random playout
         per leaf, as EnvMCTS's own (:func:`clew.env_steps.sudoku_playouts`, a numpy generator
         seeded by ``seed``), instead of the value head. ``cache=N``: keep the network's answers
-        for the last ``N`` distinct observations and pass only the others through it (exact: the
-        network is deterministic; playouts are drawn afresh every time). A search that starts a
-        new forest every move meets the same states again (Sudoku at 61 blanks, 64 simulations:
-        6.5 leaves per distinct state)."""
+        for the last ``N`` distinct observations and pass only the others through it (exact: a
+        row's answer does not depend on the rows batched with it; playouts are drawn afresh). A
+        search that starts a new forest every move meets the same states again (Sudoku at 61
+        blanks, 64 simulations: 6.5 leaves per distinct state)."""
         if value not in VALUES:
             raise InputError(f"value={value!r}: choose from {', '.join(VALUES)}")
         if value == "playouts" and self.task != "sudoku":

@@ -116,6 +116,56 @@ def test_search_targets_are_visit_distributions(tmp_path: Path) -> None:
         assert abs(p.sum() - 1) < 1e-5 and (p[~np.asarray(row["legal"])] == 0).all()
 
 
+def _sudoku_walk_states(n: int, empty: int, seed: int = 0) -> np.ndarray:
+    """Every state of random walks (any legal child) from ``n`` puzzles: dead ends included."""
+    rng = np.random.default_rng(seed)
+    states = []
+    for j in range(n):
+        text = sudoku.generate(9, empty=empty, seed=seed * 1000 + j)
+        s = np.frombuffer(text.replace(".", "0").encode(), np.uint8) - ord("0")
+        while True:
+            states.append(s.copy())
+            choice = env_steps.sudoku_choice(s, (3, 3))
+            if choice is None or not choice[1]:
+                break
+            s[choice[0]] = rng.choice(choice[1])
+    return np.stack(states).astype(np.float32)
+
+
+def test_vectorised_sudoku_uniform_priors_match_the_branching_rule() -> None:
+    obs = _sudoku_walk_states(6, 55)
+    slow = np.zeros((len(obs), 729), np.float32)
+    for i, o in enumerate(obs):
+        choice = env_steps.sudoku_choice(o.astype(np.uint8), (3, 3))
+        if choice is not None and choice[1]:
+            slow[i, [choice[0] * 9 + d - 1 for d in choice[1]]] = 1 / len(choice[1])
+    assert np.array_equal(env_steps.heuristic_priors("sudoku", obs, 729), slow)
+
+
+def test_sudoku_playouts_rewards_and_rate_match_envmcts() -> None:
+    rng = np.random.default_rng(0)
+    solved = sudoku.solve(sudoku.generate(9, empty=40, seed=1))
+    full = np.frombuffer(solved.encode(), np.uint8) - ord("0")
+    one_blank, clash = full.copy(), full.copy()
+    one_blank[5] = 0
+    clash[1] = clash[0]  # a digit twice in row 0
+    dead = np.zeros(81, np.uint8)
+    dead[:8] = np.arange(1, 9)
+    dead[9 + 8] = 9  # cell 8 has no candidate left
+    values = env_steps.sudoku_playouts(np.stack([full, one_blank, clash, dead]).astype(np.float32), rng)
+    assert values.tolist() == [1.0, 1.0, 0.0, 0.0]
+    # the success rate of one playout per root equals EnvMCTS's own playouts (its roots' first value)
+    texts = [sudoku.generate(9, empty=50, seed=100 + j) for j in range(40)]
+    obs = np.stack([np.frombuffer(t.replace(".", "0").encode(), np.uint8) - ord("0") for t in texts]).astype(np.float32)
+    ours = np.mean([env_steps.sudoku_playouts(obs, rng) for _ in range(25)])
+    theirs = []
+    for rep in range(25):
+        tree = search.EnvMCTS(search.Sudoku(), texts, seed=rep)
+        tree.run(0)
+        theirs += [tree.export_values(t)["value"][0] for t in range(len(texts))]
+    assert 0.05 < ours < 0.95 and abs(ours - float(np.mean(theirs))) < 0.08, (ours, np.mean(theirs))
+
+
 # ---------------------------------------------------------------- torch
 
 
@@ -249,3 +299,151 @@ def test_improve_runs_and_resumes_per_iteration(tmp_path: Path) -> None:
     assert (tmp_path / "imp" / "iter-002" / "model" / "epoch-001" / "model.safetensors").read_bytes() == weights
     with pytest.raises(clew.InputError, match="another improve run"):
         improve("countdown", 2, 8, tmp_path / "imp", **kw)
+
+
+# ---------------------------------------------------------------- Sudoku: the cover network, playout values, the cache
+
+
+def test_cover_network_masks_scores_children_and_sees_dead_ends() -> None:
+    from clew.neural.policy import SudokuCoverNet, SudokuNet
+
+    torch.manual_seed(0)
+    net, mlp = SudokuCoverNet(729, 16).eval(), SudokuNet(729, 16).eval()
+    obs = torch.from_numpy(_sudoku_walk_states(4, 58, seed=2))
+    logits, legal, value = net(obs)
+    assert torch.equal(legal, mlp(obs)[1]) and torch.equal(torch.isfinite(logits), legal)
+    assert value.shape == (len(obs),)
+    # the prior of digit d is the score of the child that places it
+    multi = int(np.flatnonzero(legal.sum(1).numpy() >= 2)[0])
+    actions = torch.nonzero(legal[multi]).flatten()
+    cells = obs[multi].clone()
+    for a in actions.tolist():
+        child = cells.clone()
+        child[a // 9] = a % 9 + 1
+        peers_cand = net._features(*_cand_placed(net, child))
+        emb = net.embed(peers_cand)
+        assert torch.allclose(net.score(emb).squeeze(), logits[multi, a], atol=1e-5)
+    # a digit with no place left in a row is a dead end in the features, though every cell has a
+    # candidate (the branching rule does not see it)
+    row = torch.zeros(81)
+    row[:7] = torch.arange(1, 8).float()
+    row[9 + 7] = 9  # 9 in box 2 and column 7: row 0's empty cells 7 and 8 both lose it
+    cand, placed = _cand_placed(net, row)
+    assert cand[0, 7].tolist() == cand[0, 8].tolist() == [0.0] * 7 + [1.0, 0.0]  # both only 8
+    net.rounds = 0
+    feats = net._features(cand, placed)
+    dead, clash = feats[0, 324:648], feats[0, 1296:1620]  # open with no candidate left; met twice
+    assert dead[81 + 0 * 9 + 8] == 1 and dead.sum() == 1 and clash.sum() == 0  # row 0, digit 9
+    # one round of propagation places both naked singles: 8 twice in row 0 and in box 2
+    net.rounds = 1
+    clash = net._features(cand, placed)[0, 1296:1620]
+    assert clash[81 + 7] == 1 and clash[243 + 2 * 9 + 7] == 1 and clash.sum() == 2  # digit 8: row 0, box 2
+    # singles alone solve an easy puzzle: enough rounds meet all 324 constraints once each
+    easy = torch.from_numpy(_sudoku_walk_states(1, 30, seed=5)[0])
+    net.rounds = 40
+    feats = net._features(*_cand_placed(net, easy))[0]
+    assert feats[:324].sum() == 324 and feats[1296:1620].sum() == 0
+
+
+def _cand_placed(net: Any, cells: Any) -> tuple[Any, Any]:
+    from clew.neural.policy import _sudoku_inputs
+
+    _c, onehot, cand, _legal, _branch = _sudoku_inputs(cells[None], net.peers)
+    return cand.float(), onehot[..., 1:]
+
+
+def test_architectures_old_checkpoints_and_bad_choices(tmp_path: Path) -> None:
+    from clew.neural.policy import SudokuCoverNet, SudokuNet, architecture, build
+
+    old = {"name": "policy-value", "task": "sudoku", "num_actions": 729, "obs_dim": 81, "hidden": 8}  # no "arch"
+    assert isinstance(build(old), SudokuNet)
+    assert isinstance(build(architecture("sudoku", 729, 81, arch="cover", hidden=8)), SudokuCoverNet)
+    assert architecture("sudoku", 729, 81)["arch"] == "cover"  # train-policy's default
+    assert architecture("sudoku", 729, 81, arch="mlp") == {**old, "hidden": 512}  # as the first release stored it
+    assert "arch" not in architecture("countdown", 40, 9)  # likewise: those runs resume
+    with pytest.raises(clew.CheckpointError, match="no 'cover' network for countdown"):
+        architecture("countdown", 40, 9, arch="cover")
+    with pytest.raises(clew.CheckpointError):
+        build({**old, "arch": "transformer"})
+
+
+@pytest.fixture(scope="module")
+def sudoku_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("sudoku-policy")
+    make_policy_data(root / "data", task="sudoku", n=10, empty="45-50", progress=False)
+    torch.set_num_threads(1)
+    train_policy(root / "data", root / "model", epochs=1, device="cpu", arch="cover", hidden=8, batch_size=64,
+                 weight_decay=0.01, progress=False)
+    return root / "model"
+
+
+def test_cover_model_loads_evaluates_with_cache_and_playouts(sudoku_model: Path) -> None:
+    pv = PolicyValue.load(sudoku_model)
+    assert pv.architecture["arch"] == "cover"
+    obs = _sudoku_walk_states(3, 50, seed=4)
+    obs = np.concatenate([obs, obs[::2]])  # repeats: answered from the cache
+    plain, cached = pv.evaluator("cpu"), pv.evaluator("cpu", cache=10)
+    seen: list[int] = []
+    real = pv.model.forward
+
+    def counting(x: Any) -> Any:
+        seen.append(len(x))
+        return real(x)
+
+    pv.model.forward = counting  # type: ignore[method-assign]
+    p0, v0 = plain(obs)
+    p1, v1 = cached(obs[:20])
+    p2, v2 = cached(obs)  # the cache holds 10: some of the first 20 are asked again
+    assert np.allclose(p0[:20], p1, atol=1e-6) and np.allclose(p0, p2, atol=1e-6) and np.allclose(v0, v2, atol=1e-6)
+    distinct, first = len({r.tobytes() for r in obs}), len({r.tobytes() for r in obs[:20]})
+    # the network sees each distinct row once per miss; the cache kept the last 10 of the first call
+    assert seen == [len(obs), first, distinct - min(10, first)]
+    playouts = pv.evaluator("cpu", value="playouts", seed=3)
+    p3, v3 = playouts(obs)
+    assert np.allclose(p3, p0, atol=1e-6) and set(np.unique(v3)) <= {0.0, 1.0}
+    assert np.array_equal(v3, pv.evaluator("cpu", value="playouts", seed=3)(obs)[1])  # seeded
+    tree = search.EnvMCTS(search.Sudoku(), [env_steps._text(o.astype(np.uint8)) for o in obs[:3]], rule="puct")
+    tree.run(8, evaluator=playouts)
+    assert tree.visit_counts().sum(1).tolist() == [8, 8, 8]
+    with pytest.raises(clew.InputError, match="value="):
+        pv.evaluator("cpu", value="oracle")
+
+
+def test_eval_policy_both_values(sudoku_model: Path, trained: tuple[Path, Path]) -> None:
+    summary = eval_policy([sudoku_model], "sudoku", 3, [2], device="cpu", value="both", empty=(40, 42))
+    names = ["learned:model", "learned+playouts:model", "uniform", "heuristic"]
+    assert [r["prior"] for r in summary["results"]] == names
+    assert all(0 <= r["solved"] <= 3 for r in summary["results"])
+    with pytest.raises(clew.InputError, match="Sudoku"):
+        eval_policy([trained[1]], "countdown", 2, [2], device="cpu", value="playouts")
+
+
+def test_train_policy_on_several_data_directories(trained: tuple[Path, Path], tmp_path: Path) -> None:
+    data, _model = trained
+    make_policy_data(tmp_path / "more", task="countdown", n=20, numbers=4, seed=9, progress=False)
+    history = train_policy([data, tmp_path / "more"], tmp_path / "m", epochs=1, device="cpu", hidden=8,
+                           batch_size=64, progress=False)
+    assert len(history) == 1
+    stored = json.loads((tmp_path / "m" / "epoch-001" / "config.json").read_text())["data"]
+    assert [c["seed"] for c in stored["configs"]] == [0, 9]
+    make_policy_data(tmp_path / "sd", task="sudoku", n=2, empty="30-31", progress=False)
+    with pytest.raises(clew.InputError, match="another task"):
+        train_policy([data, tmp_path / "sd"], tmp_path / "bad", epochs=1, device="cpu", progress=False)
+
+
+def test_cli_sudoku_cover_and_values(tmp_path: Path) -> None:
+    cli = [sys.executable, "-m", "clew", "neural"]
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        out = subprocess.run([*cli, *args], capture_output=True, text=True, timeout=120, check=False)
+        assert out.returncode == 0, out.stderr
+        return out
+
+    run("make-policy-data", "--task", "sudoku", "--n", "4", "--empty", "40-42", "--out", str(tmp_path / "d"))
+    run("train-policy", str(tmp_path / "d"), "--out", str(tmp_path / "m"), "--epochs", "1", "--device", "cpu",
+        "--arch", "cover", "--hidden", "8", "--rounds", "1", "--weight-decay", "0.01", "--threads", "1")
+    config = json.loads((tmp_path / "m" / "epoch-001" / "config.json").read_text())
+    assert config["architecture"]["arch"] == "cover" and config["architecture"]["rounds"] == 1
+    out = run("eval-policy", str(tmp_path / "m"), "--task", "sudoku", "--n", "2", "--simulations", "2",
+              "--value", "both", "--device", "cpu", "--threads", "1")
+    assert "learned+playouts:m" in out.stdout and "learned:m" in out.stdout

@@ -140,6 +140,8 @@ def heuristic_priors(task: str, observations: np.ndarray, num_actions: int, temp
     over the legal children's heuristics (the samplers' rule in clew.search.solve); uniform where
     they tie. Sudoku's heuristic (empty cells) ties on every child: there it is the uniform prior."""
     obs = np.asarray(observations, np.float32)
+    if task == "sudoku" and obs.ndim == 2 and obs.shape[1] == 81 and num_actions == 729:
+        return sudoku_uniform_priors(obs)
     priors = np.zeros((len(obs), num_actions), np.float32)
     for row, o in enumerate(obs):
         if task == "countdown":
@@ -171,3 +173,79 @@ def puzzle(config: dict[str, Any], j: int) -> tuple[Any, int, np.random.Generato
     lo, hi = config["empty"]
     text = sudoku.generate(9, empty=int(rng.integers(lo, hi + 1)), seed=seed)
     return np.frombuffer(text.replace(".", "0").encode(), np.uint8) - ord("0"), 0, rng
+
+
+_POP = np.array([bin(m).count("1") for m in range(512)], np.int64)
+# _NTH[m, k]: the k-th set bit of the 9-bit mask m (0-based digit), -1 past the last
+_NTH = np.full((512, 9), -1, np.int64)
+for _m in range(512):
+    _bits = [d for d in range(9) if _m >> d & 1]
+    _NTH[_m, : len(_bits)] = _bits
+_ROW = np.arange(81) // 9
+_COL = np.arange(81) % 9
+_BOX = _ROW // 3 * 3 + _COL // 3
+
+
+def _sudoku_used(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(digits placed per row, column and box as 9-bit masks (n, 3, 9); whether each grid keeps
+    the rules (no digit twice in a unit)) of 9x9 grids (n, 81)."""
+    bit = np.where(cells > 0, 1 << (cells - 1).clip(0), 0)
+    used = np.zeros((len(cells), 3, 9), np.int64)
+    ok = np.ones(len(cells), bool)
+    for unit, index in enumerate((_ROW, _COL, _BOX)):
+        for u in range(9):
+            b = bit[:, index == u]
+            used[:, unit, u] = np.bitwise_or.reduce(b, 1)
+            ok &= _POP[used[:, unit, u]] == (b > 0).sum(1)
+    return used, ok
+
+
+def _sudoku_candidates(cells: np.ndarray, used: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(candidate masks (n, 81), their counts with 99 at filled cells)."""
+    cand = ~(used[:, 0, _ROW] | used[:, 1, _COL] | used[:, 2, _BOX]) & 511
+    return cand, np.where(cells == 0, _POP[cand], 99)
+
+
+def sudoku_uniform_priors(observations: np.ndarray) -> np.ndarray:
+    """The uniform prior over the legal actions of 9x9 grids, vectorised: float32 ``(n, 729)``,
+    1/k at the ``k`` candidates of the cell the environment branches on (the first empty cell
+    with at most one candidate, else the first with the fewest), zeros for a full grid."""
+    cells = np.asarray(observations).round().astype(np.int64).reshape(len(observations), 81)
+    cand, count = _sudoku_candidates(cells, _sudoku_used(cells)[0])
+    low = count <= 1
+    branch = np.where(low.any(1), low.argmax(1), count.argmin(1))
+    rows = np.arange(len(cells))
+    mask, k = cand[rows, branch], count[rows, branch]
+    digits = (mask[:, None] >> np.arange(9)) & 1
+    priors = np.zeros((len(cells), 81, 9), np.float32)
+    priors[rows, branch] = digits / np.maximum(k, 1)[:, None]
+    priors[k == 99] = 0
+    return priors.reshape(len(cells), 729)
+
+
+def sudoku_playouts(observations: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """One random playout per 9x9 grid, as EnvMCTS's own: fill the empty cell with the fewest
+    candidates (the first such) with a uniformly random candidate until the grid is full (reward 1)
+    or a cell has none (reward 0); float32 ``(n,)``. Vectorised over the grids (numpy bitmasks).
+    A grid that already breaks a rule counts 0. The success probability equals the Rust playout's:
+    where the first cell with at most one candidate precedes one with none, both fail."""
+    cells = np.asarray(observations).round().astype(np.int64).reshape(len(observations), 81)
+    used, ok = _sudoku_used(cells)
+    value = np.zeros(len(cells), np.float32)
+    live = np.flatnonzero(ok)
+    while len(live):
+        cand, count = _sudoku_candidates(cells[live], used[live])
+        cell = count.argmin(1)
+        at = np.arange(len(live))
+        k = count[at, cell]
+        full, dead = k == 99, k == 0
+        value[live[full]] = 1.0
+        go = ~(full | dead)
+        live, cell, k, m = live[go], cell[go], k[go], cand[at[go], cell[go]]
+        digit = _NTH[m, (rng.random(len(live)) * k).astype(np.int64)]
+        cells[live, cell] = digit + 1
+        b = 1 << digit
+        used[live, 0, _ROW[cell]] |= b
+        used[live, 1, _COL[cell]] |= b
+        used[live, 2, _BOX[cell]] |= b
+    return value

@@ -588,12 +588,17 @@ def _add_policy_commands(
     m.add_argument("--empty", default="40-50", metavar="LO-HI", help="Sudoku blanks per puzzle")
     m.add_argument("--simulations", type=int, default=64, help="MCTS rounds per state for --target search")
     t = add_command(cmds, "train-policy", help="train a policy/value network on policy data")
-    t.add_argument("data", metavar="DATA", help="a make-policy-data directory")
+    t.add_argument("data", metavar="DATA", nargs="+", help="make-policy-data directories (one task; rows together)")
     t.add_argument("--out", required=True, metavar="MODEL_DIR", help="checkpoints (rerun the same command to resume)")
     t.add_argument("--epochs", type=int, default=10)
     t.add_argument("--batch-size", type=int, default=256)
     t.add_argument("--lr", type=float, default=2e-3)
-    t.add_argument("--hidden", type=int, help="hidden size (default: 192 Countdown, 512 Sudoku)")
+    t.add_argument("--hidden", type=int, help="hidden size (default: 192 Countdown, 512 Sudoku mlp, 128 Sudoku cover)")
+    t.add_argument("--arch", help="Sudoku: cover (default: exact-cover constraints after singles propagation, a step "
+                                  "scorer) or mlp (cells and candidates)")
+    t.add_argument("--dropout", type=float, default=0.1, help="the cover network's dropout")
+    t.add_argument("--rounds", type=int, default=3, help="the cover network's rounds of singles propagation")
+    t.add_argument("--weight-decay", type=float, default=0.0, help="AdamW weight decay")
     t.add_argument("--seed", type=int, default=0, help="initialisation, batch order and validation split")
     e = add_command(cmds, "eval-policy", help="held-out solve rate vs simulations, learned vs baselines")
     e.add_argument("model_dir", metavar="MODEL_DIR", nargs="+", help="one or more models (e.g. one per training seed)")
@@ -604,6 +609,8 @@ def _add_policy_commands(
     e.add_argument("--numbers", type=int, metavar="K", help="Countdown numbers (default: the training data's)")
     e.add_argument("--empty", metavar="LO-HI", help="Sudoku blanks (default: the training data's)")
     e.add_argument("--seed", type=int, default=1_000_003, help="puzzle seed (keep it apart from the training data's)")
+    e.add_argument("--value", default="network", choices=("network", "playouts", "both"),
+                   help="the models' values: their value head, random playouts (Sudoku), or both side by side")
     i = add_command(cmds, "improve", help="self-improvement: play with MCTS, train on the visits",
                         description="Resumable per iteration (run the same command again).")
     i.add_argument("--task", required=True)

@@ -75,7 +75,8 @@ def cmd_train_policy(args: argparse.Namespace) -> int:
         torch.set_num_threads(args.threads)
     history = train_policy(
         args.data, args.out, epochs=args.epochs, device=args.device, seed=args.seed, batch_size=args.batch_size,
-        lr=args.lr, hidden=args.hidden, log=lambda line: print(line, file=sys.stderr),
+        lr=args.lr, hidden=args.hidden, arch=args.arch, dropout=args.dropout, rounds=args.rounds, weight_decay=args.weight_decay,
+        log=lambda line: print(line, file=sys.stderr),
     )
     last = history[-1] if history else {}
     print(json.dumps({"model": args.out, "epochs": len(history), **{k: v for k, v in last.items() if k != "epoch"}}))
@@ -98,7 +99,7 @@ def cmd_eval_policy(args: argparse.Namespace) -> int:
             raise InputError(f"--empty {args.empty!r}: expected N or LO-HI") from None
     summary = policy_eval.eval_policy(
         args.model_dir, args.task, args.n, sims, seed=args.seed, numbers=args.numbers, empty=empty,
-        device=args.device, out=args.out, progress=sys.stderr.isatty(),
+        device=args.device, value=args.value, out=args.out, progress=sys.stderr.isatty(),
     )
     print(policy_eval.table(summary))
     if args.out:

@@ -9,10 +9,13 @@ The networks read EnvMCTS's raw float32 observations and answer over its own act
   (vectorised, in float64), embeds every child state as a set of numbers relative to the target,
   scores each child with one MLP and scatters the scores to the step's action index. The value
   head reads the same set embedding of the state. Equivariant in the numbers' order by design.
-* **Sudoku** (:class:`SudokuNet`, an MLP): the input is each cell's digit and its candidates
-  (one-hot, computed in the network from rows, columns and boxes); the output is one logit per
-  ``cell * 9 + digit - 1``, masked to the cell the environment branches on. 81 cells are few
-  enough for an MLP; it is the smallest thing that sees the whole grid at once.
+* **Sudoku** (:class:`SudokuCoverNet`, ``arch="cover"``, train-policy's default): a step scorer
+  over Sudoku's exact-cover constraints after a few rounds of singles propagation (see the
+  class); at 62 blanks its prior solves 3.4-3.7x the uniform prior's puzzles (docs/policy.md).
+* **Sudoku** (:class:`SudokuNet`, ``arch="mlp"``, the first release; a checkpoint without
+  ``arch``): the input is each cell's digit and its candidates (one-hot, computed in the network
+  from rows, columns and boxes); the output is one logit per ``cell * 9 + digit - 1``, masked to
+  the cell the environment branches on.
 
 Training goes through the one loop (:func:`clew.neural.train.fit`); checkpoints are the one
 format (:mod:`clew.neural.checkpoint`) with the task, action count and observation width in the
@@ -34,12 +37,13 @@ import pyarrow.parquet as pq
 import torch
 from torch import nn
 
-from clew import CheckpointError, ClewError, InputError
+from clew import CheckpointError, ClewError, InputError, env_steps
 from clew.neural import checkpoint
 from clew.neural.devices import resolve_device
 from clew.neural.train import Settings, Task, fit
 
 NAME = "policy-value"
+VALUES = ("network", "playouts")  # PolicyValue.evaluator(value=...): the value head, or random playouts
 MANIFEST = "manifest.json"  # clew.datasets._generate.MANIFEST (not imported: datasets sits above neural)
 SLOTS = 8  # Countdown observation: 8 numbers (-1 padded), then the target
 _PAIRS = [(i, j) for i in range(SLOTS) for j in range(i + 1, SLOTS)]
@@ -137,36 +141,134 @@ class SudokuNet(nn.Module):
         self.body = _mlp([81 * 19, hidden, hidden])
         self.policy = nn.Linear(hidden, num_actions)
         self.value = nn.Linear(hidden, 1)
-        peers = torch.zeros(81, 81)
-        for a in range(81):
-            for b in range(81):
-                ra, ca, rb, cb = a // 9, a % 9, b // 9, b % 9
-                if a != b and (ra == rb or ca == cb or (ra // 3, ca // 3) == (rb // 3, cb // 3)):
-                    peers[a, b] = 1
-        self.register_buffer("peers", peers, persistent=False)
+        self.register_buffer("peers", _peers(), persistent=False)
 
     def forward(self, obs: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        cells = obs.round().long().clamp(0, 9)
-        onehot = nn.functional.one_hot(cells, 10).float()  # (B, 81, 10), column 0 = empty
-        taken = torch.einsum("ab,nbd->nad", self.peers, onehot[..., 1:]) > 0
-        cand = (~taken) & (cells == 0).unsqueeze(-1)  # (B, 81, 9)
+        _cells, onehot, cand, legal, _branch = _sudoku_inputs(obs, self.peers)
         h = self.body(torch.cat([onehot, cand.float()], -1).flatten(1))
-        # the environment's branching cell: the first empty cell with at most one candidate, else
-        # the first with the fewest
-        counts = cand.sum(-1).masked_fill(cells != 0, 99)
-        low = counts <= 1
-        first_low = torch.where(low.any(1), low.float().argmax(1), counts.argmin(1))
-        legal = torch.zeros_like(cand)
-        rows = torch.arange(len(obs), device=obs.device)
-        legal[rows, first_low] = cand[rows, first_low]
-        legal = legal.flatten(1) & (counts.min(1).values < 99).unsqueeze(1)
         logits = self.policy(h).masked_fill(~legal, float("-inf"))
         return logits, legal, self.value(h).squeeze(1)
 
 
+def _sudoku_inputs(obs: torch.Tensor, peers: torch.Tensor) -> tuple[torch.Tensor, ...]:
+    """(cells (B, 81) long, digit one-hot (B, 81, 10), candidates (B, 81, 9) bool, the environment's
+    legal mask (B, 729), the branching cell (B,)) of Sudoku observations."""
+    cells = obs.round().long().clamp(0, 9)
+    onehot = nn.functional.one_hot(cells, 10).float()  # column 0 = empty
+    taken = torch.einsum("ab,nbd->nad", peers, onehot[..., 1:]) > 0
+    cand = (~taken) & (cells == 0).unsqueeze(-1)
+    # the environment's branching cell: the first empty cell with at most one candidate, else
+    # the first with the fewest
+    counts = cand.sum(-1).masked_fill(cells != 0, 99)
+    low = counts <= 1
+    branch = torch.where(low.any(1), low.float().argmax(1), counts.argmin(1))
+    legal = torch.zeros_like(cand)
+    rows = torch.arange(len(obs), device=obs.device)
+    legal[rows, branch] = cand[rows, branch]
+    legal = legal.flatten(1) & (counts.min(1).values < 99).unsqueeze(1)
+    return cells, onehot, cand, legal, branch
+
+
+def _peers() -> torch.Tensor:
+    peers = torch.zeros(81, 81)
+    for a in range(81):
+        for b in range(81):
+            ra, ca, rb, cb = a // 9, a % 9, b // 9, b % 9
+            if a != b and (ra == rb or ca == cb or (ra // 3, ca // 3) == (rb // 3, cb // 3)):
+                peers[a, b] = 1
+    return peers
+
+
+class SudokuCoverNet(nn.Module):
+    """9x9 Sudoku priors and values from the exact-cover constraints: a step scorer over children.
+
+    Sudoku is an exact cover of 324 constraints (each cell holds a digit; each row, column and box
+    holds each digit once) by 729 candidates. A state is first propagated ``rounds`` times (fixed,
+    not learned): every candidate that is the last one left for an open constraint (a naked or a
+    hidden single) is placed, and the candidates it excludes are struck. Its features are then,
+    per constraint, whether it is met, whether it is met twice (two singles clashed), and if open
+    how many candidates are left (0: a dead end, including the ones the branching rule does not
+    see, such as a digit with no place left in a row; 1; 2; the count / 9): 6 x 324 inputs. One
+    MLP embeds a state; the value reads the state's embedding, the prior of digit ``d`` at the
+    branching cell reads the embedding of the child that places it (the Countdown network's
+    design), computed only where the branching cell has a choice (a forced move's prior is 1
+    whatever it scores)."""
+
+    peers: torch.Tensor
+    cover: torch.Tensor
+    FEATURES = 6 * 324
+
+    def __init__(self, num_actions: int = 729, hidden: int = 128, dropout: float = 0.1, rounds: int = 3) -> None:
+        super().__init__()
+        if num_actions != 729:
+            raise CheckpointError(f"the Sudoku network is for 9x9 grids (729 actions), not {num_actions}")
+        self.num_actions = num_actions
+        self.rounds = rounds
+        self.embed = nn.Sequential(nn.Linear(self.FEATURES, hidden), nn.ReLU(), nn.Dropout(dropout),
+                                   nn.Linear(hidden, hidden), nn.ReLU())
+        self.score = nn.Linear(hidden, 1)
+        self.value = nn.Linear(hidden, 1)
+        self.register_buffer("peers", _peers(), persistent=False)
+        cover = torch.zeros(81, 9, 324)  # candidate (cell, digit) -> the four constraints it meets
+        for cell in range(81):
+            r, c = divmod(cell, 9)
+            for d in range(9):
+                for k in (cell, 81 + r * 9 + d, 162 + c * 9 + d, 243 + (r // 3 * 3 + c // 3) * 9 + d):
+                    cover[cell, d, k] = 1
+        self.register_buffer("cover", cover.reshape(729, 324), persistent=False)
+
+    def _features(self, cand: torch.Tensor, placed: torch.Tensor) -> torch.Tensor:
+        """(n, 1944) constraint features of candidates and placed digits, both (n, 81, 9), after
+        ``rounds`` of singles propagation."""
+        cand, placed = cand.flatten(1), placed.flatten(1)
+        met = placed @ self.cover
+        for _ in range(self.rounds):
+            left = cand @ self.cover
+            single = ((met == 0) & (left == 1)).float()
+            put = cand * ((single @ self.cover.T) > 0)  # the last candidate of an open constraint
+            struck = ((put @ self.cover) @ self.cover.T) > 0  # shares a constraint with a placement
+            cand = cand * ~struck
+            placed = placed + put
+            met = placed @ self.cover
+        left, open_ = cand @ self.cover, met == 0
+        flags = torch.cat([~open_, open_ & (left == 0), open_ & (left == 1), open_ & (left == 2), met > 1], 1)
+        return torch.cat([flags.float(), left / 9], 1)
+
+    def forward(self, obs: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        _cells, onehot, cand, legal, branch = _sudoku_inputs(obs, self.peers)
+        placed, candf = onehot[..., 1:], cand.float()
+        rows = torch.arange(len(obs), device=obs.device)
+        options = cand[rows, branch]  # (B, 9)
+        options &= (options.sum(1) >= 2).unsqueeze(1)
+        leaf, digit = options.nonzero(as_tuple=True)
+        at = nn.functional.one_hot(branch[leaf], 81).float().unsqueeze(-1)  # (K, 81, 1)
+        put = nn.functional.one_hot(digit, 9).float().unsqueeze(1)  # (K, 1, 9)
+        child_cand = candf[leaf] * (1 - at) * (1 - self.peers[branch[leaf]].unsqueeze(-1) * put)
+        child_placed = placed[leaf] + at * put
+        emb = self.embed(torch.cat([self._features(candf, placed), self._features(child_cand, child_placed)]))
+        value = self.value(emb[: len(obs)]).squeeze(1)
+        logits = torch.zeros(len(obs), self.num_actions, device=obs.device)
+        logits[leaf, branch[leaf] * 9 + digit] = self.score(emb[len(obs) :]).squeeze(1)
+        return logits.masked_fill(~legal, float("-inf")), legal, value
+
+
+# each task's networks; the first is what a checkpoint without "arch" holds (the first release)
+ARCHS = {"countdown": ("deepsets",), "sudoku": ("mlp", "cover")}
+DEFAULT_ARCH = {"countdown": "deepsets", "sudoku": "cover"}  # train-policy's, chosen by measurement (docs/policy.md)
+
+
 def build(arch: dict[str, Any]) -> nn.Module:
-    if arch.get("name") != NAME or arch.get("task") not in ("countdown", "sudoku"):
+    """The network of a stored architecture (a checkpoint without ``arch`` is the first kind: the
+    Countdown step scorer or the Sudoku MLP)."""
+    if arch.get("name") != NAME or arch.get("task") not in ARCHS:
         raise CheckpointError(f"not a policy-value architecture: {arch}")
+    kind = arch.get("arch", ARCHS[arch["task"]][0])
+    if kind not in ARCHS[arch["task"]]:
+        raise CheckpointError(f"no {kind!r} network for {arch['task']} (choose from {', '.join(ARCHS[arch['task']])})")
+    if kind == "cover":
+        return SudokuCoverNet(
+            int(arch["num_actions"]), int(arch["hidden"]), float(arch["dropout"]), int(arch["rounds"])
+        )
     cls = CountdownNet if arch["task"] == "countdown" else SudokuNet
     return cls(int(arch["num_actions"]), int(arch["hidden"]))
 
@@ -200,13 +302,49 @@ def _metrics(model: nn.Module, batches: list[Any]) -> dict[str, float]:
     return {"loss": loss / total, "accuracy": hits / max(live, 1), "value_accuracy": value_hits / total}
 
 
-def train_policy(data: str | os.PathLike[str], out: str | os.PathLike[str], **options: Any) -> list[dict[str, Any]]:
-    """Train a policy/value network on a make-policy-data directory into ``out``; returns the
-    history (validation loss, policy accuracy = the argmax is a good action, value accuracy).
-    The validation split holds whole puzzles (a tenth, chosen by ``seed``). ``options``: those of
-    :func:`train_arrays` (``epochs``, ``device``, ``seed``, ``batch_size``, ``lr``, ``hidden``...)."""
-    manifest, cols = load_policy_data(data)
-    fingerprint = {"shards": [s["sha256"] for s in manifest["shards"]], "config": manifest["config"]}
+def architecture(
+    task: str, num_actions: int, obs_dim: int, *, arch: str | None = None, hidden: int | None = None,
+    dropout: float = 0.1, rounds: int = 3,
+) -> dict[str, Any]:
+    """The stored architecture of a new network (checked by :func:`build`)."""
+    kind = arch or DEFAULT_ARCH.get(task, "")
+    spec: dict[str, Any] = {"name": NAME, "task": task, "num_actions": num_actions, "obs_dim": obs_dim}
+    if kind == "cover":
+        spec.update(arch=kind, hidden=int(hidden or 128), dropout=float(dropout), rounds=int(rounds))
+    else:  # the first networks' architecture, unchanged: their training runs resume
+        spec.update(hidden=int(hidden or (192 if task == "countdown" else 512)))
+        if kind != ARCHS.get(task, ("",))[0]:
+            spec["arch"] = kind
+    build(spec)  # CheckpointError for a network the task has not
+    return spec
+
+
+def train_policy(
+    data: str | os.PathLike[str] | Sequence[str | os.PathLike[str]], out: str | os.PathLike[str], **options: Any
+) -> list[dict[str, Any]]:
+    """Train a policy/value network on a make-policy-data directory (or several of one task, their
+    rows together) into ``out``; returns the history (validation loss, policy accuracy = the
+    argmax is a good action, value accuracy). The validation split holds whole puzzles (a tenth,
+    chosen by ``seed``). ``options``: those of :func:`train_arrays` (``epochs``, ``device``,
+    ``seed``, ``batch_size``, ``lr``, ``hidden``, ``arch``...)."""
+    dirs = [data] if isinstance(data, (str, os.PathLike)) else list(data)
+    loaded = [load_policy_data(d) for d in dirs]
+    manifest = loaded[0][0]
+
+    def shape(m: dict[str, Any]) -> tuple[Any, ...]:
+        return m["config"]["task"], m["num_actions"], m["obs_dim"]
+
+    for d, (m, _cols) in zip(dirs, loaded, strict=True):
+        if shape(m) != shape(manifest):
+            raise InputError(f"{d} holds another task or shape than {dirs[0]}")
+    cols = {k: np.concatenate([c[k] for _m, c in loaded]) for k in loaded[0][1]}
+    if len(loaded) > 1:  # each directory's puzzle ids apart: the validation split keeps whole puzzles
+        offset = [c["instance"].astype(np.int64) + (i << 40) for i, (_m, c) in enumerate(loaded)]
+        cols["instance"] = np.concatenate(offset)
+    fingerprint: dict[str, Any] = {"shards": [s["sha256"] for m, _c in loaded for s in m["shards"]],
+                                   "config": manifest["config"]}
+    if len(loaded) > 1:
+        fingerprint["configs"] = [m["config"] for m, _c in loaded]
     return train_arrays(
         cols, manifest["config"]["task"], int(manifest["num_actions"]), int(manifest["obs_dim"]), fingerprint, out,
         **options,
@@ -227,19 +365,19 @@ def train_arrays(
     batch_size: int = 256,
     lr: float = 2e-3,
     hidden: int | None = None,
+    arch: str | None = None,
+    dropout: float = 0.1,
+    rounds: int = 3,
+    weight_decay: float = 0.0,
     validation: float = 0.1,
     progress: bool | None = None,
     log: Callable[[str], None] | None = None,
 ) -> list[dict[str, Any]]:
     """:func:`train_policy` on columns in memory (``observation``, ``policy``, ``value``,
-    ``instance``); ``fingerprint`` identifies the data for resuming."""
-    arch = {
-        "name": NAME,
-        "task": task,
-        "num_actions": num_actions,
-        "obs_dim": obs_dim,
-        "hidden": int(hidden or (192 if task == "countdown" else 512)),
-    }
+    ``instance``); ``fingerprint`` identifies the data for resuming. ``arch``: the network
+    (:data:`ARCHS`; default :data:`DEFAULT_ARCH`); ``dropout`` and ``rounds`` (of singles propagation)
+    are the cover network's."""
+    spec_arch = architecture(task, num_actions, obs_dim, arch=arch, hidden=hidden, dropout=dropout, rounds=rounds)
     instances = np.unique(cols["instance"])
     held = np.random.default_rng(seed).permutation(instances)[: max(1, int(len(instances) * validation))]
     is_val = np.isin(cols["instance"], held) if len(instances) > 1 else np.zeros(len(cols["value"]), bool)
@@ -252,9 +390,9 @@ def train_arrays(
         return obs[idx].to(dev), policy[idx].to(dev), value[idx].to(dev)
 
     fingerprint = dict(fingerprint, validation=validation)
-    spec = Task(arch, build, np.flatnonzero(~is_val).tolist(), np.flatnonzero(is_val).tolist(), collate, _loss, _metrics,
-                data=fingerprint)
-    settings = Settings(epochs=epochs, batch_size=batch_size, lr=lr, seed=seed)
+    spec = Task(spec_arch, build, np.flatnonzero(~is_val).tolist(), np.flatnonzero(is_val).tolist(), collate, _loss,
+                _metrics, data=fingerprint)
+    settings = Settings(epochs=epochs, batch_size=batch_size, lr=lr, weight_decay=weight_decay, seed=seed)
     return fit(spec, out, settings, device=device, progress=progress, log=log)
 
 
@@ -307,19 +445,32 @@ class PolicyValue:
         if have != want:
             raise CheckpointError(f"the model is for {have}, the search is {want}")
 
-    def evaluator(self, device: str = "auto") -> Callable[[Any], tuple[np.ndarray, np.ndarray]]:
+    def evaluator(
+        self, device: str = "auto", value: str = "network", seed: int = 0, cache: int = 0
+    ) -> Callable[[Any], tuple[np.ndarray, np.ndarray]]:
         """``evaluator(observations) -> (priors, values)`` for ``EnvMCTS.run``/``run_mcts_env``:
         float32 ``(n, obs_dim)`` in; float32 priors ``(n, num_actions)`` (softmax over the legal
         actions) and values ``(n,)`` in [0, 1] out. One forward pass per call, no Python loop over
-        the leaves; pinned memory and non-blocking copies on CUDA."""
+        the leaves; pinned memory and non-blocking copies on CUDA.
+
+        ``value="playouts"`` (Sudoku): the network's priors with the value of one random playout
+        per leaf, as EnvMCTS's own (:func:`clew.env_steps.sudoku_playouts`, a numpy generator
+        seeded by ``seed``), instead of the value head. ``cache=N``: keep the network's answers
+        for the last ``N`` distinct observations and pass only the others through it (exact: a
+        row's answer does not depend on the rows batched with it; playouts are drawn afresh). A
+        search that starts a new forest every move meets the same states again (Sudoku at 61
+        blanks, 64 simulations: 6.5 leaves per distinct state)."""
+        if value not in VALUES:
+            raise InputError(f"value={value!r}: choose from {', '.join(VALUES)}")
+        if value == "playouts" and self.task != "sudoku":
+            raise InputError("value='playouts' is for Sudoku networks (Countdown's playouts are not in Python)")
+        rng = np.random.default_rng(seed)
         dev = resolve_device(device)
         model = self.model.to(dev)
         cuda = dev.type == "cuda"
+        memo: dict[bytes, tuple[np.ndarray, np.float32]] = {}
 
-        def evaluate(observations: Any) -> tuple[np.ndarray, np.ndarray]:
-            obs = np.asarray(observations, np.float32)
-            if obs.ndim != 2 or obs.shape[1] != self.obs_dim:
-                raise InputError(f"observations of shape {obs.shape}; this model takes (n, {self.obs_dim})")
+        def forward(obs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
             x = torch.from_numpy(obs)
             if cuda:
                 x = x.pin_memory().to(dev, non_blocking=True)
@@ -329,7 +480,31 @@ class PolicyValue:
                     raise EvaluatorError("the network returned NaN or infinite priors/values")
                 # -inf off the legal actions: 0 after the softmax; a row with none is NaN, made 0
                 priors = torch.softmax(logits, 1).nan_to_num_(0.0)
-                values = torch.sigmoid(v)
-                return priors.float().cpu().numpy(), values.float().cpu().numpy()
+                return priors.float().cpu().numpy(), torch.sigmoid(v).float().cpu().numpy()
+
+        def cached(obs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            keys = [row.tobytes() for row in obs]
+            new: dict[bytes, int] = {}
+            for i, k in enumerate(keys):
+                if k not in memo and k not in new:
+                    new[k] = i
+            fresh: dict[bytes, tuple[np.ndarray, np.float32]] = {}
+            if new:
+                p, v = forward(obs[list(new.values())])
+                fresh = {k: (p[j], v[j]) for j, k in enumerate(new)}
+            hits = [fresh[k] if k in fresh else memo[k] for k in keys]
+            memo.update(fresh)
+            for k in list(itertools.islice(memo, max(0, len(memo) - cache))):  # the oldest go first
+                del memo[k]
+            return np.stack([h[0] for h in hits]), np.array([h[1] for h in hits], np.float32)
+
+        def evaluate(observations: Any) -> tuple[np.ndarray, np.ndarray]:
+            obs = np.asarray(observations, np.float32)
+            if obs.ndim != 2 or obs.shape[1] != self.obs_dim:
+                raise InputError(f"observations of shape {obs.shape}; this model takes (n, {self.obs_dim})")
+            priors, values = cached(obs) if cache > 0 and len(obs) else forward(obs)
+            if value == "playouts":
+                values = env_steps.sudoku_playouts(obs, rng)
+            return priors, values
 
         return evaluate

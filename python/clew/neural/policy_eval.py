@@ -2,12 +2,14 @@
 
 **Solved**: from the root, ``S`` simulations of :class:`clew.search.EnvMCTS` before each move, then
 the most visited action is played; the final state is a goal. Every move searches a fresh forest
-over the puzzles still playing (Countdown: one forest per target, the one-target-per-forest limit
-of EnvMCTS), so each decision gets exactly ``S`` simulations, the same for every prior. The
-selection rule is PUCT (``c = 1.25``) for all of them: EnvMCTS's default, UCT, ignores priors.
+over the puzzles still playing (Countdown: one forest per target, as measured before EnvMCTS took
+``(numbers, target)`` pairs in one forest), so each decision gets exactly ``S`` simulations, the
+same for every prior. The selection rule is PUCT (``c = 1.25``) for all of them: EnvMCTS's
+default, UCT, ignores priors.
 
-Priors: ``learned:<model>`` (the network's priors and values), ``uniform`` (EnvMCTS's own random
-playouts: uniform priors, the playout's reward as value) and ``heuristic``
+Priors: ``learned:<model>`` (the network's priors and values; ``learned+playouts:<model>`` its
+priors with random-playout values, Sudoku), ``uniform`` (EnvMCTS's own random playouts: uniform
+priors, the playout's reward as value) and ``heuristic``
 (:func:`clew.env_steps.heuristic_priors`, value 0.5; on Sudoku it equals the uniform prior).
 Held-out puzzles: Countdown with Stream of Search's *held-out* targets (the data uses the train
 targets), Sudoku from another seed.
@@ -30,6 +32,8 @@ from clew.neural.train import progress_bar
 # EnvMCTS's default rule, UCT, ignores priors: every prior is searched with PUCT (AlphaZero's c)
 PUCT: dict[str, Any] = {"rule": "puct", "c": 1.25}
 Evaluator = Callable[[Any], tuple[np.ndarray, np.ndarray]] | None
+VALUE_CHOICES = ("network", "playouts", "both")
+CACHE = 1 << 16  # distinct observations whose network answers a model's evaluator keeps (exact)
 
 
 def _heuristic(task: str) -> Callable[[Any], tuple[np.ndarray, np.ndarray]]:
@@ -117,10 +121,13 @@ def eval_policy(
     numbers: int | None = None,
     empty: tuple[int, int] | None = None,
     device: str = "auto",
+    value: str = "network",
     out: str | os.PathLike[str] | None = None,
     progress: bool | None = None,
 ) -> dict[str, Any]:
-    """Solve rates of each model's prior and the two baselines on ``n`` held-out puzzles."""
+    """Solve rates of each model's prior and the two baselines on ``n`` held-out puzzles.
+    ``value``: each model's values from its value head (``network``: prior ``learned:<model>``),
+    from random playouts (``playouts``, Sudoku: ``learned+playouts:<model>``), or ``both``."""
     env_steps.check_task(task)
     if n < 1:
         raise InputError(f"--n must be at least 1, got {n}")
@@ -134,13 +141,20 @@ def eval_policy(
         data_config = data_config or _data_config(d)
     numbers = numbers or data_config.get("numbers") or 5
     lo, hi = empty or tuple(data_config.get("empty") or (40, 50))
-    config = {"task": task, "seed": seed, "numbers": numbers, "split": "held_out", "empty": [lo, hi]}
+    config = {"task": task, "seed": seed, "numbers": numbers, "split": "held_out", "empty": [lo, hi], "value": value}
     if task == "countdown":
         actions = env_steps.countdown_actions(numbers)
         for d, m in zip(model_dirs, models, strict=True):
             m.check(task, actions, env_steps.MAX_NUMBERS + 1)
     roots = [env_steps.puzzle(config, j)[:2] for j in range(n)]
-    priors: dict[str, Evaluator] = {f"learned:{Path(d).name}": m.evaluator(device) for d, m in zip(model_dirs, models, strict=True)}
+    if value not in VALUE_CHOICES:
+        raise InputError(f"--value {value!r}: choose from {', '.join(VALUE_CHOICES)}")
+    priors: dict[str, Evaluator] = {}
+    for d, m in zip(model_dirs, models, strict=True):
+        if value in ("network", "both"):
+            priors[f"learned:{Path(d).name}"] = m.evaluator(device, cache=CACHE)
+        if value in ("playouts", "both"):
+            priors[f"learned+playouts:{Path(d).name}"] = m.evaluator(device, value="playouts", seed=seed, cache=CACHE)
     priors["uniform"] = None
     priors["heuristic"] = _heuristic(task)
     rows = []
@@ -232,7 +246,7 @@ def throughput(
     for _ in range(max(1, repeats)):
         spent[0] = 0.0
         batches.clear()
-        if model.task == "countdown":  # one target for the forest (EnvMCTS's limit); any serves here
+        if model.task == "countdown":  # one target for the forest; any serves here
             tree = search.EnvMCTS(search.Countdown(config["numbers"] * 10), roots, **PUCT)
         else:
             tree = search.EnvMCTS(search.Sudoku(), [env_steps._text(r) for r in roots], **PUCT)

@@ -27,8 +27,8 @@ import numpy as np
 import torch
 
 from clew import InputError, env_steps
-from clew.neural.policy import NAME, PolicyValue, build, train_arrays
-from clew.neural.policy_eval import play
+from clew.neural.policy import PolicyValue, architecture, build, train_arrays
+from clew.neural.policy_eval import CACHE, play
 
 
 def improve(
@@ -64,8 +64,7 @@ def improve(
     held_out = {"task": task, "seed": 1_000_003, "numbers": numbers, "split": "held_out", "empty": list(empty)}
     eval_roots = [env_steps.puzzle(held_out, j)[:2] for j in range(eval_n)]
     torch.manual_seed(seed)
-    arch = {"name": NAME, "task": task, "num_actions": num_actions, "obs_dim": obs_dim,
-            "hidden": int(hidden or (192 if task == "countdown" else 512))}
+    arch = architecture(task, num_actions, obs_dim, hidden=hidden)
     current = PolicyValue(build(arch), arch, torch.device("cpu"))
     buffer: list[dict[str, np.ndarray]] = []
     history = []
@@ -90,7 +89,7 @@ def improve(
             v[: len(visits)] = visits / max(1, visits.sum())
             moves.append((puzzle, obs, v))
 
-        solved = play(task, roots, simulations, current.evaluator(device), record=record)
+        solved = play(task, roots, simulations, current.evaluator(device, cache=CACHE), record=record)
         rows = {
             "observation": np.stack([m[1] for m in moves]).astype(np.float32),
             "policy": np.stack([m[2] for m in moves]),
@@ -105,7 +104,7 @@ def improve(
         train_arrays(cols, task, num_actions, obs_dim, {"improve": str(outp.resolve()), "iteration": i},
                      folder / "model", epochs=epochs, device=device, seed=seed, hidden=hidden, progress=False)
         current = PolicyValue.load(folder / "model")
-        held = play(task, eval_roots, simulations, current.evaluator(device))
+        held = play(task, eval_roots, simulations, current.evaluator(device, cache=CACHE))
         result = {"iteration": i, "held_in_solved": int(sum(solved)), "held_in": n, "rows": len(cols["value"]),
                   "held_out_solved": int(sum(held)), "held_out": eval_n, "held_out_rate": sum(held) / eval_n}
         tmp_json = folder / ".result.json.tmp"

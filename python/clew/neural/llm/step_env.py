@@ -238,16 +238,16 @@ class StepEnv:
         return best, counted
 
     def _expand(self, todo: list[StepState]) -> None:
-        proposals = dict(zip(todo, self._propose(todo), strict=True))
+        found = {s: self._valid_steps(s, comps) for s, comps in zip(todo, self._propose(todo), strict=True)}
         for _ in range(self.retries):
-            dead = [s for s in todo if not self._valid_steps(s, proposals[s])[0]]
+            dead = [s for s in todo if not found[s][0]]
             if not dead:
                 break
             for s, more in zip(dead, self._propose(dead), strict=True):
-                proposals[s] = more
+                found[s] = self._valid_steps(s, more)
         kids: list[tuple[StepState, list[StepState], list[float]]] = []
         for s in todo:
-            best, counted = self._valid_steps(s, proposals[s])
+            best, counted = found[s]
             steps = sorted(best, key=lambda st: -best[st])
             weights = np.array([best[st] for st in steps], dtype=np.float64)
             if len(steps) and not counted:
